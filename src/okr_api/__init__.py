@@ -1,0 +1,1 @@
+"""The okr-history service: GraphQL over FastAPI, auth, live events and the CLI."""

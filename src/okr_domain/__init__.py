@@ -1,0 +1,1 @@
+"""The OKR domain: aggregates, events, scoring rules and the command side."""

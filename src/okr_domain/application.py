@@ -1,0 +1,18 @@
+"""The command side: one ``eventsourcing`` Application, one method per command.
+
+Every command takes the acting ``Actor``, validates, loads within the actor's
+organization, decides, and saves all it changed in one transaction; it returns a
+``Result`` with the global position written. A rejected command raises a
+``DomainError`` and writes nothing.
+"""
+
+from __future__ import annotations
+
+from okr_domain.commands_alignment import AlignmentCommands
+from okr_domain.commands_checkins import CheckInCommands
+from okr_domain.commands_closing import ClosingCommands
+from okr_domain.commands_structure import StructureCommands
+
+
+class OkrApplication(CheckInCommands, AlignmentCommands, ClosingCommands, StructureCommands):
+    name = "okr"

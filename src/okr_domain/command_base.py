@@ -1,0 +1,182 @@
+"""The command side's machinery: loading within a tenant, saving, retrying on conflicts.
+
+Every command runs as one attempt function: load, decide, save everything in one
+transaction. A save at a stale version raises the library's IntegrityError; the attempt
+is then run again on fresh state, a bounded number of times.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+
+from okr_domain import ids
+from okr_domain.access import Actor
+from okr_domain.alignment import AlignmentGraph
+from okr_domain.base import OkrAggregate
+from okr_domain.cycle import Cycle
+from okr_domain.errors import Conflict, NotFound
+from okr_domain.idempotency import IdempotencyRecord, check_key, fingerprint
+from okr_domain.person import Person
+from okr_domain.team import Team
+
+A = TypeVar("A", bound=OkrAggregate)
+T = TypeVar("T")
+
+MAX_ATTEMPTS = 40
+LOCK_STRIPES = 256
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a command wrote: the main aggregate's id and the global position of the
+    last event written (or, when nothing new was written, a position at or after the
+    earlier write, so read-your-writes still holds)."""
+
+    id: UUID
+    position: int
+    replayed: bool = False
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class CommandBase(Application[UUID]):
+    """Loading, saving and retrying shared by all command groups."""
+
+    name = "okr"
+    snapshotting_intervals = {AlignmentGraph: 200, Cycle: 200}
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env)
+        # Commands on the same aggregate in this process take turns, so conflicts only
+        # arise between processes; the retry loop below handles those.
+        self._stripes = [threading.Lock() for _ in range(LOCK_STRIPES)]
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    def run(self, lock_id: UUID | None, attempt: Callable[[], T]) -> T:
+        """Run a command attempt, retrying on version conflicts."""
+        for number in range(MAX_ATTEMPTS):
+            lock = self._stripes[lock_id.int % LOCK_STRIPES] if lock_id else None
+            try:
+                if lock is None:
+                    return attempt()
+                with lock:
+                    return attempt()
+            except IntegrityError:
+                # Back off with jitter so competing processes stop colliding.
+                time.sleep(random.uniform(0, min(0.05, 0.001 * 2**number)))  # noqa: S311
+        raise Conflict("the command kept conflicting with concurrent changes; try again")
+
+    def save_all(self, *aggregates: Aggregate | None) -> int:
+        recordings = self.save(*aggregates)
+        if not recordings:
+            return self.current_position()
+        return max(r.notification.id for r in recordings)
+
+    def current_position(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    def find(self, cls: type[A], aggregate_id: UUID | None,
+             organization_id: UUID) -> A | None:
+        if aggregate_id is None:
+            return None
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        if not isinstance(aggregate, cls) or aggregate.organization_id != organization_id:
+            return None
+        return aggregate
+
+    def load(self, cls: type[A], aggregate_id: UUID, actor: Actor, field: str) -> A:
+        """Load within the actor's organization; other tenants' ids look unknown."""
+        aggregate = self.find(cls, aggregate_id, actor.organization_id)
+        if aggregate is None:
+            raise NotFound(f"no such {cls.__name__.lower()}", field=field)
+        return aggregate
+
+    def directory_for(self, organization_id: UUID) -> TenantDirectory:
+        return TenantDirectory(self, organization_id)
+
+
+class TenantDirectory:
+    """People and teams of one organization, cached for the length of one command."""
+
+    def __init__(self, app: CommandBase, organization_id: UUID) -> None:
+        self._app = app
+        self._org = organization_id
+        self._people: dict[UUID, Person | None] = {}
+        self._teams: dict[UUID, Team | None] = {}
+
+    def find_person(self, person_id: UUID) -> Person | None:
+        if person_id not in self._people:
+            self._people[person_id] = self._app.find(Person, person_id, self._org)
+        return self._people[person_id]
+
+    def find_team(self, team_id: UUID) -> Team | None:
+        if team_id not in self._teams:
+            self._teams[team_id] = self._app.find(Team, team_id, self._org)
+        return self._teams[team_id]
+
+
+UNSET: Any = object()
+"""Marks an optional update argument that was not given (None may be a real value)."""
+
+
+class Idempotency:
+    """The idempotency check of one command attempt."""
+
+    def __init__(self, app: CommandBase, actor: Actor, command: str, key: str | None,
+                 arguments: dict[str, Any]) -> None:
+        self.record_id = (
+            ids.idempotency_record_id(actor.organization_id, command, check_key(key))
+            if key is not None else None
+        )
+        self._actor = actor
+        self._command = command
+        self._key = key
+        self._fingerprint = fingerprint(arguments)
+        self._app = app
+
+    def earlier_result(self) -> Result | None:
+        """The first result when this key was used before with the same input."""
+        if self.record_id is None:
+            return None
+        record = self._app.find(IdempotencyRecord, self.record_id,
+                                self._actor.organization_id)
+        if record is None:
+            return None
+        record.ensure_same(self._fingerprint)
+        return Result(record.result_id, self._app.current_position(), replayed=True)
+
+    def record(self, result_id: UUID) -> IdempotencyRecord | None:
+        """The record to save with the command's events (None without a key)."""
+        if self.record_id is None or self._key is None:
+            return None
+        return IdempotencyRecord(
+            organization_id=self._actor.organization_id,
+            actor_id=self._actor.person_id, cycle_id=None, command=self._command,
+            key=self._key, fingerprint=self._fingerprint, result_id=result_id,
+        )

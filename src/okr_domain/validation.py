@@ -1,0 +1,74 @@
+"""Checks on free text and numbers shared by the commands."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from okr_domain.errors import ErrorCode, InvalidInput
+
+TITLE_MAX = 300
+DESCRIPTION_MAX = 10_000
+NOTE_MAX = 5_000
+REASON_MAX = 2_000
+NAME_MAX = 200
+FUTURE_SKEW = timedelta(minutes=5)
+
+
+def text(value: str | None, *, field: str, max_len: int, required: bool = False) -> str:
+    """Strip surrounding whitespace; reject control characters other than newlines/tabs."""
+    cleaned = (value or "").strip()
+    if required and not cleaned:
+        raise InvalidInput(f"{field} must not be empty", field=field)
+    if len(cleaned) > max_len:
+        raise InvalidInput(f"{field} is longer than {max_len} characters", field=field)
+    if any(ord(c) < 32 and c not in "\n\r\t" for c in cleaned) or "\x00" in cleaned:
+        raise InvalidInput(f"{field} contains control characters", field=field)
+    return cleaned
+
+
+def decimal(value: Decimal | int | float | str, *, field: str) -> Decimal:
+    try:
+        result = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(f"{field} is not a number", field=field) from None
+    if not result.is_finite():
+        raise InvalidInput(f"{field} must be a finite number", field=field)
+    if abs(result) >= Decimal("1e15") or result.as_tuple().exponent < -6:  # type: ignore[operator]
+        raise InvalidInput(
+            f"{field} must be below 10^15 with at most 6 decimal places", field=field,
+            code=ErrorCode.VALUE_OUT_OF_RANGE,
+        )
+    return result
+
+
+def unit_interval(value: float, *, field: str) -> float:
+    if not 0.0 <= value <= 1.0:
+        raise InvalidInput(f"{field} must lie in [0, 1]", field=field,
+                           code=ErrorCode.VALUE_OUT_OF_RANGE)
+    return float(value)
+
+
+def weight(value: float) -> float:
+    if not 0.0 <= value <= 1000.0:
+        raise InvalidInput("weight must lie in [0, 1000]", field="weight",
+                           code=ErrorCode.VALUE_OUT_OF_RANGE)
+    return float(value)
+
+
+def confidence(value: int | None) -> int | None:
+    if value is not None and not 0 <= value <= 10:
+        raise InvalidInput("confidence must be between 0 and 10", field="confidence",
+                           code=ErrorCode.VALUE_OUT_OF_RANGE)
+    return value
+
+
+def moment(value: datetime | None, *, field: str, now: datetime) -> datetime:
+    """A timezone-aware time, not in the future (beyond a small clock skew)."""
+    if value is None:
+        return now
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidInput(f"{field} needs a time zone", field=field)
+    if value > now + FUTURE_SKEW:
+        raise InvalidInput(f"{field} must not be in the future", field=field)
+    return value.astimezone(UTC)

@@ -1,0 +1,156 @@
+"""Enumerations and value objects of the OKR practice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from okr_domain.errors import InvalidInput
+
+
+class Role(StrEnum):
+    ADMIN = "ADMIN"
+    MANAGER = "MANAGER"
+    MEMBER = "MEMBER"
+    HR = "HR"
+    ANALYST = "ANALYST"
+
+
+class Level(StrEnum):
+    COMPANY = "COMPANY"
+    TEAM = "TEAM"
+    INDIVIDUAL = "INDIVIDUAL"
+
+
+LEVEL_RANK = {Level.INDIVIDUAL: 1, Level.TEAM: 2, Level.COMPANY: 3}
+
+
+class Kind(StrEnum):
+    COMMITTED = "COMMITTED"
+    ASPIRATIONAL = "ASPIRATIONAL"
+
+
+class Visibility(StrEnum):
+    PUBLIC = "PUBLIC"
+    PRIVATE = "PRIVATE"
+
+
+class ObjectiveStatus(StrEnum):
+    DRAFT = "DRAFT"
+    ACTIVE = "ACTIVE"
+    CLOSED = "CLOSED"
+    ARCHIVED = "ARCHIVED"
+
+
+OPEN_STATUSES = frozenset({ObjectiveStatus.DRAFT, ObjectiveStatus.ACTIVE})
+
+
+class CycleStatus(StrEnum):
+    PLANNING = "PLANNING"
+    ACTIVE = "ACTIVE"
+    CLOSED = "CLOSED"
+
+
+class TeamKind(StrEnum):
+    COMPANY = "COMPANY"
+    DEPARTMENT = "DEPARTMENT"
+    TEAM = "TEAM"
+
+
+class MetricType(StrEnum):
+    INCREASE_TO = "INCREASE_TO"
+    DECREASE_TO = "DECREASE_TO"
+    STAY_AT_OR_ABOVE = "STAY_AT_OR_ABOVE"
+    STAY_AT_OR_BELOW = "STAY_AT_OR_BELOW"
+    BINARY = "BINARY"
+    MILESTONE = "MILESTONE"
+
+
+class RollUp(StrEnum):
+    KEY_RESULTS = "KEY_RESULTS"
+    ALIGNED_CHILDREN = "ALIGNED_CHILDREN"
+    BOTH = "BOTH"
+
+
+class HrMode(StrEnum):
+    RESULTS = "RESULTS"
+    EFFORT = "EFFORT"
+    NONE = "NONE"
+
+
+class Band(StrEnum):
+    LOW = "LOW"
+    PROGRESS = "PROGRESS"
+    SWEET_SPOT = "SWEET_SPOT"
+    HIGH = "HIGH"
+    TOO_SAFE = "TOO_SAFE"
+    MET = "MET"
+    MISSED = "MISSED"
+
+
+class ProposalStatus(StrEnum):
+    PENDING = "PENDING"
+    ACCEPTED = "ACCEPTED"
+    DECLINED = "DECLINED"
+    WITHDRAWN = "WITHDRAWN"
+
+
+@dataclass(frozen=True)
+class BandEdges:
+    """LOW < low <= PROGRESS < sweet_from <= SWEET_SPOT <= sweet_to < HIGH < too_safe <= TOO_SAFE."""
+
+    low: float = 0.3
+    sweet_from: float = 0.6
+    sweet_to: float = 0.7
+    too_safe: float = 0.9
+
+    def __post_init__(self) -> None:
+        edges = (self.low, self.sweet_from, self.sweet_to, self.too_safe)
+        if not all(0.0 <= e <= 1.0 for e in edges):
+            raise InvalidInput("band edges must lie in [0, 1]", field="bands")
+        if not self.low <= self.sweet_from <= self.sweet_to < self.too_safe:
+            raise InvalidInput(
+                "band edges must satisfy low <= sweetFrom <= sweetTo < tooSafe", field="bands"
+            )
+
+
+@dataclass(frozen=True)
+class OkrPolicy:
+    """An organization's OKR policy (DESIGN section 1)."""
+
+    bands: BandEdges = field(default_factory=BandEdges)
+    roll_up: RollUp = RollUp.KEY_RESULTS
+    hr_mode: HrMode = HrMode.RESULTS
+    check_in_cadence_days: int = 7
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.check_in_cadence_days <= 90:
+            raise InvalidInput(
+                "check-in cadence must be between 1 and 90 days", field="checkInCadenceDays"
+            )
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "bands": {
+                "low": self.bands.low,
+                "sweet_from": self.bands.sweet_from,
+                "sweet_to": self.bands.sweet_to,
+                "too_safe": self.bands.too_safe,
+            },
+            "roll_up": self.roll_up.value,
+            "hr_mode": self.hr_mode.value,
+            "check_in_cadence_days": self.check_in_cadence_days,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> OkrPolicy:
+        bands = data.get("bands") or {}
+        assert isinstance(bands, dict)
+        cadence = data.get("check_in_cadence_days", 7)
+        assert isinstance(cadence, int)
+        return cls(
+            bands=BandEdges(**{k: float(v) for k, v in bands.items()}),
+            roll_up=RollUp(str(data.get("roll_up", RollUp.KEY_RESULTS))),
+            hr_mode=HrMode(str(data.get("hr_mode", HrMode.RESULTS))),
+            check_in_cadence_days=cadence,
+        )
