@@ -8,11 +8,14 @@ organization, decides, and saves all it changed in one transaction; it returns a
 
 from __future__ import annotations
 
+from okr_domain.commands_accounts import AccountCommands
 from okr_domain.commands_alignment import AlignmentCommands
 from okr_domain.commands_checkins import CheckInCommands
 from okr_domain.commands_closing import ClosingCommands
 from okr_domain.commands_structure import StructureCommands
 
 
-class OkrApplication(CheckInCommands, AlignmentCommands, ClosingCommands, StructureCommands):
+class OkrApplication(
+    CheckInCommands, AlignmentCommands, ClosingCommands, StructureCommands, AccountCommands
+):
     name = "okr"

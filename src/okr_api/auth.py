@@ -1,0 +1,115 @@
+"""Bearer JWT authentication (HS256 with a shared secret, or RS256 with a public key).
+
+Claims: ``sub`` (a person's id, or ``service:<id>`` for a service account), ``org`` (the
+organization id), ``roles`` (ADMIN, MANAGER, MEMBER, HR, ANALYST), ``exp`` and ``iat``.
+Anything else (no token, expired, malformed, wrongly signed, ``alg: none``) is refused.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import jwt
+
+from okr_domain.access import Actor
+from okr_domain.values import Role
+
+SERVICE_PREFIX = "service:"
+ISSUER = "okr-history"
+LEEWAY_SECONDS = 30
+
+
+class AuthError(Exception):
+    """The request's credentials were refused (answered with 401)."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the actor the commands see, plus the token's identity."""
+
+    actor: Actor
+    subject: str
+    service_account_id: UUID | None
+    token_id: str | None
+
+    @property
+    def organization_id(self) -> UUID:
+        return self.actor.organization_id
+
+    def has(self, *roles: Role) -> bool:
+        return bool(self.actor.roles.intersection(roles))
+
+
+@dataclass(frozen=True)
+class TokenKeys:
+    """The verification (and, for HS256, signing) material."""
+
+    secret: str | None = None
+    public_key: str | None = None
+    private_key: str | None = None
+
+    @property
+    def algorithms(self) -> list[str]:
+        return ["RS256"] if self.public_key else ["HS256"]
+
+    def verification_key(self) -> str:
+        key = self.public_key or self.secret
+        if not key:
+            raise AuthError("the service has no token key configured")
+        return key
+
+
+def mint_token(keys: TokenKeys, *, organization_id: UUID, subject: str, roles: list[Role],
+               ttl_seconds: int = 3600, token_id: str | None = None) -> str:
+    now = int(time.time())
+    claims: dict[str, Any] = {
+        "iss": ISSUER,
+        "sub": subject,
+        "org": str(organization_id),
+        "roles": sorted(r.value for r in roles),
+        "iat": now,
+        "exp": now + ttl_seconds,
+        "jti": token_id or uuid.uuid4().hex,
+    }
+    if keys.private_key:
+        return jwt.encode(claims, keys.private_key, algorithm="RS256")
+    if not keys.secret:
+        raise AuthError("minting a token needs the signing secret")
+    return jwt.encode(claims, keys.secret, algorithm="HS256")
+
+
+def verify_token(keys: TokenKeys, token: str) -> Principal:
+    try:
+        claims = jwt.decode(
+            token, keys.verification_key(), algorithms=keys.algorithms, issuer=ISSUER,
+            leeway=LEEWAY_SECONDS, options={"require": ["exp", "iat", "sub", "iss"]},
+        )
+    except jwt.ExpiredSignatureError:
+        raise AuthError("the token has expired") from None
+    except jwt.InvalidTokenError as error:
+        raise AuthError(f"the token is not valid: {error}") from None
+    try:
+        organization_id = UUID(str(claims["org"]))
+        roles = frozenset(Role(r) for r in claims.get("roles", []))
+        subject = str(claims["sub"])
+        service_id = (UUID(subject.removeprefix(SERVICE_PREFIX))
+                      if subject.startswith(SERVICE_PREFIX) else None)
+        person_id = None if service_id else UUID(subject)
+    except (KeyError, ValueError, TypeError):
+        raise AuthError("the token's claims are not valid") from None
+    return Principal(Actor(organization_id, person_id, roles), subject, service_id,
+                     claims.get("jti"))
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer ...`` header (None when absent)."""
+    if not authorization:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthError("the Authorization header must be 'Bearer <token>'")
+    return token.strip()
