@@ -86,7 +86,7 @@ class CommandBase(Application[UUID]):
                     return attempt()
             except IntegrityError:
                 # Back off with jitter so competing processes stop colliding.
-                time.sleep(random.uniform(0, min(0.05, 0.001 * 2**number)))  # noqa: S311
+                time.sleep(random.uniform(0, min(0.05, 0.001 * 2**number)))
         raise Conflict("the command kept conflicting with concurrent changes; try again")
 
     def save_all(self, *aggregates: Aggregate | None) -> int:
@@ -103,7 +103,7 @@ class CommandBase(Application[UUID]):
         if aggregate_id is None:
             return None
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: Aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
         if not isinstance(aggregate, cls) or aggregate.organization_id != organization_id:

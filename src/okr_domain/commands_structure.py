@@ -103,6 +103,8 @@ class StructureCommands(CommandBase):
             if new_parent != team.parent_team_id:
                 if team.kind is TeamKind.COMPANY:
                     raise InvalidInput("the company team has no parent", field="parentTeamId")
+                if new_parent is None:
+                    raise InvalidInput("a team needs a parent team", field="parentTeamId")
                 parent = self.load(Team, new_parent, actor, "parentTeamId")
                 chain = team_chain(self.directory_for(actor.organization_id), parent.id)
                 if any(t.id == team.id for t in chain):

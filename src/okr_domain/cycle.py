@@ -67,7 +67,7 @@ class Cycle(OkrAggregate):
         TOPIC = "okr.Cycle.Activated"
 
         def apply(self, aggregate: Cycle) -> None:
-            aggregate.status = CycleStatus.ACTIVE
+            aggregate.status_value = CycleStatus.ACTIVE.value
 
     class ObjectiveAdded(OkrAggregate.Event):
         TOPIC = "okr.Cycle.ObjectiveAdded"
@@ -82,7 +82,7 @@ class Cycle(OkrAggregate):
         grades_hash: str
 
         def apply(self, aggregate: Cycle) -> None:
-            aggregate.status = CycleStatus.CLOSED
+            aggregate.status_value = CycleStatus.CLOSED.value
             aggregate.grades_hash = self.grades_hash
 
     @staticmethod
@@ -104,13 +104,19 @@ class Cycle(OkrAggregate):
         self.name = name
         self.starts_on = starts_on
         self.ends_on = ends_on
-        self.status = CycleStatus.PLANNING
+        self.status_value = CycleStatus.PLANNING.value
         self.objective_ids: list[UUID] = []
         self.grades_hash: str | None = None
 
     @property
     def event_cycle_id(self) -> UUID | None:
         return self.id
+
+    @property
+    def status(self) -> CycleStatus:
+        # Kept as a plain string: snapshots are JSON, and an enum member would come
+        # back from one as a str.
+        return CycleStatus(self.status_value)
 
     def overlaps(self, other: Cycle) -> bool:
         return self.starts_on <= other.ends_on and other.starts_on <= self.ends_on

@@ -48,25 +48,25 @@ class DomainError(Exception):
         return f"{type(self).__name__}({self.code}, {self.message!r}, field={self.field!r})"
 
 
-class InvalidInput(DomainError):
+class InvalidInput(DomainError):  # noqa: N818 (public names)
     code = ErrorCode.INVALID_INPUT
 
 
-class NotFound(DomainError):
+class NotFound(DomainError):  # noqa: N818 (public names)
     """Unknown IDs, and IDs of another organization: the two are indistinguishable."""
 
     code = ErrorCode.NOT_FOUND
 
 
-class Forbidden(DomainError):
+class Forbidden(DomainError):  # noqa: N818 (public names)
     code = ErrorCode.FORBIDDEN
 
 
-class InvalidState(DomainError):
+class InvalidState(DomainError):  # noqa: N818 (public names)
     code = ErrorCode.INVALID_STATE
 
 
-class Conflict(DomainError):
+class Conflict(DomainError):  # noqa: N818 (public names)
     """Concurrent writers kept winning until the retry budget ran out."""
 
     code = ErrorCode.CONFLICT

@@ -9,11 +9,11 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from okr_domain import objective_events as events
 from okr_domain import scoring
 from okr_domain.base import OkrAggregate
 from okr_domain.errors import ErrorCode, InvalidInput, InvalidState, NotFound
 from okr_domain.key_result import MAX_KEY_RESULTS, CheckIn, KeyResult
-from okr_domain import objective_events as events
 from okr_domain.values import Kind, Level, MetricType, ObjectiveStatus, Visibility
 
 

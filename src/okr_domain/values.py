@@ -97,7 +97,8 @@ class ProposalStatus(StrEnum):
 
 @dataclass(frozen=True)
 class BandEdges:
-    """LOW < low <= PROGRESS < sweet_from <= SWEET_SPOT <= sweet_to < HIGH < too_safe <= TOO_SAFE."""
+    """LOW < low <= PROGRESS < sweet_from <= SWEET_SPOT <= sweet_to < HIGH < too_safe
+    <= TOO_SAFE."""
 
     low: float = 0.3
     sweet_from: float = 0.6
