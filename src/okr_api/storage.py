@@ -4,12 +4,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import urlsplit
 
 import psycopg
 from psycopg import sql
 
 from okr_domain.application import OkrApplication
+from projections.database import postgres_dsn, store_env
+
+__all__ = [
+    "SQLITE_FILE", "StoreNotInitialized", "default_url", "init_database", "open_application",
+    "postgres_dsn", "store_env",
+]
 
 SQLITE_FILE = "okr.sqlite3"
 
@@ -20,53 +26,6 @@ class StoreNotInitialized(RuntimeError):
 
 def default_url(data_dir: Path) -> str:
     return f"sqlite:///{(data_dir / SQLITE_FILE).resolve()}"
-
-
-def store_env(url: str, *, create_tables: bool) -> dict[str, str]:
-    """The eventsourcing environment for a database URL.
-
-    ``sqlite:///path`` (the embedded default), ``memory://`` (tests), and
-    ``postgresql://user:password@host:port/dbname?schema=NAME``.
-    """
-    parts = urlsplit(url)
-    create = "y" if create_tables else "n"
-    if parts.scheme == "memory":
-        return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
-    if parts.scheme == "sqlite":
-        path = unquote(parts.path)
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return {
-            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-            "SQLITE_DBNAME": path,
-            "SQLITE_LOCK_TIMEOUT": "30",
-            "CREATE_TABLE": "y",  # the embedded store makes its tables on first run
-        }
-    if parts.scheme in ("postgresql", "postgres"):
-        query = parse_qs(parts.query)
-        env = {
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
-            "POSTGRES_DBNAME": unquote(parts.path.lstrip("/")) or "postgres",
-            "POSTGRES_HOST": parts.hostname or "127.0.0.1",
-            "POSTGRES_PORT": str(parts.port or 5432),
-            "POSTGRES_USER": unquote(parts.username or "postgres"),
-            "POSTGRES_PASSWORD": unquote(parts.password or ""),
-            "POSTGRES_SCHEMA": query.get("schema", ["public"])[0],
-            "POSTGRES_POOL_SIZE": query.get("pool_size", ["10"])[0],
-            "POSTGRES_MAX_OVERFLOW": query.get("max_overflow", ["20"])[0],
-            "POSTGRES_CONNECT_TIMEOUT": "5",
-            "POSTGRES_PRE_PING": "y",
-            "CREATE_TABLE": create,
-        }
-        return env
-    raise ValueError(f"unsupported database URL scheme {parts.scheme!r}")
-
-
-def postgres_dsn(url: str) -> tuple[str, str]:
-    """A libpq DSN (without the schema parameter) and the schema name."""
-    parts = urlsplit(url)
-    schema = parse_qs(parts.query).get("schema", ["public"])[0]
-    dsn = parts._replace(query="", scheme="postgresql").geturl()
-    return dsn, schema
 
 
 def init_database(url: str) -> OkrApplication:
