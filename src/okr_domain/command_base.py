@@ -18,7 +18,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording, Transcoding
 
 from okr_domain import ids
 from okr_domain.access import Actor
@@ -70,6 +70,26 @@ class CommandBase(Application[UUID]):
         # Commands on the same aggregate in this process take turns, so conflicts only
         # arise between processes; the retry loop below handles those.
         self._stripes = [threading.Lock() for _ in range(LOCK_STRIPES)]
+        self._save_listeners: list[Callable[[int], None]] = []
+
+    def add_save_listener(self, listener: Callable[[int], None]) -> Callable[[], None]:
+        """Call ``listener(position)`` in the saving thread after every save that
+        recorded events (position: the last notification id written). The listener must
+        be quick and must not raise. Returns a function that removes the listener."""
+        self._save_listeners.append(listener)
+
+        def remove() -> None:
+            if listener in self._save_listeners:
+                self._save_listeners.remove(listener)
+
+        return remove
+
+    def _notify(self, recordings: list[Recording[UUID]]) -> None:
+        super()._notify(recordings)
+        if recordings:
+            position = max(r.notification.id for r in recordings)
+            for listener in tuple(self._save_listeners):
+                listener(position)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
