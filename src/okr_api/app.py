@@ -1,0 +1,92 @@
+"""The FastAPI application: GraphQL, health, readiness and metrics.
+
+The lifespan opens the event store, starts the projections in this process (unless a
+separate worker runs them) and opens the read model; all blocking calls run in threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from okr_api.accounts import ServiceAccountCheck
+from okr_api.auth import TokenKeys
+from okr_api.context import Services
+from okr_api.http import graphql_endpoint
+from okr_api.limits import Limits
+from okr_api.metrics import Metrics
+from okr_api.read_side import ReadSide
+from okr_api.secrets_file import signing_secret
+from okr_api.settings import Settings, get_settings
+from okr_api.storage import default_url, open_application
+
+log = logging.getLogger("okr_api")
+READY_TIMEOUT_SECONDS = 3.0
+
+
+def database_url(settings: Settings) -> str:
+    return settings.database_url or default_url(settings.data_dir)
+
+
+def token_keys(settings: Settings) -> TokenKeys:
+    return TokenKeys(secret=signing_secret(settings), public_key=settings.jwt_public_key)
+
+
+def create_app(settings: Settings | None = None, *, run_projections: bool = True) -> FastAPI:
+    settings = settings or get_settings()
+    keys = token_keys(settings)  # refuses insecure production settings before serving
+
+    @asynccontextmanager
+    async def lifespan(api: FastAPI) -> AsyncIterator[None]:
+        url = database_url(settings)
+        application = await asyncio.to_thread(open_application, url)
+        metrics = Metrics()
+        read_side = await ReadSide.start(url, application, metrics,
+                                         run_projections=run_projections)
+        api.state.services = Services(
+            settings=settings, app=application, read_model=read_side.read_model,
+            keys=keys, limits=Limits(),
+            extras={"metrics": metrics, "accounts": ServiceAccountCheck(application),
+                    "read_side": read_side})
+        try:
+            yield
+        finally:
+            await read_side.stop()
+            await asyncio.to_thread(application.close)
+
+    api = FastAPI(title="okr-history", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  openapi_url=None)
+    api.add_api_route("/graphql", graphql_endpoint, methods=["GET", "POST"])
+    api.add_api_route("/healthz", healthz, methods=["GET"])
+    api.add_api_route("/readyz", readyz, methods=["GET"])
+    api.add_api_route("/metrics", metrics_endpoint, methods=["GET"])
+    return api
+
+
+async def healthz() -> Response:
+    return PlainTextResponse("ok")
+
+
+async def readyz(request: Request) -> Response:
+    services: Services = request.app.state.services
+    try:
+        await asyncio.wait_for(asyncio.to_thread(services.app.current_position),
+                               READY_TIMEOUT_SECONDS)
+    except Exception as error:  # any failure means "not ready"; the log has the detail
+        log.warning("readiness check failed: %s", error)
+        return JSONResponse({"status": "unavailable", "reason": "database not reachable"},
+                            status_code=503)
+    return JSONResponse({"status": "ready"})
+
+
+async def metrics_endpoint(request: Request) -> Response:
+    services: Services = request.app.state.services
+    await services.extras["read_side"].update_lag_metrics()
+    registry = services.extras["metrics"].registry
+    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,39 @@
+"""What every resolver can reach: the services of the process and the caller."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from okr_api.auth import Principal, TokenKeys
+from okr_api.limits import Limits
+from okr_api.settings import Settings
+from okr_domain.application import OkrApplication
+
+if TYPE_CHECKING:
+    from okr_api.readmodel import ReadModel, RequestLoaders
+
+
+@dataclass
+class Services:
+    """Built once per process by the app factory."""
+
+    settings: Settings
+    app: OkrApplication
+    read_model: ReadModel
+    keys: TokenKeys
+    limits: Limits = field(default_factory=Limits)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Context:
+    """One per request (one per connection for WebSocket subscriptions)."""
+
+    services: Services
+    principal: Principal
+    loaders: RequestLoaders
+
+    @property
+    def app(self) -> OkrApplication:
+        return self.services.app

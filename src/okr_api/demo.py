@@ -1,0 +1,189 @@
+"""A small demo organization: a company, departments and teams, ~40 people, and a
+quarter of company, team and individual OKRs with alignments and weekly check-ins.
+
+Everything goes through the command side, so the demo's history is real events.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from uuid import UUID
+
+from okr_domain.access import Actor
+from okr_domain.application import OkrApplication
+from okr_domain.cycle import quarter_dates
+from okr_domain.errors import DomainError
+from okr_domain.values import Kind, Level, MetricType, Role, TeamKind, Visibility
+
+DEMO_SLUG = "demo"
+STRUCTURE = {
+    "Engineering": ["Platform", "Mobile", "Data"],
+    "Sales": ["Enterprise", "Self-serve"],
+    "People": ["Talent"],
+}
+FIRST = ["Ada", "Ben", "Chloe", "Dev", "Ema", "Finn", "Gia", "Hugo", "Ines", "Jon", "Kai",
+         "Lea", "Milo", "Nora", "Omar", "Pia", "Quinn", "Rosa", "Sam", "Tara", "Uma", "Vik",
+         "Wen", "Xavi", "Yara", "Zed"]
+LAST = ["Adams", "Berg", "Costa", "Diaz", "Evans", "Fox", "Grant", "Hale", "Ito", "Jones"]
+COMPANY_OKRS = [("Become the most loved OKR tool in Europe", Kind.ASPIRATIONAL),
+                ("Grow revenue sustainably", Kind.COMMITTED),
+                ("Be a great place to grow", Kind.ASPIRATIONAL)]
+
+
+@dataclass(frozen=True)
+class Demo:
+    organization_id: UUID
+    cycle_key: str
+    admin_id: UUID
+    manager_id: UUID
+    member_id: UUID
+
+
+def current_quarter(today: date) -> str:
+    return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+
+
+def load_demo(app: OkrApplication, *, seed: int = 7, today: date | None = None) -> Demo:
+    """Create the demo organization (once; a second call finds it and returns it)."""
+    rng = random.Random(seed)
+    today = today or datetime.now(UTC).date()
+    key = current_quarter(today)
+    try:
+        org_id = app.create_organization("Demo Company", DEMO_SLUG).id
+    except DomainError:
+        from okr_domain.ids import organization_id, person_id
+
+        org_id = organization_id(DEMO_SLUG)
+        return Demo(org_id, key, person_id(org_id, "p0"), person_id(org_id, "p1"),
+                    person_id(org_id, "p5"))
+    system = Actor.system(org_id)
+    people = _people(app, system, rng)
+    cycle = app.create_cycle(system, key).id
+    app.activate_cycle(system, cycle)
+    company = [app.create_objective(system, cycle, Level.COMPANY, title, kind=kind).id
+               for title, kind in COMPANY_OKRS]
+    for objective in company:
+        _key_results(app, system, objective, rng)
+    starts = quarter_dates(key)
+    assert starts is not None
+    weeks = max(1, min(13, (today - starts[0]).days // 7))
+    for team_id, lead, members in people.teams:
+        lead_actor = Actor(org_id, lead, frozenset({Role.MANAGER}))
+        for n in range(2):
+            objective = app.create_objective(
+                lead_actor, cycle, Level.TEAM, f"{_team_goal(rng)} ({n + 1})",
+                owner_team_id=team_id, kind=Kind.ASPIRATIONAL if n else Kind.COMMITTED).id
+            _key_results(app, lead_actor, objective, rng)
+            app.align_objective(system, objective, rng.choice(company))
+            app.activate_objective(lead_actor, objective)
+            _check_ins(app, lead_actor, objective, starts[0], weeks, rng)
+            for member in members[n::2]:
+                member_actor = Actor(org_id, member, frozenset({Role.MEMBER}))
+                mine = app.create_objective(
+                    member_actor, cycle, Level.INDIVIDUAL, _personal_goal(rng),
+                    owner_person_id=member,
+                    visibility=Visibility.PRIVATE if rng.random() < 0.1 else Visibility.PUBLIC,
+                ).id
+                _key_results(app, member_actor, mine, rng)
+                app.align_objective(lead_actor, mine, objective)
+                app.activate_objective(member_actor, mine)
+                _check_ins(app, member_actor, mine, starts[0], weeks, rng)
+    for objective in company:
+        app.activate_objective(system, objective)
+        _check_ins(app, system, objective, starts[0], weeks, rng)
+    return Demo(org_id, key, people.admin, people.manager, people.member)
+
+
+@dataclass
+class _People:
+    admin: UUID
+    manager: UUID
+    member: UUID
+    teams: list[tuple[UUID, UUID, list[UUID]]]
+
+
+def _people(app: OkrApplication, system: Actor, rng: random.Random) -> _People:
+    counter = iter(range(1000))
+
+    def person(team: UUID | None, manager: UUID | None) -> UUID:
+        n = next(counter)
+        name = f"{FIRST[n % len(FIRST)]} {LAST[(n * 7) % len(LAST)]}"
+        return app.upsert_person(system, f"p{n}", name, email=f"p{n}@demo.example",
+                                 team_id=team, manager_id=manager).id
+
+    ceo = person(None, None)
+    teams: list[tuple[UUID, UUID, list[UUID]]] = []
+    first_lead: UUID | None = None
+    first_member: UUID | None = None
+    for department, names in STRUCTURE.items():
+        head = person(None, ceo)
+        dept = app.create_team(system, department, kind=TeamKind.DEPARTMENT, lead_id=head).id
+        app.upsert_person(system, f"p{_number(app, system, head)}", _name(app, system, head),
+                          email=None, team_id=dept, manager_id=ceo)
+        for name in names:
+            lead = person(None, head)
+            team = app.create_team(system, name, parent_team_id=dept, lead_id=lead).id
+            members = [person(team, lead) for _ in range(rng.randint(4, 6))]
+            teams.append((team, lead, members))
+            first_lead = first_lead or lead
+            first_member = first_member or members[0]
+    assert first_lead is not None
+    assert first_member is not None
+    return _People(ceo, first_lead, first_member, teams)
+
+
+def _number(app: OkrApplication, system: Actor, person_id: UUID) -> str:
+    from okr_domain.person import Person
+
+    return app.load(Person, person_id, system, "personId").external_id.removeprefix("p")
+
+
+def _name(app: OkrApplication, system: Actor, person_id: UUID) -> str:
+    from okr_domain.person import Person
+
+    return app.load(Person, person_id, system, "personId").name
+
+
+def _team_goal(rng: random.Random) -> str:
+    return rng.choice(["Ship a delightful onboarding", "Halve incident response time",
+                       "Win the mid-market segment", "Make every release boring",
+                       "Hire and grow great people", "Know our customers by name"])
+
+
+def _personal_goal(rng: random.Random) -> str:
+    return rng.choice(["Master the data pipeline", "Speak at a conference",
+                       "Mentor two newcomers", "Own the billing service",
+                       "Close ten enterprise deals", "Learn Rust properly"])
+
+
+def _key_results(app: OkrApplication, actor: Actor, objective: UUID,
+                 rng: random.Random) -> None:
+    for n in range(rng.randint(2, 4)):
+        if n == 2 and rng.random() < 0.5:
+            app.add_key_result(actor, objective, "Launch it", MetricType.MILESTONE)
+            continue
+        target = Decimal(rng.choice([10, 20, 50, 100]))
+        app.add_key_result(actor, objective, f"Reach {target} on measure {n + 1}",
+                           MetricType.INCREASE_TO, start=Decimal(0), target=target,
+                           weight=rng.choice([1.0, 1.0, 2.0]))
+
+
+def _check_ins(app: OkrApplication, actor: Actor, objective_id: UUID, starts: date,
+               weeks: int, rng: random.Random) -> None:
+    from okr_domain.objective import Objective
+
+    objective = app.load(Objective, objective_id, actor, "objectiveId")
+    ambition = rng.uniform(0.3, 1.1)
+    for week in range(1, weeks + 1):
+        when = datetime.combine(starts + timedelta(weeks=week), time(10), UTC)
+        for kr in objective.key_results.values():
+            if rng.random() < 0.15:
+                continue  # a missed check-in now and then
+            share = min(1.0, ambition * week / 13 + rng.uniform(-0.05, 0.05))
+            value = (kr.start + (kr.target - kr.start) * Decimal(str(round(share, 2))))
+            app.record_check_in(actor, objective_id, kr.id, value.quantize(Decimal("0.01")),
+                                confidence=rng.randint(4, 9), applies_at=when,
+                                in_one_on_one=rng.random() < 0.3)

@@ -1,0 +1,65 @@
+"""Errors the API reports to clients, and the masking of everything unexpected.
+
+Expected failures of mutations are ``userErrors`` in the payload. Errors raised while
+resolving queries are either ``ApiError`` (a stable code in ``extensions.code``) or a
+``DomainError``; anything else is masked: the client sees an error id, the log has the
+details.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Iterator
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from okr_domain.errors import DomainError
+
+log = logging.getLogger("okr_api")
+SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+
+
+class ApiError(Exception):
+    """A client error with a stable code (NOT_FOUND, FORBIDDEN, NOT_YET, ...)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def without_suggestions(message: str) -> str:
+    """Production hides field suggestions ("Did you mean ...?") from error messages."""
+    return SUGGESTION.sub("", message)
+
+
+def _client_error(error: GraphQLError, code: str, message: str) -> GraphQLError:
+    return GraphQLError(message, nodes=error.nodes, source=error.source,
+                        positions=error.positions, path=error.path,
+                        extensions={**(error.extensions or {}), "code": code})
+
+
+def classify(error: GraphQLError) -> GraphQLError:
+    original = error.original_error
+    if original is None or isinstance(original, GraphQLError):
+        return error  # syntax/validation errors and errors raised as GraphQLError
+    if isinstance(original, ApiError):
+        return _client_error(error, original.code, original.message)
+    if isinstance(original, DomainError):
+        return _client_error(error, original.code.value, original.message)
+    error_id = uuid.uuid4().hex[:16]
+    log.error("unexpected error %s at %s", error_id, error.path, exc_info=original)
+    return _client_error(error, "INTERNAL", f"Internal error (id {error_id}).")
+
+
+class ClassifyErrors(SchemaExtension):
+    """Keeps client errors with their codes and masks unexpected ones."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is not None and getattr(result, "errors", None):
+            result.errors = [classify(e) for e in result.errors]

@@ -1,0 +1,1 @@
+"""The GraphQL schema: Relay nodes, connections, queries and mutations."""

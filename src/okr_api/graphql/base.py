@@ -1,0 +1,110 @@
+"""Helpers every resolver uses: the context, global IDs and visibility."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import strawberry
+from strawberry import relay
+
+from okr_api.context import Context
+from okr_api.errors import ApiError
+from okr_domain.values import Role
+from projections.model import ObjectiveRow
+
+Info = strawberry.Info[Context, None]
+
+
+def context(info: Info) -> Context:
+    return info.context
+
+
+def global_id(type_name: str, value: UUID) -> relay.GlobalID:
+    return relay.GlobalID(type_name, value.hex)
+
+
+def uuid_of(value: relay.GlobalID | None, *type_names: str, field: str) -> UUID:
+    """The UUID inside a global ID of one of the expected types.
+
+    Wrong types, malformed IDs and (later, at load time) other tenants' IDs are all
+    reported as not found, so IDs reveal nothing.
+    """
+    if value is None:
+        raise ApiError("INVALID_INPUT", f"{field} is required")
+    if value.type_name not in type_names:
+        raise ApiError("NOT_FOUND", f"{field} does not name a {' or '.join(type_names)}")
+    try:
+        return UUID(hex=value.node_id)
+    except ValueError:
+        raise ApiError("NOT_FOUND", f"{field} is not a valid ID") from None
+
+
+def optional_uuid(value: relay.GlobalID | None, *type_names: str, field: str) -> UUID | None:
+    return None if value is None else uuid_of(value, *type_names, field=field)
+
+
+async def can_see(ctx: Context, row: ObjectiveRow) -> bool:
+    """Public objectives for everyone in the organization; private ones for their owner,
+    the owner's manager chain, the leads above the owner team, and admins."""
+    if row.organization_id != ctx.principal.organization_id:
+        return False
+    if row.visibility.value == "PUBLIC" or ctx.principal.has(Role.ADMIN):
+        return True
+    person_id = ctx.principal.actor.person_id
+    if person_id is None:
+        return False
+    return (await ctx.loaders.scope(person_id)).sees(row)
+
+
+def require_role(ctx: Context, *roles: Role) -> None:
+    if not ctx.principal.has(*roles):
+        names = " or ".join(r.value for r in roles)
+        raise ApiError("FORBIDDEN", f"this needs the {names} role")
+
+
+def first_of(first: int | None, default: int = 20) -> int:
+    from okr_api.limits import MAX_PAGE_SIZE
+
+    if first is None:
+        return default
+    if not 0 <= first <= MAX_PAGE_SIZE:
+        raise ApiError("INVALID_INPUT", f"first must be between 0 and {MAX_PAGE_SIZE}")
+    return first
+
+
+def ids_in_order(rows: dict[Any, Any], keys: list[Any]) -> list[Any]:
+    return [rows.get(k) for k in keys]
+
+
+async def load_all(loader: Any, keys: list[UUID | None]) -> list[Any]:
+    """Load many keys through a DataLoader in one batch (None keys give None)."""
+    import asyncio
+
+    async def one(key: UUID | None) -> Any:
+        return None if key is None else await loader.load(key)
+
+    return list(await asyncio.gather(*(one(k) for k in keys)))
+
+
+def composite_id(owner: UUID, part: UUID) -> str:
+    """Node id of something held inside an objective (key results, check-ins)."""
+    return f"{owner.hex}.{part.hex}"
+
+
+def split_composite(node_id: str) -> tuple[UUID, UUID] | None:
+    owner, _, part = node_id.partition(".")
+    try:
+        return UUID(hex=owner), UUID(hex=part)
+    except ValueError:
+        return None
+
+
+def composite_of(value: relay.GlobalID | None, type_name: str,
+                 field: str) -> tuple[UUID, UUID]:
+    if value is None:
+        raise ApiError("INVALID_INPUT", f"{field} is required")
+    parts = split_composite(value.node_id) if value.type_name == type_name else None
+    if parts is None:
+        raise ApiError("NOT_FOUND", f"{field} does not name a {type_name}")
+    return parts

@@ -1,0 +1,118 @@
+"""Payload types. Each mutation has its own payload type (so it can grow fields
+independently), built on a few shared shapes."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import strawberry
+
+from okr_api.graphql.base import Info, context
+from okr_api.graphql.mutations.common import Payload, caught_up, objective_row
+from okr_api.graphql.types_okr import AlignmentProposal, CheckIn, KeyResult, Objective
+from okr_api.graphql.types_org import Cycle, Organization, Person, Team
+
+
+@strawberry.type
+class ObjectivePayload(Payload):
+    objective_id: strawberry.Private[UUID | None]
+
+    @strawberry.field
+    async def objective(self, info: Info) -> Objective | None:
+        row = await objective_row(info, self.objective_id, self.position)
+        return Objective(row=row) if row else None
+
+
+@strawberry.type
+class KeyResultPayload(ObjectivePayload):
+    key_result_id: strawberry.Private[UUID | None]
+
+    @strawberry.field
+    async def key_result(self, info: Info) -> KeyResult | None:
+        if await self.objective(info) is None or self.key_result_id is None:
+            return None
+        loader = context(info).loaders.key_result
+        loader.clear(self.key_result_id)
+        row = await loader.load(self.key_result_id)
+        return KeyResult(row=row) if row else None
+
+
+@strawberry.type
+class CheckInPayload(KeyResultPayload):
+    check_in_id: strawberry.Private[UUID | None]
+
+    @strawberry.field
+    async def check_in(self, info: Info) -> CheckIn | None:
+        if await self.objective(info) is None or self.check_in_id is None:
+            return None
+        loader = context(info).loaders.check_in
+        loader.clear(self.check_in_id)
+        row = await loader.load(self.check_in_id)
+        return CheckIn(row=row) if row else None
+
+
+@strawberry.type
+class ProposalPayload(ObjectivePayload):
+    proposal_id: strawberry.Private[UUID | None]
+
+    @strawberry.field
+    async def proposal(self, info: Info) -> AlignmentProposal | None:
+        if self.proposal_id is None or not await caught_up(info, self.position):
+            return None
+        nodes = await AlignmentProposal.resolve_nodes(info=info,
+                                                      node_ids=[self.proposal_id.hex])
+        return nodes[0]
+
+
+@strawberry.type
+class CyclePayload(Payload):
+    cycle_id: strawberry.Private[UUID | None]
+
+    @strawberry.field
+    async def cycle(self, info: Info) -> Cycle | None:
+        if self.cycle_id is None or not await caught_up(info, self.position):
+            return None
+        loader = context(info).loaders.cycle
+        loader.clear(self.cycle_id)
+        row = await loader.load(self.cycle_id)
+        return Cycle(row=row) if row else None
+
+
+@strawberry.type
+class TeamPayload(Payload):
+    team_id: strawberry.Private[UUID | None]
+
+    @strawberry.field
+    async def team(self, info: Info) -> Team | None:
+        if self.team_id is None or not await caught_up(info, self.position):
+            return None
+        ctx = context(info)
+        rows = {t.id: t for t in await ctx.services.read_model.teams(
+            ctx.principal.organization_id)}
+        row = rows.get(self.team_id)
+        return Team(row=row) if row else None
+
+
+@strawberry.type
+class PersonPayload(Payload):
+    person_id: strawberry.Private[UUID | None]
+
+    @strawberry.field
+    async def person(self, info: Info) -> Person | None:
+        if self.person_id is None or not await caught_up(info, self.position):
+            return None
+        loader = context(info).loaders.person
+        loader.clear(self.person_id)
+        row = await loader.load(self.person_id)
+        return Person(row=row) if row else None
+
+
+@strawberry.type
+class OrganizationPayload(Payload):
+    @strawberry.field
+    async def organization(self, info: Info) -> Organization | None:
+        if not await caught_up(info, self.position):
+            return None
+        ctx = context(info)
+        row = await ctx.services.read_model.organization(ctx.principal.organization_id)
+        return Organization(row=row) if row else None

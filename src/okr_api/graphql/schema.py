@@ -1,0 +1,52 @@
+"""The schema, built once per process (strawberry's relay nodes allow one build)."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.tools import merge_types
+
+from okr_api.errors import ClassifyErrors
+from okr_api.graphql.mutations.alignment import AlignmentMutations
+from okr_api.graphql.mutations.key_results import KeyResultMutations
+from okr_api.graphql.mutations.objectives import ObjectiveMutations
+from okr_api.graphql.mutations.structure import StructureMutations
+from okr_api.graphql.queries import Query
+from okr_api.limits import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
+
+Mutation = merge_types(
+    "Mutation", (StructureMutations, ObjectiveMutations, KeyResultMutations, AlignmentMutations)
+)
+
+
+class DepthLimit(QueryDepthLimiter):
+    def __init__(self) -> None:
+        super().__init__(max_depth=MAX_DEPTH)
+
+
+class AliasLimit(MaxAliasesLimiter):
+    def __init__(self) -> None:
+        super().__init__(max_alias_count=MAX_ALIASES)
+
+
+class TokenLimit(MaxTokensLimiter):
+    def __init__(self) -> None:
+        super().__init__(max_token_count=MAX_TOKENS)
+
+
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    extensions=[ParserCache, ValidationCache, TokenLimit, DepthLimit, AliasLimit,
+                ClassifyErrors],
+)
+
+
+def sdl() -> str:
+    return schema.as_str() + "\n"

@@ -1,0 +1,368 @@
+"""Nodes of the OKRs themselves: objectives, key results, check-ins, proposals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from typing import Self
+
+import strawberry
+from strawberry import relay
+
+from okr_api.graphql.base import (
+    Info,
+    can_see,
+    composite_id,
+    context,
+    first_of,
+    load_all,
+    split_composite,
+)
+from okr_api.graphql.connections import Connection
+from okr_api.graphql.types_org import Cycle, Person, Team, _uuids
+from okr_domain import values
+from projections.model import CheckInRow, KeyResultRow, ObjectiveRow, ProposalRow
+
+
+@strawberry.type(description="The grade of an objective: computed, overridden, final.")
+class Grade:
+    computed_score: float | None
+    override: float | None
+    reason: str | None
+    final_score: float | None
+    band: values.Band | None
+
+
+@strawberry.type(description="An objective: a qualitative goal, measured by key results.")
+class Objective(relay.Node):
+    row: strawberry.Private[ObjectiveRow]
+
+    @classmethod
+    def resolve_id(cls, root: Self, *, info: Info) -> str:
+        return root.row.id.hex
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
+                            required: bool = False) -> list[Self | None]:
+        ctx = context(info)
+        rows = await load_all(ctx.loaders.objective, _uuids(node_ids))
+        return [cls(row=r) if r and await can_see(ctx, r) else None for r in rows]
+
+    @strawberry.field
+    def title(self) -> str:
+        return self.row.title
+
+    @strawberry.field
+    def description(self) -> str:
+        return self.row.description
+
+    @strawberry.field
+    def level(self) -> values.Level:
+        return self.row.level
+
+    @strawberry.field
+    def kind(self) -> values.Kind:
+        return self.row.kind
+
+    @strawberry.field
+    def visibility(self) -> values.Visibility:
+        return self.row.visibility
+
+    @strawberry.field
+    def status(self) -> values.ObjectiveStatus:
+        return self.row.status
+
+    @strawberry.field(description="Weighted mean of the key results' scores, in [0, 1].")
+    def score(self) -> float:
+        return self.row.score
+
+    @strawberry.field
+    def supporters_can_check_in(self) -> bool:
+        return self.row.supporters_can_check_in
+
+    @strawberry.field
+    def grade(self) -> Grade:
+        r = self.row
+        return Grade(computed_score=r.computed_grade, override=r.grade_override,
+                     reason=r.grade_reason, final_score=r.final_score,
+                     band=values.Band(r.band) if r.band else None)
+
+    @strawberry.field
+    def created_at(self) -> datetime | None:
+        return self.row.created_at
+
+    @strawberry.field
+    def updated_at(self) -> datetime | None:
+        return self.row.updated_at
+
+    @strawberry.field
+    def last_check_in_at(self) -> datetime | None:
+        return self.row.last_check_in_at
+
+    @strawberry.field(description="Global position of the last event that changed it.")
+    def position(self) -> int:
+        return self.row.position
+
+    @strawberry.field
+    async def cycle(self, info: Info) -> Cycle | None:
+        row = await context(info).loaders.cycle.load(self.row.cycle_id)
+        return Cycle(row=row) if row else None
+
+    @strawberry.field
+    async def owner_team(self, info: Info) -> Team | None:
+        if self.row.owner_team_id is None:
+            return None
+        row = (await context(info).loaders.teams()).get(self.row.owner_team_id)
+        return Team(row=row) if row else None
+
+    @strawberry.field
+    async def owner_person(self, info: Info) -> Person | None:
+        if self.row.owner_person_id is None:
+            return None
+        row = await context(info).loaders.person.load(self.row.owner_person_id)
+        return Person(row=row) if row else None
+
+    @strawberry.field(description="The objective this one is aligned to (if visible).")
+    async def parent(self, info: Info) -> Objective | None:
+        if self.row.parent_id is None:
+            return None
+        ctx = context(info)
+        row = await ctx.loaders.objective.load(self.row.parent_id)
+        return Objective(row=row) if row and await can_see(ctx, row) else None
+
+    @strawberry.field
+    async def parent_key_result(self, info: Info) -> KeyResult | None:
+        if self.row.parent_key_result_id is None or await self.parent(info) is None:
+            return None
+        row = await context(info).loaders.key_result.load(self.row.parent_key_result_id)
+        return KeyResult(row=row) if row else None
+
+    @strawberry.field(description="Objectives aligned to this one (those you may see).")
+    async def children(self, info: Info) -> list[Objective]:
+        ctx = context(info)
+        rows = await ctx.loaders.children.load(self.row.id)
+        return [Objective(row=r) for r in rows
+                if r.status is not values.ObjectiveStatus.ARCHIVED and await can_see(ctx, r)]
+
+    @strawberry.field
+    async def key_results(self, info: Info) -> list[KeyResult]:
+        rows = await context(info).loaders.key_results.load(self.row.id)
+        return [KeyResult(row=r) for r in sorted(rows, key=lambda r: r.sort_index)]
+
+    @strawberry.field(description="People who committed to support this objective.")
+    async def supporters(self, info: Info) -> list[Person]:
+        rows = await load_all(context(info).loaders.person, list(self.row.supporters))
+        return [Person(row=r) for r in rows if r]
+
+    @strawberry.field(description="Alignment proposals where this objective is the child.")
+    async def alignment_proposals(self, info: Info) -> list[AlignmentProposal]:
+        rows = await context(info).loaders.proposals.load(self.row.id)
+        return [AlignmentProposal(row=r) for r in rows]
+
+
+@strawberry.type(description="A measurable result that shows progress on its objective.")
+class KeyResult(relay.Node):
+    row: strawberry.Private[KeyResultRow]
+
+    @classmethod
+    def resolve_id(cls, root: Self, *, info: Info) -> str:
+        return composite_id(root.row.objective_id, root.row.id)
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
+                            required: bool = False) -> list[Self | None]:
+        ctx = context(info)
+        parts = [split_composite(i) for i in node_ids]
+        rows = await load_all(ctx.loaders.key_result, [p[1] if p else None for p in parts])
+        rows = [r if r and p and r.objective_id == p[0] else None
+                for r, p in zip(rows, parts, strict=True)]
+        parents = await load_all(ctx.loaders.objective,
+                                 [r.objective_id if r else None for r in rows])
+        return [cls(row=r) if r and o and await can_see(ctx, o) else None
+                for r, o in zip(rows, parents, strict=True)]
+
+    @strawberry.field
+    def title(self) -> str:
+        return self.row.title
+
+    @strawberry.field
+    def metric_type(self) -> values.MetricType:
+        return self.row.metric_type
+
+    @strawberry.field
+    def start(self) -> Decimal:
+        return self.row.start
+
+    @strawberry.field
+    def target(self) -> Decimal:
+        return self.row.target
+
+    @strawberry.field
+    def current(self) -> Decimal:
+        return self.row.current
+
+    @strawberry.field
+    def unit(self) -> str:
+        return self.row.unit
+
+    @strawberry.field
+    def weight(self) -> float:
+        return self.row.weight
+
+    @strawberry.field(description="Raw progress; may be below 0 or above 1.")
+    def progress(self) -> float:
+        return self.row.progress
+
+    @strawberry.field(description="Progress clamped to [0, 1].")
+    def score(self) -> float:
+        return self.row.score
+
+    @strawberry.field
+    def check_in_count(self) -> int:
+        return self.row.check_in_count
+
+    @strawberry.field
+    def last_check_in_at(self) -> datetime | None:
+        return self.row.last_check_in_at
+
+    @strawberry.field
+    async def objective(self, info: Info) -> Objective | None:
+        row = await context(info).loaders.objective.load(self.row.objective_id)
+        return Objective(row=row) if row else None
+
+    @strawberry.field(description="The check-in history, newest first.")
+    async def check_ins(self, info: Info, first: int | None = None,
+                        after: str | None = None) -> Connection[CheckIn]:
+        ctx = context(info)
+        page = await ctx.services.read_model.check_ins_page(
+            ctx.principal.organization_id, self.row.id, first=first_of(first), after=after)
+        return Connection[CheckIn].from_page(page, lambda r: CheckIn(row=r))
+
+
+@strawberry.type(description="A score update on a key result.")
+class CheckIn(relay.Node):
+    row: strawberry.Private[CheckInRow]
+
+    @classmethod
+    def resolve_id(cls, root: Self, *, info: Info) -> str:
+        return composite_id(root.row.objective_id, root.row.id)
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
+                            required: bool = False) -> list[Self | None]:
+        ctx = context(info)
+        parts = [split_composite(i) for i in node_ids]
+        rows = await load_all(ctx.loaders.check_in, [p[1] if p else None for p in parts])
+        rows = [r if r and p and r.objective_id == p[0] else None
+                for r, p in zip(rows, parts, strict=True)]
+        parents = await load_all(ctx.loaders.objective,
+                                 [r.objective_id if r else None for r in rows])
+        return [cls(row=r) if r and o and await can_see(ctx, o) else None
+                for r, o in zip(rows, parents, strict=True)]
+
+    @strawberry.field
+    def value(self) -> Decimal:
+        return self.row.value
+
+    @strawberry.field
+    def previous_value(self) -> Decimal | None:
+        return self.row.previous_value
+
+    @strawberry.field(description="How confident the author is, 0-10.")
+    def confidence(self) -> int | None:
+        return self.row.confidence
+
+    @strawberry.field
+    def note(self) -> str:
+        return self.row.note
+
+    @strawberry.field(description="The time the value applies to.")
+    def applies_at(self) -> datetime:
+        return self.row.applies_at
+
+    @strawberry.field
+    def recorded_at(self) -> datetime:
+        return self.row.recorded_at
+
+    @strawberry.field
+    def in_one_on_one(self) -> bool:
+        return self.row.in_one_on_one
+
+    @strawberry.field
+    def corrected(self) -> bool:
+        return self.row.corrected
+
+    @strawberry.field
+    def correction_reason(self) -> str | None:
+        return self.row.correction_reason
+
+    @strawberry.field
+    async def author(self, info: Info) -> Person | None:
+        if self.row.author_id is None:
+            return None
+        row = await context(info).loaders.person.load(self.row.author_id)
+        return Person(row=row) if row else None
+
+    @strawberry.field
+    async def key_result(self, info: Info) -> KeyResult | None:
+        row = await context(info).loaders.key_result.load(self.row.key_result_id)
+        return KeyResult(row=row) if row else None
+
+
+@strawberry.type(description="A negotiated alignment: one side proposes, the other responds.")
+class AlignmentProposal(relay.Node):
+    row: strawberry.Private[ProposalRow]
+
+    @classmethod
+    def resolve_id(cls, root: Self, *, info: Info) -> str:
+        return root.row.id.hex
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
+                            required: bool = False) -> list[Self | None]:
+        ctx = context(info)
+        rows = await load_all(ctx.loaders.proposal, _uuids(node_ids))
+        children = await load_all(ctx.loaders.objective,
+                                  [r.child_id if r else None for r in rows])
+        return [cls(row=r) if r and c and await can_see(ctx, c) else None
+                for r, c in zip(rows, children, strict=True)]
+
+    @strawberry.field
+    def status(self) -> values.ProposalStatus:
+        return self.row.status
+
+    @strawberry.field
+    def message(self) -> str:
+        return self.row.message
+
+    @strawberry.field
+    def proposed_by_child_side(self) -> bool:
+        return self.row.proposed_by_child_side
+
+    @strawberry.field
+    def response_reason(self) -> str | None:
+        return self.row.response_reason
+
+    @strawberry.field
+    def created_at(self) -> datetime:
+        return self.row.created_at
+
+    @strawberry.field
+    async def proposed_by(self, info: Info) -> Person | None:
+        if self.row.proposed_by is None:
+            return None
+        row = await context(info).loaders.person.load(self.row.proposed_by)
+        return Person(row=row) if row else None
+
+    @strawberry.field
+    async def child(self, info: Info) -> Objective | None:
+        ctx = context(info)
+        row = await ctx.loaders.objective.load(self.row.child_id)
+        return Objective(row=row) if row and await can_see(ctx, row) else None
+
+    @strawberry.field
+    async def parent(self, info: Info) -> Objective | None:
+        ctx = context(info)
+        row = await ctx.loaders.objective.load(self.row.parent_id)
+        return Objective(row=row) if row and await can_see(ctx, row) else None

@@ -1,0 +1,213 @@
+"""Nodes of the organization's structure: organization, teams, people, cycles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Self
+from uuid import UUID
+
+import strawberry
+from strawberry import relay
+
+from okr_api.graphql.base import Info, context, load_all
+from okr_domain import values
+from projections.model import CycleRow, OrganizationRow, PersonRow, TeamRow
+
+
+@strawberry.type(description="Where the stretch bands start (see the OKR practice).")
+class BandEdges:
+    low: float
+    sweet_from: float
+    sweet_to: float
+    too_safe: float
+
+
+@strawberry.type(description="An organization's OKR policy.")
+class OkrPolicy:
+    bands: BandEdges
+    roll_up: values.RollUp
+    hr_mode: values.HrMode
+    check_in_cadence_days: int
+
+    @classmethod
+    def of(cls, policy: values.OkrPolicy) -> OkrPolicy:
+        b = policy.bands
+        return cls(bands=BandEdges(low=b.low, sweet_from=b.sweet_from, sweet_to=b.sweet_to,
+                                   too_safe=b.too_safe),
+                   roll_up=policy.roll_up, hr_mode=policy.hr_mode,
+                   check_in_cadence_days=policy.check_in_cadence_days)
+
+
+def _uuids(node_ids: Iterable[str]) -> list[UUID | None]:
+    result: list[UUID | None] = []
+    for node_id in node_ids:
+        try:
+            result.append(UUID(hex=node_id))
+        except ValueError:
+            result.append(None)
+    return result
+
+
+@strawberry.type(description="The tenant: everything else belongs to one organization.")
+class Organization(relay.Node):
+    row: strawberry.Private[OrganizationRow]
+
+    @classmethod
+    def resolve_id(cls, root: Self, *, info: Info) -> str:
+        return root.row.id.hex
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
+                            required: bool = False) -> list[Self | None]:
+        ctx = context(info)
+        own = await ctx.services.read_model.organization(ctx.principal.organization_id)
+        return [cls(row=own) if own and i == own.id else None for i in _uuids(node_ids)]
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.row.name
+
+    @strawberry.field
+    def slug(self) -> str:
+        return self.row.slug
+
+    @strawberry.field
+    def policy(self) -> OkrPolicy:
+        return OkrPolicy.of(self.row.policy)
+
+    @strawberry.field
+    async def root_team(self, info: Info) -> Team | None:
+        teams = await context(info).loaders.teams()
+        row = teams.get(self.row.root_team_id)
+        return Team(row=row) if row else None
+
+
+@strawberry.type(description="A team: the company root team, a department or a team.")
+class Team(relay.Node):
+    row: strawberry.Private[TeamRow]
+
+    @classmethod
+    def resolve_id(cls, root: Self, *, info: Info) -> str:
+        return root.row.id.hex
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
+                            required: bool = False) -> list[Self | None]:
+        teams = await context(info).loaders.teams()
+        return [cls(row=teams[i]) if i in teams else None for i in _uuids(node_ids)]
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.row.name
+
+    @strawberry.field
+    def kind(self) -> values.TeamKind:
+        return self.row.kind
+
+    @strawberry.field
+    async def parent(self, info: Info) -> Team | None:
+        if self.row.parent_team_id is None:
+            return None
+        row = (await context(info).loaders.teams()).get(self.row.parent_team_id)
+        return Team(row=row) if row else None
+
+    @strawberry.field(description="The teams directly under this one.")
+    async def children(self, info: Info) -> list[Team]:
+        teams = await context(info).loaders.teams()
+        return [Team(row=t) for t in teams.values() if t.parent_team_id == self.row.id]
+
+    @strawberry.field
+    async def lead(self, info: Info) -> Person | None:
+        if self.row.lead_id is None:
+            return None
+        row = await context(info).loaders.person.load(self.row.lead_id)
+        return Person(row=row) if row else None
+
+
+@strawberry.type(description="A person of the organization.")
+class Person(relay.Node):
+    row: strawberry.Private[PersonRow]
+
+    @classmethod
+    def resolve_id(cls, root: Self, *, info: Info) -> str:
+        return root.row.id.hex
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
+                            required: bool = False) -> list[Self | None]:
+        loader = context(info).loaders.person
+        rows = await load_all(loader, _uuids(node_ids))
+        return [cls(row=r) if r else None for r in rows]
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.row.name
+
+    @strawberry.field
+    def email(self) -> str | None:
+        return self.row.email
+
+    @strawberry.field(description="The HR system's id (visible to ADMIN and HR only).")
+    def external_id(self, info: Info) -> str | None:
+        principal = context(info).principal
+        return self.row.external_id if principal.has(values.Role.ADMIN,
+                                                     values.Role.HR) else None
+
+    @strawberry.field
+    async def team(self, info: Info) -> Team | None:
+        if self.row.team_id is None:
+            return None
+        row = (await context(info).loaders.teams()).get(self.row.team_id)
+        return Team(row=row) if row else None
+
+    @strawberry.field
+    async def manager(self, info: Info) -> Person | None:
+        if self.row.manager_id is None:
+            return None
+        row = await context(info).loaders.person.load(self.row.manager_id)
+        return Person(row=row) if row else None
+
+
+@strawberry.type(description="An OKR cycle (a quarter by default): PLANNING, ACTIVE, CLOSED.")
+class Cycle(relay.Node):
+    row: strawberry.Private[CycleRow]
+
+    @classmethod
+    def resolve_id(cls, root: Self, *, info: Info) -> str:
+        return root.row.id.hex
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
+                            required: bool = False) -> list[Self | None]:
+        loader = context(info).loaders.cycle
+        rows = await load_all(loader, _uuids(node_ids))
+        return [cls(row=r) if r else None for r in rows]
+
+    @strawberry.field
+    def key(self) -> str:
+        return self.row.key
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.row.name
+
+    @strawberry.field
+    def starts_on(self) -> date:
+        return self.row.starts_on
+
+    @strawberry.field
+    def ends_on(self) -> date:
+        return self.row.ends_on
+
+    @strawberry.field
+    def status(self) -> values.CycleStatus:
+        return self.row.status
+
+    @strawberry.field(description="SHA-256 of the final grades, recorded at close.")
+    def grades_hash(self) -> str | None:
+        return self.row.grades_hash
+
+    @strawberry.field
+    def created_at(self) -> datetime:
+        return self.row.created_at

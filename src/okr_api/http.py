@@ -1,0 +1,211 @@
+"""GraphQL over HTTP (POST JSON, GET for queries), following the GraphQL-over-HTTP
+specification: ``application/graphql-response+json`` when the client accepts it (with
+4xx for requests that fail before execution), ``application/json`` otherwise (200 for
+every well-formed request). Authentication, limits and metrics sit here too.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from functools import lru_cache
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, OperationType, parse
+from graphql.language import FieldNode, visit
+from graphql.language.visitor import Visitor
+from strawberry.http.ides import get_graphql_ide_html
+
+from okr_api.auth import AuthError, Principal, bearer_token, verify_token
+from okr_api.context import Context, Services
+from okr_api.errors import without_suggestions
+from okr_api.graphql.schema import schema
+from okr_api.limits import CostExceeded, query_cost
+from okr_api.readmodel import RequestLoaders
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON = "application/json"
+
+
+class RequestError(Exception):
+    """The request failed before execution (bad JSON, parse errors, limits...)."""
+
+    def __init__(self, message: str, status: int = 400, code: str = "BAD_REQUEST",
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
+        self.headers = headers or {}
+
+
+def negotiate(accept: str | None) -> str:
+    if not accept:
+        return JSON
+    kinds = [part.split(";")[0].strip().lower() for part in accept.split(",")]
+    if GRAPHQL_RESPONSE in kinds:
+        return GRAPHQL_RESPONSE
+    if JSON in kinds or "*/*" in kinds or "application/*" in kinds:
+        return JSON
+    raise RequestError("the response can be application/graphql-response+json or "
+                       "application/json", status=406, code="NOT_ACCEPTABLE")
+
+
+@lru_cache(maxsize=512)
+def _parse(query: str, max_tokens: int) -> DocumentNode:
+    return parse(query, max_tokens=max_tokens)
+
+
+class _Introspection(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
+
+    def enter_field(self, node: FieldNode, *_: Any) -> None:
+        if node.name.value in ("__schema", "__type"):
+            self.found = True
+
+
+def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
+    ops = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if name is None:
+        return ops[0] if len(ops) == 1 else None
+    return next((o for o in ops if o.name and o.name.value == name), None)
+
+
+async def _params(request: Request, services: Services) -> dict[str, Any]:
+    if request.method == "GET":
+        params: dict[str, Any] = dict(request.query_params)
+        if "variables" in params:
+            try:
+                params["variables"] = json.loads(params["variables"])
+            except json.JSONDecodeError:
+                raise RequestError("variables is not valid JSON") from None
+        return params
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != JSON:
+        raise RequestError("POST bodies must be application/json", status=415,
+                           code="UNSUPPORTED_MEDIA_TYPE")
+    body = await request.body()
+    if len(body) > services.limits.max_body_bytes:
+        raise RequestError("the request body is too large", status=413, code="TOO_LARGE")
+    try:
+        params = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise RequestError("the body is not valid JSON") from None
+    if isinstance(params, list):
+        raise RequestError("batched requests are not supported", code="BATCH_NOT_SUPPORTED")
+    if not isinstance(params, dict):
+        raise RequestError("the body must be a JSON object")
+    return params
+
+
+async def authenticate(request_headers: Any, services: Services) -> Principal:
+    token = bearer_token(request_headers.get("authorization"))
+    if token is None:
+        raise AuthError("this API needs a bearer token")
+    principal = verify_token(services.keys, token)
+    await services.extras["accounts"].check(principal)
+    return principal
+
+
+def _error_body(message: str, code: str) -> dict[str, Any]:
+    return {"errors": [{"message": message, "extensions": {"code": code}}]}
+
+
+async def graphql_endpoint(request: Request) -> Response:
+    services: Services = request.app.state.services
+    metrics = services.extras["metrics"]
+    started = time.perf_counter()
+    operation_label = "unknown"
+    try:
+        if request.method == "GET" and "query" not in request.query_params and (
+                "text/html" in request.headers.get("accept", "")):
+            if services.settings.is_production:
+                raise RequestError("not found", status=404, code="NOT_FOUND")
+            return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
+        media_type = negotiate(request.headers.get("accept"))
+        try:
+            principal = await authenticate(request.headers, services)
+        except AuthError as error:
+            raise RequestError(str(error), status=401, code="UNAUTHENTICATED",
+                               headers={"WWW-Authenticate": "Bearer"}) from None
+        params = await _params(request, services)
+        response = await _run(request, services, principal, params, media_type)
+        operation_label = response.headers.get("x-okr-operation", "anonymous")
+        return response
+    except RequestError as error:
+        metrics.errors.labels(error.code).inc()
+        media = GRAPHQL_RESPONSE if error.status != 406 else JSON
+        return JSONResponse(_error_body(error.message, error.code), status_code=error.status,
+                            headers=error.headers, media_type=media)
+    finally:
+        metrics.duration.labels(operation_label).observe(time.perf_counter() - started)
+
+
+async def _run(request: Request, services: Services, principal: Principal,
+               params: dict[str, Any], media_type: str) -> Response:
+    query = params.get("query")
+    variables = params.get("variables")
+    operation_name = params.get("operationName")
+    if not isinstance(query, str) or not query.strip():
+        raise RequestError("the request has no query")
+    if variables is not None and not isinstance(variables, dict):
+        raise RequestError("variables must be a JSON object")
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise RequestError("operationName must be a string")
+    legacy = media_type == JSON
+    try:
+        document = _parse(query, services.limits.max_tokens)
+    except GraphQLError as error:
+        return _result_response({"errors": [error.formatted]}, 200 if legacy else 400,
+                                media_type, "invalid")
+    operation = _operation(document, operation_name)
+    label = (operation.name.value if operation and operation.name else "anonymous")
+    if (request.method == "GET" and operation is not None
+            and operation.operation is not OperationType.QUERY):
+        raise RequestError("GET requests may only run queries; use POST", status=405,
+                           code="METHOD_NOT_ALLOWED", headers={"Allow": "POST"})
+    if services.settings.is_production:
+        finder = _Introspection()
+        visit(document, finder)
+        if finder.found:
+            return _result_response(_error_body("introspection is disabled", "FORBIDDEN"),
+                                    200 if legacy else 400, media_type, label)
+    cost = query_cost(document, variables, operation_name)
+    if cost > services.limits.max_cost:
+        error = CostExceeded(cost, services.limits.max_cost)
+        return _result_response(_error_body(str(error), "COST_LIMIT"),
+                                200 if legacy else 400, media_type, label)
+    ctx = Context(services=services, principal=principal,
+                  loaders=RequestLoaders(services.read_model, principal.organization_id))
+    result = await schema.execute(query, variable_values=variables, context_value=ctx,
+                                  operation_name=operation_name)
+    body: dict[str, Any] = {}
+    if result.errors:
+        body["errors"] = [_formatted(e, services) for e in result.errors]
+    executed = result.data is not None or not result.errors
+    if executed:
+        body["data"] = result.data
+    body["extensions"] = {"cost": cost}
+    metrics = services.extras["metrics"]
+    metrics.requests.labels(label, "error" if result.errors else "ok").inc()
+    for error in body.get("errors", []):
+        metrics.errors.labels((error.get("extensions") or {}).get("code", "GRAPHQL")).inc()
+    status = 200 if legacy or executed else 400
+    return _result_response(body, status, media_type, label)
+
+
+def _formatted(error: GraphQLError, services: Services) -> dict[str, Any]:
+    formatted = dict(error.formatted)
+    if services.settings.is_production:
+        formatted["message"] = without_suggestions(formatted["message"])
+    return formatted
+
+
+def _result_response(body: dict[str, Any], status: int, media_type: str,
+                     label: str) -> Response:
+    return JSONResponse(body, status_code=status, media_type=media_type,
+                        headers={"x-okr-operation": label[:64]})
