@@ -177,7 +177,9 @@ class Idempotency:
         self._actor = actor
         self._command = command
         self._key = key
-        self._fingerprint = fingerprint(arguments)
+        # The caller is part of the request: someone else sending the same key is not
+        # a retry, and must not be answered with (or skip the checks of) another's write.
+        self._fingerprint = fingerprint({**arguments, "actor": actor.person_id})
         self._app = app
 
     def earlier_result(self) -> Result | None:

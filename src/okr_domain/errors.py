@@ -48,25 +48,25 @@ class DomainError(Exception):
         return f"{type(self).__name__}({self.code}, {self.message!r}, field={self.field!r})"
 
 
-class InvalidInput(DomainError):  # noqa: N818 (public names)
+class InvalidInput(DomainError):
     code = ErrorCode.INVALID_INPUT
 
 
-class NotFound(DomainError):  # noqa: N818 (public names)
+class NotFound(DomainError):
     """Unknown IDs, and IDs of another organization: the two are indistinguishable."""
 
     code = ErrorCode.NOT_FOUND
 
 
-class Forbidden(DomainError):  # noqa: N818 (public names)
+class Forbidden(DomainError):
     code = ErrorCode.FORBIDDEN
 
 
-class InvalidState(DomainError):  # noqa: N818 (public names)
+class InvalidState(DomainError):
     code = ErrorCode.INVALID_STATE
 
 
-class Conflict(DomainError):  # noqa: N818 (public names)
+class Conflict(DomainError):
     """Concurrent writers kept winning until the retry budget ran out."""
 
     code = ErrorCode.CONFLICT
