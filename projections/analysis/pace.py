@@ -38,7 +38,7 @@ class BehindPace:
 
 @dataclass(frozen=True)
 class Pace:
-    """``behind`` is ordered by gap, largest first."""
+    """``behind`` is ordered by gap, largest first (ties in creation order)."""
 
     elapsed_fraction: float
     tolerance: float
@@ -66,7 +66,8 @@ def pace(objectives: Sequence[ObjectiveRow], scores: Mapping[UUID, ObjectiveScor
             behind.append(BehindPace(objective.id, objective.owner_team_id,
                                      objective.owner_person_id, kind, actual, expected,
                                      expected - actual))
-    behind.sort(key=lambda b: -b.gap)
+    # Largest gap first; equal gaps (to float noise) keep creation order.
+    behind.sort(key=lambda b: -round(b.gap, 9))
     return Pace(
         elapsed_fraction=elapsed,
         tolerance=tolerance,
