@@ -51,6 +51,7 @@ class Org:
         self.cycles: list[CycleRow] = []
         self.objectives: list[ObjectiveRow] = []
         self.key_results: list[KeyResultRow] = []
+        self._kr_counts: dict[UUID, int] = {}
         self.root = self.team("Company", parent=None, kind=TeamKind.COMPANY)
 
     def new_id(self) -> UUID:
@@ -137,7 +138,8 @@ class Org:
            last_check_in_at: datetime | None = None) -> KeyResultRow:
         """A MILESTONE key result at ``score`` (its current value is the percentage)."""
         raw = score if progress is None else progress
-        index = sum(1 for k in self.key_results if k.objective_id == objective.id)
+        index = self._kr_counts.get(objective.id, 0)
+        self._kr_counts[objective.id] = index + 1
         row = KeyResultRow(
             id=self.new_id(), objective_id=objective.id, organization_id=ORG_ID,
             cycle_id=objective.cycle_id, title=f"KR {index + 1}",
