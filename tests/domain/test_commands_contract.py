@@ -1274,6 +1274,7 @@ def _state(aggregate: Any) -> dict[str, Any]:
 
 
 class OftenSnapshotting(OkrApplication):
+    name = "okr"
     snapshotting_intervals = {AlignmentGraph: 3, Cycle: 3}
 
 
