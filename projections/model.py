@@ -3,6 +3,10 @@
 These plain dataclasses are what the catalog projection produces from events, what the
 stores persist, and what the analyses (alignment tree, stretch, health) read. The same
 rows come out of a live store and out of an in-memory replay "as of" a date.
+
+``position`` is the notification id of the last event that changed a row. A key result's
+``current`` comes from its latest check-in by (``applies_at``, ``sequence``);
+``last_check_in_at`` is when its most recent check-in was recorded.
 """
 
 from __future__ import annotations
@@ -111,6 +115,9 @@ class CheckInRow:
     corrected: bool
     correction_reason: str | None
     position: int
+    sequence: int = 0
+    """The objective's version when the check-in was recorded: with ``applies_at`` it
+    decides which check-in sets the key result's current value."""
 
 
 @dataclass
@@ -140,6 +147,8 @@ class ObjectiveRow:
     updated_at: datetime | None = None
     last_check_in_at: datetime | None = None
     position: int = 0
+    created_position: int = 0
+    """The position of the objective's creation: a stable sort key for listings."""
 
 
 @dataclass

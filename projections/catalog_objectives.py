@@ -1,0 +1,182 @@
+"""Catalog rows of one objective: the objective, its key results and check-ins.
+
+Scores are computed with ``okr_domain.scoring`` exactly as the aggregate computes them:
+a key result's current value comes from its latest check-in by (applies_at, recording
+order), and the objective's score is the weighted mean over its key results in the
+order they were added.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from okr_domain import objective_events as ev
+from okr_domain import scoring
+from okr_domain.objective import Objective
+from okr_domain.values import Kind, Level, MetricType, ObjectiveStatus, Visibility
+from projections.catalog_tables import CHECK_INS, KEY_RESULTS, OBJECTIVES
+from projections.model import CheckInRow, KeyResultRow, ObjectiveRow
+from projections.projection import View
+from projections.tables import Change, Delete, Upsert
+
+
+def created_row(event: Objective.Created, position: int) -> ObjectiveRow:
+    assert event.cycle_id is not None
+    return ObjectiveRow(
+        id=event.originator_id, organization_id=event.organization_id,
+        cycle_id=event.cycle_id, level=Level(event.level),
+        owner_team_id=event.owner_team_id, owner_person_id=event.owner_person_id,
+        kind=Kind(event.kind), visibility=Visibility(event.visibility),
+        status=ObjectiveStatus.DRAFT, title=event.title, description=event.description,
+        parent_id=None, parent_key_result_id=None, score=0.0,
+        created_at=event.timestamp, updated_at=event.timestamp, position=position,
+        created_position=position,
+    )
+
+
+class ObjectiveRows:
+    """One objective's rows while an event is applied: edited copies, then the diff."""
+
+    def __init__(self, view: View, objective: ObjectiveRow) -> None:
+        self.objective = objective
+        self.key_results = {r.id: r for r in view.owned(KEY_RESULTS, objective.id)}
+        self.check_ins = {r.id: r for r in view.owned(CHECK_INS, objective.id)}
+        self._before = (objective, dict(self.key_results), dict(self.check_ins))
+
+    def edit(self, **fields: Any) -> None:
+        self.objective = replace(self.objective, **fields)
+
+    def rescore(self, key_result_id: UUID | None) -> None:
+        kr = self.key_results.get(key_result_id) if key_result_id else None
+        if kr is not None:
+            mine = [c for c in self.check_ins.values() if c.key_result_id == kr.id]
+            latest = max(mine, key=lambda c: (c.applies_at, c.sequence), default=None)
+            current = latest.value if latest else kr.start
+            progress = scoring.progress(kr.metric_type, kr.start, kr.target, current)
+            self.key_results[kr.id] = replace(
+                kr, current=current, progress=progress, score=scoring.clamp(progress),
+                check_in_count=len(mine),
+                last_check_in_at=max((c.recorded_at for c in mine), default=None))
+        ordered = sorted(self.key_results.values(), key=lambda k: k.sort_index)
+        self.edit(
+            score=scoring.weighted_mean((k.score, k.weight) for k in ordered),
+            last_check_in_at=max((c.recorded_at for c in self.check_ins.values()),
+                                 default=None))
+
+    def changes(self, position: int, at: datetime) -> list[Change]:
+        objective, key_results, check_ins = self._before
+        out: list[Change] = []
+        for table, now, before in ((KEY_RESULTS, self.key_results, key_results),
+                                   (CHECK_INS, self.check_ins, check_ins)):
+            for key, row in now.items():
+                old = before.get(key)
+                if old is None or replace(row, position=old.position) != old:
+                    out.append(Upsert(table, replace(row, position=position)))
+            out.extend(Delete(table, key) for key in before.keys() - now.keys())
+        if replace(self.objective, position=objective.position,
+                   updated_at=objective.updated_at) != objective:
+            out.append(Upsert(OBJECTIVES, replace(self.objective, position=position,
+                                                  updated_at=at)))
+        return out
+
+
+def _add_key_result(rows: ObjectiveRows, e: ev.KeyResultAdded) -> None:
+    o = rows.objective
+    rows.key_results[e.key_result_id] = KeyResultRow(
+        id=e.key_result_id, objective_id=o.id, organization_id=o.organization_id,
+        cycle_id=o.cycle_id, title=e.title, metric_type=MetricType(e.metric_type),
+        start=e.start, target=e.target, unit=e.unit, weight=e.weight, current=e.start,
+        progress=0.0, score=0.0, check_in_count=0, last_check_in_at=None,
+        sort_index=max((k.sort_index + 1 for k in rows.key_results.values()), default=0),
+        position=0)
+
+
+def _edit_key_result(rows: ObjectiveRows, e: ev.KeyResultEdited) -> None:
+    rows.key_results[e.key_result_id] = replace(
+        rows.key_results[e.key_result_id], title=e.title,
+        metric_type=MetricType(e.metric_type), start=e.start, target=e.target, unit=e.unit,
+        weight=e.weight)
+
+
+def _remove_key_result(rows: ObjectiveRows, e: ev.KeyResultRemoved) -> None:
+    del rows.key_results[e.key_result_id]
+    for check_in in list(rows.check_ins.values()):
+        if check_in.key_result_id == e.key_result_id:
+            del rows.check_ins[check_in.id]
+
+
+def _record_check_in(rows: ObjectiveRows, e: ev.CheckInRecorded) -> None:
+    o = rows.objective
+    rows.check_ins[e.check_in_id] = CheckInRow(
+        id=e.check_in_id, key_result_id=e.key_result_id, objective_id=o.id,
+        organization_id=o.organization_id, cycle_id=o.cycle_id, value=e.value,
+        previous_value=e.previous_value, confidence=e.confidence, note=e.note,
+        applies_at=e.applies_at, recorded_at=e.timestamp, author_id=e.actor_id,
+        in_one_on_one=e.in_one_on_one, corrected=False, correction_reason=None,
+        position=0, sequence=e.originator_version)
+
+
+def _correct_check_in(rows: ObjectiveRows, e: ev.CheckInCorrected) -> None:
+    rows.check_ins[e.check_in_id] = replace(
+        rows.check_ins[e.check_in_id], value=e.value, confidence=e.confidence, note=e.note,
+        corrected=True, correction_reason=e.reason)
+
+
+def _support(rows: ObjectiveRows, e: ev.SupportCommitted) -> None:
+    rows.edit(supporters=[*rows.objective.supporters, e.person_id])
+
+
+def _withdraw_support(rows: ObjectiveRows, e: ev.SupportWithdrawn) -> None:
+    rows.edit(supporters=[p for p in rows.objective.supporters if p != e.person_id])
+
+
+def _override_grade(rows: ObjectiveRows, e: ev.GradeOverridden) -> None:
+    rows.edit(grade_override=e.override,
+              grade_reason=e.reason if e.override is not None else None)
+
+
+def _close(rows: ObjectiveRows, e: ev.Closed) -> None:
+    rows.edit(status=ObjectiveStatus.CLOSED, computed_grade=e.computed_score,
+              grade_override=e.override, grade_reason=e.reason, final_score=e.final_score,
+              band=e.band)
+
+
+# Keyed by the classes the events decode to (the aggregate's own subclasses).
+HANDLERS: dict[type[Any], Callable[[ObjectiveRows, Any], None]] = {
+    Objective.Edited: lambda rows, e: rows.edit(
+        title=e.title, description=e.description, kind=Kind(e.kind),
+        supporters_can_check_in=e.supporters_can_check_in),
+    Objective.VisibilityChanged: lambda rows, e: rows.edit(visibility=Visibility(e.visibility)),
+    Objective.Activated: lambda rows, e: rows.edit(status=ObjectiveStatus.ACTIVE),
+    Objective.Archived: lambda rows, e: rows.edit(status=ObjectiveStatus.ARCHIVED),
+    Objective.KeyResultAdded: _add_key_result,
+    Objective.KeyResultEdited: _edit_key_result,
+    Objective.KeyResultRemoved: _remove_key_result,
+    Objective.CheckInRecorded: _record_check_in,
+    Objective.CheckInCorrected: _correct_check_in,
+    Objective.Aligned: lambda rows, e: rows.edit(parent_id=e.parent_id,
+                                         parent_key_result_id=e.parent_key_result_id),
+    Objective.Unaligned: lambda rows, e: rows.edit(parent_id=None, parent_key_result_id=None),
+    Objective.SupportCommitted: _support,
+    Objective.SupportWithdrawn: _withdraw_support,
+    Objective.GradeOverridden: _override_grade,
+    Objective.Closed: _close,
+}
+
+EVENT_TYPES: frozenset[type[Any]] = frozenset({Objective.Created, *HANDLERS})
+
+
+def apply_objective_event(event: Any, position: int, view: View) -> list[Change]:
+    if isinstance(event, Objective.Created):
+        return [Upsert(OBJECTIVES, created_row(event, position))]
+    objective = view.get(OBJECTIVES, event.originator_id)
+    if objective is None:
+        return []
+    rows = ObjectiveRows(view, objective)
+    HANDLERS[type(event)](rows, event)
+    rows.rescore(getattr(event, "key_result_id", None))
+    return rows.changes(position, event.timestamp)

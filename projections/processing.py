@@ -1,0 +1,68 @@
+"""Feeding one projection from the log into one store, a batch at a time.
+
+Each batch: read up to ``batch_size`` notifications after the tracked position, decode
+the ones the projection handles, load the rows they touch, apply the events in order,
+then write the net changes and the new position in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable
+from typing import Any
+
+from projections.projection import Projection
+from projections.source import EventSource
+from projections.stores.base import StoreSession, Target
+from projections.tables import ChangeSet, Table
+
+DEFAULT_BATCH = 1000
+
+
+class ProjectionWorker:
+    def __init__(self, source: EventSource, projection: Projection, session: StoreSession,
+                 target: Target = Target.LIVE, batch_size: int = DEFAULT_BATCH) -> None:
+        self.source = source
+        self.projection = projection
+        self.session = session
+        self.target = target
+        self.batch_size = batch_size
+        self._position: int | None = None
+
+    @property
+    def position(self) -> int:
+        if self._position is None:
+            self._position = self.session.position(self.projection, self.target) or 0
+        return self._position
+
+    def step(self) -> bool:
+        """Process one batch; False when there was nothing new."""
+        position = self.position
+        notifications = self.source.read(position, self.batch_size)
+        if not notifications:
+            return False
+        topics = self.projection.topics
+        events = [(n.id, self.source.decode(n)) for n in notifications
+                  if topics is None or n.topic in topics]
+        wanted: defaultdict[Table[Any], set[Hashable]] = defaultdict(set)
+        for _, event in events:
+            for table, owner in self.projection.wanted(event):
+                wanted[table].add(owner)
+        working = self.session.load(self.projection, self.target, wanted)
+        changes = ChangeSet()
+        for event_position, event in events:
+            for change in self.projection.apply(event, event_position, working):
+                working.apply(change)
+                changes.add(change)
+        new = notifications[-1].id
+        if self.session.commit(self.projection, self.target, changes, position, new):
+            self._position = new
+        else:
+            self._position = None  # moved by someone else (a rebuild swapped in): re-read
+        return True
+
+    def catch_up(self) -> int:
+        """Process batches until the log has nothing new; the position reached."""
+        while self.step():
+            pass
+        return self.position

@@ -1,0 +1,23 @@
+"""The stored projections, by name."""
+
+from __future__ import annotations
+
+from projections.catalog import CatalogProjection
+from projections.event_index import EventIndexProjection
+from projections.projection import Projection
+
+PROJECTIONS: dict[str, Projection] = {
+    p.name: p for p in (CatalogProjection(), EventIndexProjection())
+}
+
+
+def projection(name: str) -> Projection:
+    try:
+        return PROJECTIONS[name]
+    except KeyError:
+        known = ", ".join(PROJECTIONS)
+        raise ValueError(f"no projection {name!r} (known: {known})") from None
+
+
+def projections(names: list[str] | tuple[str, ...] | None = None) -> list[Projection]:
+    return [projection(n) for n in names] if names else list(PROJECTIONS.values())

@@ -1,0 +1,1 @@
+"""Where read models are stored: memory, SQLite, PostgreSQL. All SQL lives here."""

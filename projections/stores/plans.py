@@ -1,0 +1,67 @@
+"""Reader queries as plans: generators that yield SQL and receive the rows.
+
+One plan serves the synchronous readers (SQLite, psycopg) and the asynchronous one
+(asyncpg): each reader only runs the queries a plan yields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from projections.stores.base import TRACKING_TABLE
+from projections.stores.dialect import Dialect, Params
+from projections.stores.sql_tables import codec
+from projections.tables import Table
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+Rows = list[tuple[Any, ...]]
+
+
+@dataclass(frozen=True)
+class Query:
+    sql: str
+    params: list[Any]
+
+
+Plan = Generator[Query, Rows, T]
+
+
+def run_plan(plan: Plan[T], fetch: Callable[[Query], Rows]) -> T:
+    try:
+        query = next(plan)
+        while True:
+            query = plan.send(fetch(query))
+    except StopIteration as done:
+        result: T = done.value
+        return result
+
+
+class Plans:
+    def __init__(self, dialect: Dialect) -> None:
+        self.d = dialect
+
+    def position(self, name: str) -> Plan[int]:
+        p = Params(self.d)
+        rows = yield Query(f"SELECT position FROM {TRACKING_TABLE} WHERE name = {p(name)}",
+                           p.values)
+        return int(rows[0][0]) if rows else 0
+
+    def select(self, table: Table[R], where: Callable[[Params], str], order: str,
+               limit: int | None = None) -> Plan[list[R]]:
+        rows_codec = codec(table, self.d)
+        p = Params(self.d)
+        sql = (f"SELECT {rows_codec.select_list} FROM {table.name} WHERE {where(p)} "
+               f"ORDER BY {order}")
+        if limit is not None:
+            sql += f" LIMIT {p(limit)}"
+        rows = yield Query(sql, p.values)
+        return [rows_codec.decode(r) for r in rows]
+
+    def count(self, table: Table[Any], where: Callable[[Params], str]) -> Plan[int]:
+        p = Params(self.d)
+        rows = yield Query(f"SELECT count(*) FROM {table.name} WHERE {where(p)}", p.values)
+        return int(rows[0][0])

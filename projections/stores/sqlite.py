@@ -1,0 +1,157 @@
+"""The SQLite store: read models in the application's own SQLite file.
+
+Only one runner per projection may work at a time: a runner holds an exclusive
+``flock`` on a lock file next to the database while it runs.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from projections.database import StoreUrl
+from projections.projection import Projection
+from projections.stores.dialect import SQLITE
+from projections.stores.plans import Query, Rows
+from projections.stores.sql_readers import SqlCatalogReader, SqlEventIndexReader
+from projections.stores.sql_tables import SqlSession
+
+LOCK_TIMEOUT_SECONDS = 30
+
+
+def connect(path: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=LOCK_TIMEOUT_SECONDS, isolation_level=None,
+                           check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    return conn
+
+
+class SqliteConnection:
+    dialect = SQLITE
+
+    def __init__(self, path: str) -> None:
+        self.raw = connect(path)
+
+    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.raw.execute(sql, params).fetchall()
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        return self.raw.execute(sql, params).rowcount
+
+    def executemany(self, sql: str, rows: list[list[Any]]) -> None:
+        self.raw.executemany(sql, rows)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.raw.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.raw.execute("ROLLBACK")
+            raise
+        self.raw.execute("COMMIT")
+
+    def lock_ddl(self) -> None:
+        """``BEGIN IMMEDIATE`` already excludes every other writer."""
+
+    def table_exists(self, name: str) -> bool:
+        return bool(self.fetchall(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name]))
+
+    def insert_rows(self, table: str, columns: Sequence[str], rows: list[list[Any]]) -> None:
+        marks = ", ".join("?" for _ in columns)
+        self.raw.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
+                             rows)
+
+
+class FileLocks:
+    """Named exclusive locks as ``flock`` on files beside the database."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._held: dict[str, int] = {}
+
+    def try_lock(self, name: str) -> bool:
+        if name in self._held:
+            return False
+        fd = os.open(f"{self._path}.{name}.lock", os.O_CREAT | os.O_RDWR, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        self._held[name] = fd
+        return True
+
+    def unlock(self, name: str) -> None:
+        fd = self._held.pop(name, None)
+        if fd is not None:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    def release_all(self) -> None:
+        for name in list(self._held):
+            self.unlock(name)
+
+
+class ThreadConnections:
+    """One connection per reading thread (reads run in worker threads)."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def fetch(self, query: Query) -> Rows:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = connect(self._path)
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn.execute(query.sql, query.params).fetchall()
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+
+class SqliteDatabase:
+    def __init__(self, url: StoreUrl) -> None:
+        self.url = url
+        self.path = url.sqlite_path
+
+    def session(self) -> SqlSession:
+        conn = SqliteConnection(self.path)
+        locks = FileLocks(self.path)
+
+        def close() -> None:
+            locks.release_all()
+            conn.raw.close()
+
+        return SqlSession(conn, locks.try_lock, locks.unlock, close)
+
+    def setup(self, projections: Iterable[Projection]) -> None:
+        session = self.session()
+        try:
+            for projection in projections:
+                session.setup(projection)
+        finally:
+            session.close()
+
+    def catalog_reader(self) -> SqlCatalogReader:
+        connections = ThreadConnections(self.path)
+        return SqlCatalogReader(SQLITE, connections.fetch, connections.close)
+
+    def event_index_reader(self) -> SqlEventIndexReader:
+        connections = ThreadConnections(self.path)
+        return SqlEventIndexReader(SQLITE, connections.fetch, connections.close)
