@@ -11,6 +11,7 @@ from okr_domain.values import Band, OkrPolicy, RollUp
 from projections.analysis import (
     AlignmentTree,
     Placement,
+    ScoringOptions,
     TeamCoverage,
     TreeNode,
     TreeView,
@@ -234,3 +235,20 @@ def test_a_loop_in_bad_data_still_draws_every_objective_once() -> None:
     result = alignment_tree(q1.id, org.objectives, org.key_results, org.directory, ADMIN,
                             OkrPolicy(roll_up=RollUp.BOTH))
     assert sorted(n.objective_id for n in result.nodes) == sorted([a.id, b.id])
+
+
+def test_re_scoring_options_reach_the_tree() -> None:
+    s = sample()
+    s.org.key_results[0].weight = 3.0  # X's only key result: no effect on 2026-Q1
+    c1_krs = [kr for kr in s.org.key_results if kr.objective_id == s.c1.id]
+    c1_krs[1].weight = 3.0  # C1: 0.4 weighs 1, 0.8 weighs 3
+    policy = OkrPolicy(roll_up=RollUp.KEY_RESULTS)
+    weighted = alignment_tree(s.q1.id, s.org.objectives, s.org.key_results,
+                              s.org.directory, ADMIN, policy)
+    unweighted = alignment_tree(s.q1.id, s.org.objectives, s.org.key_results,
+                                s.org.directory, ADMIN, policy,
+                                options=ScoringOptions(honour_weights=False))
+    # Weighted: (0.4 * 1 + 0.8 * 3) / 4 = 0.7; unweighted: (0.4 + 0.8) / 2 = 0.6.
+    assert node(weighted, s.c1.id).rolled_up_score == pytest.approx(0.7)
+    assert node(unweighted, s.c1.id).rolled_up_score == pytest.approx(0.6)
+    assert unweighted.options == ScoringOptions(honour_weights=False)
