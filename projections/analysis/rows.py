@@ -15,10 +15,10 @@ from projections.model import KeyResultRow, ObjectiveRow
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def creation_order(objective: ObjectiveRow) -> tuple[datetime, str]:
-    """Objectives in the order they were created (id as the tie-break): stable output."""
+def creation_order(objective: ObjectiveRow) -> tuple[datetime, int, str]:
+    """Objectives in the order they were created (then by creation position and id)."""
     created = as_utc(objective.created_at) if objective.created_at else _EPOCH
-    return created, objective.id.hex
+    return created, objective.created_position, objective.id.hex
 
 
 @dataclass(frozen=True, eq=False)
