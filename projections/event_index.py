@@ -9,10 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from eventsourcing.utils import get_topic
-
 from projections.model import EventIndexRow
-from projections.projection import Event, Projection, View
+from projections.projection import Event, Projection, View, topic_of
 from projections.tables import Change, Table, Upsert
 
 EVENT_INDEX = Table(
@@ -27,7 +25,7 @@ def index_row(event: Event, position: int) -> EventIndexRow:
         position=position, occurred_at=event.timestamp,
         organization_id=event.organization_id, cycle_id=event.cycle_id,
         aggregate_id=event.originator_id, aggregate_version=event.originator_version,
-        event_type=getattr(type(event), "TOPIC", None) or get_topic(type(event)),
+        event_type=topic_of(event),
         actor_id=event.actor_id,
     )
 

@@ -8,15 +8,34 @@ then write the net changes and the new position in one transaction.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from typing import Any
 
-from projections.projection import Projection
+from projections.projection import Event, Projection, topic_of
 from projections.source import EventSource
 from projections.stores.base import StoreSession, Target
 from projections.tables import ChangeSet, Table
 
 DEFAULT_BATCH = 1000
+
+
+def apply_batch(session: StoreSession, projection: Projection, target: Target,
+                events: Sequence[tuple[int, Event]], expected: int, new: int) -> bool:
+    """Apply events (position, event) and move the position from ``expected`` to
+    ``new`` in one commit; False when the position was not ``expected``."""
+    topics = projection.topics
+    mine = [(p, e) for p, e in events if topics is None or topic_of(e) in topics]
+    wanted: defaultdict[Table[Any], set[Hashable]] = defaultdict(set)
+    for _, event in mine:
+        for table, owner in projection.wanted(event):
+            wanted[table].add(owner)
+    working = session.load(projection, target, wanted)
+    changes = ChangeSet()
+    for event_position, event in mine:
+        for change in projection.apply(event, event_position, working):
+            working.apply(change)
+            changes.add(change)
+    return session.commit(projection, target, changes, expected, new)
 
 
 class ProjectionWorker:
@@ -44,18 +63,8 @@ class ProjectionWorker:
         topics = self.projection.topics
         events = [(n.id, self.source.decode(n)) for n in notifications
                   if topics is None or n.topic in topics]
-        wanted: defaultdict[Table[Any], set[Hashable]] = defaultdict(set)
-        for _, event in events:
-            for table, owner in self.projection.wanted(event):
-                wanted[table].add(owner)
-        working = self.session.load(self.projection, self.target, wanted)
-        changes = ChangeSet()
-        for event_position, event in events:
-            for change in self.projection.apply(event, event_position, working):
-                working.apply(change)
-                changes.add(change)
         new = notifications[-1].id
-        if self.session.commit(self.projection, self.target, changes, position, new):
+        if apply_batch(self.session, self.projection, self.target, events, position, new):
             self._position = new
         else:
             self._position = None  # moved by someone else (a rebuild swapped in): re-read

@@ -11,12 +11,19 @@ from abc import ABC, abstractmethod
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Any, ClassVar, Protocol, TypeVar
 
+from eventsourcing.utils import get_topic
+
 from okr_domain.base import OkrAggregate
 from projections.tables import Change, Table
 
 R = TypeVar("R")
 
 Event = OkrAggregate.Event
+
+
+def topic_of(event: Event) -> str:
+    topic = getattr(type(event), "TOPIC", None)
+    return topic if isinstance(topic, str) else get_topic(type(event))
 
 
 class View(Protocol):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from projections.catalog import CatalogProjection
 from projections.event_index import EventIndexProjection
 from projections.projection import Projection
@@ -19,5 +21,5 @@ def projection(name: str) -> Projection:
         raise ValueError(f"no projection {name!r} (known: {known})") from None
 
 
-def projections(names: list[str] | tuple[str, ...] | None = None) -> list[Projection]:
+def projections(names: Sequence[str] | None = None) -> list[Projection]:
     return [projection(n) for n in names] if names else list(PROJECTIONS.values())

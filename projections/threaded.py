@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Sequence
+from typing import Generic, Protocol, TypeVar
 from uuid import UUID
 
 from okr_domain.values import ProposalStatus
@@ -33,8 +34,18 @@ POLL_FIRST = 0.002
 POLL_MAX = 0.05
 
 
-class _Threaded:
-    _sync: CatalogReader | EventIndexReader
+class _Reader(Protocol):
+    def position(self) -> int: ...
+
+    def close(self) -> None: ...
+
+
+S = TypeVar("S", bound=_Reader)
+
+
+class _Threaded(Generic[S]):
+    def __init__(self, sync: S) -> None:
+        self._sync = sync
 
     async def position(self) -> int:
         return await asyncio.to_thread(self._sync.position)
@@ -54,10 +65,7 @@ class _Threaded:
         await asyncio.to_thread(self._sync.close)
 
 
-class ThreadedCatalogReader(_Threaded):
-    def __init__(self, sync: CatalogReader) -> None:
-        self._sync = sync
-
+class ThreadedCatalogReader(_Threaded[CatalogReader]):
     async def organization(self, org: UUID) -> OrganizationRow | None:
         return await asyncio.to_thread(self._sync.organization, org)
 
@@ -175,10 +183,7 @@ class ThreadedCatalogReader(_Threaded):
         return await asyncio.to_thread(self._sync.proposals_by_ids, org, ids)
 
 
-class ThreadedEventIndexReader(_Threaded):
-    def __init__(self, sync: EventIndexReader) -> None:
-        self._sync = sync
-
+class ThreadedEventIndexReader(_Threaded[EventIndexReader]):
     async def events(
         self,
         org: UUID,

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from projections.projection import Projection
 from projections.tables import ChangeSet, Table, Tables
+
+R = TypeVar("R")
 
 TRACKING_TABLE = "projection_tracking"
 SHADOW_SUFFIX = "__rebuild"
@@ -46,6 +48,9 @@ class StoreSession(Protocol):
 
     def load(self, projection: Projection, target: Target, wanted: Wanted) -> Tables:
         """The rows of the given owners, as a working set for one batch."""
+
+    def all_rows(self, table: Table[R], target: Target = Target.LIVE) -> list[R]:
+        """Every row of a table, by key (exports and comparisons)."""
 
     def commit(self, projection: Projection, target: Target, changes: ChangeSet,
                expected: int, new: int) -> bool:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
+from typing import TypeVar
 
 from projections.projection import Projection
-from projections.stores.base import Target, Wanted, tracking_name
-from projections.tables import ChangeSet, Tables
+from projections.stores.base import SHADOW_SUFFIX, Target, Wanted, tracking_name
+from projections.tables import ChangeSet, Table, Tables
+
+R = TypeVar("R")
 
 
 class MemoryStore:
@@ -87,6 +90,14 @@ class MemorySession:
                     for row in source.owned(table, owner):
                         tables.put(table, row)
         return tables
+
+    def all_rows(self, table: Table[R], target: Target = Target.LIVE) -> list[R]:
+        with self.store.lock:
+            for name, view in self.store._views.items():
+                shadow = name.endswith(SHADOW_SUFFIX)
+                if table in view.tables and shadow == (target is Target.SHADOW):
+                    return sorted(view.all(table), key=table.key_of)  # type: ignore[arg-type]
+        return []
 
     def commit(self, projection: Projection, target: Target, changes: ChangeSet,
                expected: int, new: int) -> bool:

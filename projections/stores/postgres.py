@@ -139,7 +139,8 @@ class PostgresDatabase:
         def fetch(query: Query) -> Rows:
             with pool.connection() as conn, conn.cursor() as cur:
                 cur.execute(query.sql.encode(), query.params)
-                return cur.fetchall()
+                rows: Rows = cur.fetchall()
+                return rows
 
         return fetch, pool.close
 

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from operator import attrgetter
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from projections.projection import Projection
 from projections.stores.base import TRACKING_TABLE, Target, Wanted, table_name, tracking_name
@@ -21,10 +21,12 @@ from projections.stores.dialect import Dialect, Params
 from projections.tables import ChangeSet, Table, Tables
 
 CHUNK = 500
+R = TypeVar("R")
 
 
 class SqlConnection(Protocol):
-    dialect: Dialect
+    @property
+    def dialect(self) -> Dialect: ...
 
     def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
 
@@ -170,6 +172,12 @@ class SqlSession:
                 for values in rows:
                     tables.put(table, rows_codec.decode(values))
         return tables
+
+    def all_rows(self, table: Table[R], target: Target = Target.LIVE) -> list[R]:
+        rows_codec = codec(table, self.dialect)
+        rows = self.conn.fetchall(f"SELECT {rows_codec.select_list} "
+                                  f"FROM {table_name(table, target)} ORDER BY {table.key}")
+        return [rows_codec.decode(values) for values in rows]
 
     def commit(self, projection: Projection, target: Target, changes: ChangeSet,
                expected: int, new: int) -> bool:
