@@ -159,8 +159,10 @@ def create_org(
     typer.echo(str(result.id))
 
 
-def main() -> None:
+def main() -> None:  # the console script
     try:
         app()
     except KeyboardInterrupt:  # pragma: no cover - interactive use
         sys.exit(130)
+if __name__ == "__main__":
+    main()

@@ -17,6 +17,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from okr_domain.errors import DomainError
+from projections.reading import InvalidQueryError
 
 log = logging.getLogger("okr_api")
 SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
@@ -48,6 +49,8 @@ def classify(error: GraphQLError) -> GraphQLError:
         return error  # syntax/validation errors and errors raised as GraphQLError
     if isinstance(original, ApiError):
         return _client_error(error, original.code, original.message)
+    if isinstance(original, InvalidQueryError):
+        return _client_error(error, "INVALID_INPUT", str(original))
     if isinstance(original, DomainError):
         return _client_error(error, original.code.value, original.message)
     error_id = uuid.uuid4().hex[:16]

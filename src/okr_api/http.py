@@ -21,6 +21,7 @@ from strawberry.http.ides import get_graphql_ide_html
 from okr_api.auth import AuthError, Principal, bearer_token, verify_token
 from okr_api.context import Context, Services
 from okr_api.errors import without_suggestions
+from okr_api.graphql.queries import MIN_POSITION_WAIT_SECONDS
 from okr_api.graphql.schema import schema
 from okr_api.limits import CostExceeded, query_cost
 from okr_api.readmodel import RequestLoaders
@@ -179,6 +180,15 @@ async def _run(request: Request, services: Services, principal: Principal,
         error = CostExceeded(cost, services.limits.max_cost)
         return _result_response(_error_body(str(error), "COST_LIMIT"),
                                 200 if legacy else 400, media_type, label)
+    min_position = (params.get("extensions") or {}).get("minPosition")
+    if min_position is not None:
+        if not isinstance(min_position, int) or isinstance(min_position, bool):
+            raise RequestError("extensions.minPosition must be an integer")
+        if not await services.read_model.wait_for_position(min_position,
+                                                           MIN_POSITION_WAIT_SECONDS):
+            return _result_response(_error_body(
+                f"the read model has not reached position {min_position} yet; retry shortly",
+                "NOT_YET"), 200 if legacy else 503, media_type, label)
     ctx = Context(services=services, principal=principal,
                   loaders=RequestLoaders(services.read_model, principal.organization_id))
     result = await schema.execute(query, variable_values=variables, context_value=ctx,
@@ -186,7 +196,9 @@ async def _run(request: Request, services: Services, principal: Principal,
     body: dict[str, Any] = {}
     if result.errors:
         body["errors"] = [_formatted(e, services) for e in result.errors]
-    executed = result.data is not None or not result.errors
+    # Errors with a path arose while executing (so "data" is part of the answer, maybe
+    # null); errors without one are parse/validation errors, before execution.
+    executed = result.data is not None or any(e.path for e in result.errors or ())
     if executed:
         body["data"] = result.data
     body["extensions"] = {"cost": cost}

@@ -1,119 +1,31 @@
-"""The API's view of the read models: async queries and per-request DataLoaders.
+"""The API's view of the read models: the async catalog reader and per-request
+DataLoaders.
 
-``ReadModel`` is what the GraphQL layer needs from the catalog; the projections'
-readers provide it for every store. ``RequestLoaders`` batch the relations of one
-request (objective -> key results, owners, parents, children ...) so that a page of
-objectives costs a fixed number of round trips, not one per row.
+``RequestLoaders`` batch the relations of one request (objective -> key results, owners,
+parents, children ...) so that a page of objectives costs a fixed number of round
+trips, not one per row.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Generic, Protocol, TypeVar
+from collections.abc import Awaitable, Callable, Hashable, Iterable
+from typing import TypeVar
 from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
-from okr_domain.values import Kind, Level, ObjectiveStatus, Visibility
-from projections.model import (
-    CheckInRow,
-    CycleRow,
-    KeyResultRow,
-    ObjectiveRow,
-    OrganizationRow,
-    PersonRow,
-    ProposalRow,
-    TeamRow,
-)
+from projections.model import ProposalRow, TeamRow
+from projections.readers import AsyncCatalogReader
+from projections.reading import ObjectiveFilter, Page, ViewerScope
+
+__all__ = ["ObjectiveFilter", "Page", "ReadModel", "RequestLoaders", "ViewerScope"]
+
+ReadModel = AsyncCatalogReader
 
 R = TypeVar("R")
 K = TypeVar("K", bound=Hashable)
-
-
-@dataclass(frozen=True)
-class Page(Generic[R]):
-    rows: list[R]
-    cursors: list[str]
-    has_next_page: bool
-    end_cursor: str | None
-    total_count: int
-
-
-@dataclass(frozen=True)
-class ViewerScope:
-    """Whose private objectives a viewer may see (None: everything, for admins)."""
-
-    person_ids: frozenset[UUID] = frozenset()
-    team_ids: frozenset[UUID] = frozenset()
-
-    def sees(self, row: ObjectiveRow) -> bool:
-        return (row.visibility is Visibility.PUBLIC
-                or row.owner_person_id in self.person_ids
-                or row.owner_team_id in self.team_ids)
-
-
-@dataclass(frozen=True)
-class ObjectiveFilter:
-    cycle_id: UUID | None = None
-    team_id: UUID | None = None
-    include_sub_teams: bool = False
-    owner_person_id: UUID | None = None
-    levels: tuple[Level, ...] = ()
-    kinds: tuple[Kind, ...] = ()
-    statuses: tuple[ObjectiveStatus, ...] = ()
-    visibility: Visibility | None = None
-    min_score: float | None = None
-    max_score: float | None = None
-    aligned: bool | None = None
-    text: str | None = None
-    parent_ids: tuple[UUID, ...] = field(default=())
-
-
-class ReadModel(Protocol):
-    async def position(self) -> int: ...
-
-    async def wait_for_position(self, position: int, timeout: float) -> bool: ...  # noqa: ASYNC109
-
-    async def organization(self, org: UUID) -> OrganizationRow | None: ...
-
-    async def cycles(self, org: UUID) -> list[CycleRow]: ...
-
-    async def cycles_by_ids(self, org: UUID, ids: Sequence[UUID]) -> list[CycleRow]: ...
-
-    async def teams(self, org: UUID) -> list[TeamRow]: ...
-
-    async def people_by_ids(self, org: UUID, ids: Sequence[UUID]) -> list[PersonRow]: ...
-
-    async def people_page(self, org: UUID, *, team_id: UUID | None, text: str | None,
-                          first: int, after: str | None) -> Page[PersonRow]: ...
-
-    async def objectives_by_ids(self, org: UUID, ids: Sequence[UUID]) -> list[ObjectiveRow]: ...
-
-    async def objectives_page(self, org: UUID, where: ObjectiveFilter,
-                              scope: ViewerScope | None, *, first: int,
-                              after: str | None) -> Page[ObjectiveRow]: ...
-
-    async def children_of(self, org: UUID, parent_ids: Sequence[UUID]) -> list[ObjectiveRow]: ...
-
-    async def key_results_of(self, org: UUID,
-                             objective_ids: Sequence[UUID]) -> list[KeyResultRow]: ...
-
-    async def key_results_by_ids(self, org: UUID,
-                                 ids: Sequence[UUID]) -> list[KeyResultRow]: ...
-
-    async def check_ins_page(self, org: UUID, key_result_id: UUID, *, first: int,
-                             after: str | None) -> Page[CheckInRow]: ...
-
-    async def check_ins_by_ids(self, org: UUID, ids: Sequence[UUID]) -> list[CheckInRow]: ...
-
-    async def proposals_of(self, org: UUID,
-                           objective_ids: Sequence[UUID]) -> list[ProposalRow]: ...
-
-    async def proposals_by_ids(self, org: UUID, ids: Sequence[UUID]) -> list[ProposalRow]: ...
-
-    async def viewer_scope(self, org: UUID, person_id: UUID) -> ViewerScope: ...
 
 
 def _one_each(fetch: Callable[[list[K]], Awaitable[Iterable[R]]],
@@ -126,14 +38,19 @@ def _one_each(fetch: Callable[[list[K]], Awaitable[Iterable[R]]],
 
 
 def _many_each(fetch: Callable[[list[K]], Awaitable[Iterable[R]]],
-               key: Callable[[R], K]) -> DataLoader[K, list[R]]:
+               keys_of: Callable[[R], Iterable[K]]) -> DataLoader[K, list[R]]:
     async def load(keys: list[K]) -> list[list[R]]:
         grouped: dict[K, list[R]] = defaultdict(list)
         for row in await fetch(keys):
-            grouped[key(row)].append(row)
+            for k in keys_of(row):
+                grouped[k].append(row)
         return [grouped.get(k, []) for k in keys]
 
     return DataLoader(load_fn=load)
+
+
+def _sides(row: ProposalRow) -> tuple[UUID, UUID]:
+    return row.child_id, row.parent_id
 
 
 class RequestLoaders:
@@ -144,16 +61,15 @@ class RequestLoaders:
         self.objective = _one_each(lambda ids: rm.objectives_by_ids(org, ids),
                                    lambda r: r.id)
         self.children = _many_each(lambda ids: rm.children_of(org, ids),
-                                   lambda r: r.parent_id)
+                                   lambda r: (r.parent_id,))
         self.key_results = _many_each(lambda ids: rm.key_results_of(org, ids),
-                                      lambda r: r.objective_id)
+                                      lambda r: (r.objective_id,))
         self.key_result = _one_each(lambda ids: rm.key_results_by_ids(org, ids),
                                     lambda r: r.id)
         self.person = _one_each(lambda ids: rm.people_by_ids(org, ids), lambda r: r.id)
         self.cycle = _one_each(lambda ids: rm.cycles_by_ids(org, ids), lambda r: r.id)
         self.check_in = _one_each(lambda ids: rm.check_ins_by_ids(org, ids), lambda r: r.id)
-        self.proposals = _many_each(lambda ids: rm.proposals_of(org, ids),
-                                    lambda r: r.child_id)
+        self.proposals = _many_each(lambda ids: rm.proposals_of(org, ids), _sides)
         self.proposal = _one_each(lambda ids: rm.proposals_by_ids(org, ids), lambda r: r.id)
         self._teams: dict[UUID, TeamRow] | None = None
         self._read_model = rm
@@ -179,3 +95,7 @@ class RequestLoaders:
         self._scope.clear()
 
 
+def forget(loader: DataLoader[K, R], key: K) -> None:
+    """Drop a cached key (the loader raises when the key was never loaded)."""
+    with contextlib.suppress(KeyError):
+        loader.clear(key)

@@ -162,8 +162,9 @@ class Query:
         return Connection[Objective].from_page(page, lambda r: Objective(row=r))
 
     @strawberry.field(description="Key results of the given objectives.")
-    async def key_results(self, info: Info,
-                          objective_ids: list[relay.GlobalID]) -> list[KeyResult]:
+    async def key_results(self, info: Info, objective_ids: list[relay.GlobalID],
+                          min_position: int | None = None) -> list[KeyResult]:
+        await wait_for(info, min_position)
         if len(objective_ids) > 100:
             raise ApiError("INVALID_INPUT", "ask for at most 100 objectives at a time")
         resolved = await Objective.resolve_nodes(

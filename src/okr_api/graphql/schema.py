@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -11,15 +12,18 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
 from okr_api.errors import ClassifyErrors
+from okr_api.graphql.analysis_queries import AnalysisQuery
 from okr_api.graphql.mutations.alignment import AlignmentMutations
 from okr_api.graphql.mutations.key_results import KeyResultMutations
 from okr_api.graphql.mutations.objectives import ObjectiveMutations
 from okr_api.graphql.mutations.structure import StructureMutations
-from okr_api.graphql.queries import Query
+from okr_api.graphql.queries import Query as CoreQuery
 from okr_api.limits import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
 
+Query = merge_types("Query", (CoreQuery, AnalysisQuery))
 Mutation = merge_types(
     "Mutation", (StructureMutations, ObjectiveMutations, KeyResultMutations, AlignmentMutations)
 )
@@ -40,7 +44,13 @@ class TokenLimit(MaxTokensLimiter):
         super().__init__(max_token_count=MAX_TOKENS)
 
 
-schema = strawberry.Schema(
+class OkrSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError],
+                       execution_context: ExecutionContext | None = None) -> None:
+        """Client errors are not server errors: ClassifyErrors logs the unexpected ones."""
+
+
+schema = OkrSchema(
     query=Query,
     mutation=Mutation,
     extensions=[ParserCache, ValidationCache, TokenLimit, DepthLimit, AliasLimit,

@@ -231,7 +231,7 @@ class KeyResult(relay.Node):
         row = await context(info).loaders.objective.load(self.row.objective_id)
         return Objective(row=row) if row else None
 
-    @strawberry.field(description="The check-in history, newest first.")
+    @strawberry.field(description="The check-in history, in the order the values apply.")
     async def check_ins(self, info: Info, first: int | None = None,
                         after: str | None = None) -> Connection[CheckIn]:
         ctx = context(info)

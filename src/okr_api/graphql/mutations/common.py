@@ -12,6 +12,7 @@ import strawberry
 
 from okr_api.errors import ApiError
 from okr_api.graphql.base import Info, can_see, context
+from okr_api.readmodel import forget
 from okr_domain.command_base import Result
 from okr_domain.errors import DomainError
 from projections.model import ObjectiveRow
@@ -65,7 +66,7 @@ async def objective_row(info: Info, objective_id: UUID | None,
     if objective_id is None or not await caught_up(info, position):
         return None
     ctx = context(info)
-    ctx.loaders.objective.clear(objective_id)
+    forget(ctx.loaders.objective, objective_id)
     row = await ctx.loaders.objective.load(objective_id)
     return row if row and await can_see(ctx, row) else None
 

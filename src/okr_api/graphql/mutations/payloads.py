@@ -11,6 +11,7 @@ from okr_api.graphql.base import Info, context
 from okr_api.graphql.mutations.common import Payload, caught_up, objective_row
 from okr_api.graphql.types_okr import AlignmentProposal, CheckIn, KeyResult, Objective
 from okr_api.graphql.types_org import Cycle, Organization, Person, Team
+from okr_api.readmodel import forget
 
 
 @strawberry.type
@@ -32,7 +33,7 @@ class KeyResultPayload(ObjectivePayload):
         if await self.objective(info) is None or self.key_result_id is None:
             return None
         loader = context(info).loaders.key_result
-        loader.clear(self.key_result_id)
+        forget(loader, self.key_result_id)
         row = await loader.load(self.key_result_id)
         return KeyResult(row=row) if row else None
 
@@ -46,7 +47,7 @@ class CheckInPayload(KeyResultPayload):
         if await self.objective(info) is None or self.check_in_id is None:
             return None
         loader = context(info).loaders.check_in
-        loader.clear(self.check_in_id)
+        forget(loader, self.check_in_id)
         row = await loader.load(self.check_in_id)
         return CheckIn(row=row) if row else None
 
@@ -73,7 +74,7 @@ class CyclePayload(Payload):
         if self.cycle_id is None or not await caught_up(info, self.position):
             return None
         loader = context(info).loaders.cycle
-        loader.clear(self.cycle_id)
+        forget(loader, self.cycle_id)
         row = await loader.load(self.cycle_id)
         return Cycle(row=row) if row else None
 
@@ -102,7 +103,7 @@ class PersonPayload(Payload):
         if self.person_id is None or not await caught_up(info, self.position):
             return None
         loader = context(info).loaders.person
-        loader.clear(self.person_id)
+        forget(loader, self.person_id)
         row = await loader.load(self.person_id)
         return Person(row=row) if row else None
 

@@ -1,0 +1,232 @@
+"""Queries over the analyses: alignmentTree, alignmentPath, stretchAnalysis, okrHealth.
+
+Each loads the cycle's rows from the read model once and runs the pure analysis
+functions over them; the result says the read-model position it reflects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from uuid import UUID
+
+import strawberry
+from strawberry import relay
+
+from okr_api.errors import ApiError
+from okr_api.graphql import analysis_types as types
+from okr_api.graphql.base import Info, context, global_id, optional_uuid, uuid_of
+from okr_api.graphql.queries import wait_for
+from okr_domain.errors import InvalidInput
+from okr_domain.values import OkrPolicy
+from projections import analysis
+from projections.model import CycleRow, KeyResultRow, ObjectiveRow
+
+TREND_CYCLES = 4
+MAX_TREE_DEPTH = 10
+
+
+@dataclass(frozen=True)
+class CycleData:
+    cycle: CycleRow
+    policy: OkrPolicy
+    objectives: list[ObjectiveRow]
+    key_results: list[KeyResultRow]
+    directory: analysis.Directory
+    viewer: analysis.Viewer
+    position: int
+
+
+async def load_cycle(info: Info, key: str, min_position: int | None) -> CycleData:
+    await wait_for(info, min_position)
+    ctx = context(info)
+    org_id = ctx.principal.organization_id
+    read_model = ctx.services.read_model
+    position = await read_model.position()
+    org = await read_model.organization(org_id)
+    cycle = next((c for c in await read_model.cycles(org_id) if c.key == key), None)
+    if org is None or cycle is None:
+        raise ApiError("NOT_FOUND", f"no cycle {key}")
+    objectives = await read_model.cycle_objectives(org_id, cycle.id)
+    key_results = await read_model.cycle_key_results(org_id, cycle.id)
+    directory = analysis.Directory.build(await read_model.people(org_id),
+                                         (await ctx.loaders.teams()).values())
+    return CycleData(cycle, org.policy, objectives, key_results, directory,
+                     analysis.Viewer.from_actor(ctx.principal.actor), position)
+
+
+@strawberry.input(description="Whose objectives: the organization (default), a team "
+                              "(with its sub-teams unless told otherwise) or a person.")
+class ScopeInput:
+    team_id: relay.GlobalID | None = None
+    include_sub_teams: bool = True
+    person_id: relay.GlobalID | None = None
+
+
+def scope_of(given: ScopeInput | None) -> analysis.Scope:
+    if given is None:
+        return analysis.ORGANIZATION
+    team = optional_uuid(given.team_id, "Team", field="scope.teamId")
+    person = optional_uuid(given.person_id, "Person", field="scope.personId")
+    if team and person:
+        raise ApiError("INVALID_INPUT", "scope takes a team or a person, not both")
+    if team:
+        return analysis.Scope.team(team, include_sub_teams=given.include_sub_teams)
+    if person:
+        return analysis.Scope.person(person)
+    return analysis.ORGANIZATION
+
+
+def _gid(type_name: str, value: UUID | None) -> relay.GlobalID | None:
+    return global_id(type_name, value) if value else None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _domain(error: InvalidInput) -> ApiError:
+    return ApiError(error.code.value, error.message)
+
+
+@strawberry.type
+class AnalysisQuery:
+    @strawberry.field(description="The cycle's alignment tree: company objectives at the "
+                                  "roots, team and individual objectives below, orphans.")
+    async def alignment_tree(self, info: Info, cycle: str, root_id: relay.GlobalID | None = None,
+                             team_id: relay.GlobalID | None = None, depth: int | None = None,
+                             min_position: int | None = None) -> types.AlignmentTree:
+        if depth is not None and not 0 <= depth <= MAX_TREE_DEPTH:
+            raise ApiError("INVALID_INPUT", f"depth must be between 0 and {MAX_TREE_DEPTH}")
+        data = await load_cycle(info, cycle, min_position)
+        view = analysis.TreeView(
+            root_objective_id=optional_uuid(root_id, "Objective", field="rootId"),
+            team_id=optional_uuid(team_id, "Team", field="teamId"), max_depth=depth)
+        try:
+            tree = analysis.alignment_tree(data.cycle.id, data.objectives, data.key_results,
+                                           data.directory, data.viewer, data.policy, view)
+        except InvalidInput as error:
+            raise _domain(error) from None
+        return types.AlignmentTree(
+            cycle_key=data.cycle.key, roll_up=tree.roll_up, position=data.position,
+            nodes=[types.TreeNode.of(n) for n in tree.nodes],
+            root_ids=[global_id("Objective", i) for i in tree.root_ids],
+            orphan_ids=[global_id("Objective", i) for i in tree.orphan_ids],
+            hidden_count=tree.hidden_count, coverage=types.Coverage.of(tree.coverage))
+
+    @strawberry.field(description="The path from an objective up to the company objective.")
+    async def alignment_path(self, info: Info, objective_id: relay.GlobalID,
+                             min_position: int | None = None) -> types.AlignmentPath | None:
+        await wait_for(info, min_position)
+        ctx = context(info)
+        start = uuid_of(objective_id, "Objective", field="objectiveId")
+        loader = ctx.loaders.objective
+        rows: dict[UUID, ObjectiveRow] = {}
+        current: UUID | None = start
+        while current is not None and current not in rows and len(rows) < 64:
+            row = await loader.load(current)
+            if row is None:
+                break
+            rows[current] = row
+            current = row.parent_id
+        if start not in rows:
+            return None
+        directory = analysis.Directory.build(
+            await ctx.services.read_model.people(ctx.principal.organization_id),
+            (await ctx.loaders.teams()).values())
+        viewer = analysis.Viewer.from_actor(ctx.principal.actor)
+        if not analysis.can_see(directory, viewer, rows[start]):
+            return None
+        path = analysis.alignment_path(start, rows.values(), directory, viewer)
+        return types.AlignmentPath(
+            steps=[types.PathStep(objective_id=global_id("Objective", s.objective_id),
+                                  hidden=s.hidden, level=s.level, title=s.title)
+                   for s in path.steps],
+            end=path.end, serves_company=path.serves_company)
+
+    @strawberry.field(description="The 70% stretch analysis of a cycle for a scope.")
+    async def stretch_analysis(self, info: Info, cycle: str, scope: ScopeInput | None = None,
+                               min_position: int | None = None) -> types.StretchAnalysis:
+        data = await load_cycle(info, cycle, min_position)
+        chosen = scope_of(scope)
+        try:
+            result = analysis.stretch_analysis(
+                data.cycle, data.objectives, data.key_results, data.directory, data.viewer,
+                data.policy, _now(), chosen)
+            trends = await _trends(info, data, chosen)
+        except InvalidInput as error:
+            raise _domain(error) from None
+        pace = result.pace
+        return types.StretchAnalysis(
+            cycle_key=data.cycle.key, position=data.position, final_grades=result.final_grades,
+            aspirational_count=result.aspirational_count, mean=result.mean,
+            median=result.median, distance_from_target=result.distance_from_target,
+            histogram=[types.HistogramBucket(lower=b.lower, upper=b.upper, count=b.count)
+                       for b in result.histogram],
+            bands=[types.BandCount(band=b.band, count=b.count, share=b.share)
+                   for b in result.bands],
+            committed_count=result.committed_count, committed_met=result.committed_met,
+            committed_hit_rate=result.committed_hit_rate,
+            pace=None if pace is None else types.Pace(
+                elapsed_fraction=pace.elapsed_fraction, tolerance=pace.tolerance,
+                aspirational_expected=pace.aspirational_expected,
+                aspirational_mean=pace.aspirational_mean,
+                committed_expected=pace.committed_expected,
+                committed_mean=pace.committed_mean,
+                behind=[types.BehindPace(objective_id=global_id("Objective", b.objective_id),
+                                         kind=b.kind, score=b.score, expected=b.expected,
+                                         gap=b.gap) for b in pace.behind]),
+            hidden_count=result.hidden_count, trends=trends)
+
+    @strawberry.field(description="OKR health findings of a cycle for a scope.")
+    async def okr_health(self, info: Info, cycle: str, scope: ScopeInput | None = None,
+                         min_position: int | None = None) -> types.OkrHealth:
+        data = await load_cycle(info, cycle, min_position)
+        try:
+            report = analysis.okr_health(data.cycle, data.objectives, data.key_results,
+                                         data.directory, data.viewer, data.policy, _now(),
+                                         scope_of(scope))
+        except InvalidInput as error:
+            raise _domain(error) from None
+        return types.OkrHealth(
+            cycle_key=data.cycle.key, position=data.position,
+            checked_count=report.checked_count, hidden_count=report.hidden_count,
+            findings=[types.HealthFinding(
+                rule=f.rule, severity=f.severity, message=f.message,
+                objective_id=_gid("Objective", f.objective_id),
+                owner_team_id=_gid("Team", f.owner_team_id),
+                owner_person_id=_gid("Person", f.owner_person_id), value=f.value)
+                for f in report.findings],
+            counts=[types.HealthRuleCount(rule=c.rule, severity=c.severity, count=c.count)
+                    for c in report.counts])
+
+
+async def _trends(info: Info, data: CycleData,
+                  scope: analysis.Scope) -> list[types.AmbitionTrend]:
+    """Ambition across the cycles up to this one (at most ``TREND_CYCLES``)."""
+    ctx = context(info)
+    org_id = ctx.principal.organization_id
+    read_model = ctx.services.read_model
+    cycles = sorted((c for c in await read_model.cycles(org_id)
+                     if c.starts_on <= data.cycle.starts_on),
+                    key=lambda c: (c.starts_on, c.key))[-TREND_CYCLES:]
+    objectives: list[ObjectiveRow] = []
+    key_results: list[KeyResultRow] = []
+    for cycle in cycles:
+        if cycle.id == data.cycle.id:
+            objectives += data.objectives
+            key_results += data.key_results
+        else:
+            objectives += await read_model.cycle_objectives(org_id, cycle.id)
+            key_results += await read_model.cycle_key_results(org_id, cycle.id)
+    trends = analysis.ambition_trends(cycles, objectives, key_results, data.directory,
+                                      data.viewer, data.policy, scope)
+    keys = {c.id: c.key for c in cycles}
+    ordered = sorted((*trends.people, *trends.teams), key=lambda t: not t.flags)
+    return [types.AmbitionTrend(
+        owner_kind=t.owner_kind,
+        owner_id=global_id("Person" if t.owner_kind is analysis.OwnerKind.PERSON else "Team",
+                           t.owner_id),
+        points=[types.TrendPoint(cycle_key=keys[p.cycle_id], count=p.count, mean=p.mean,
+                                 band=p.band) for p in t.points],
+        flags=list(t.flags)) for t in ordered]

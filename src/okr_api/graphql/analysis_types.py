@@ -1,0 +1,314 @@
+"""GraphQL types of the analyses: the alignment tree, stretch analysis, OKR health."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import strawberry
+from strawberry import relay
+
+from okr_api.graphql.base import Info, composite_id, context, global_id
+from okr_api.graphql.types_org import Person, Team
+from okr_domain import values
+from projections import analysis
+
+Placement = strawberry.enum(analysis.Placement)
+PathEnd = strawberry.enum(analysis.PathEnd)
+HealthRule = strawberry.enum(analysis.HealthRule)
+Severity = strawberry.enum(analysis.Severity)
+TrendFlag = strawberry.enum(analysis.TrendFlag)
+OwnerKind = strawberry.enum(analysis.OwnerKind)
+
+
+def _objective_id(value: object) -> relay.GlobalID:
+    from uuid import UUID
+
+    assert isinstance(value, UUID)
+    return global_id("Objective", value)
+
+
+@strawberry.type
+class TreeKeyResult:
+    id: relay.GlobalID
+    title: str
+    metric_type: values.MetricType
+    start: Decimal
+    target: Decimal
+    current: Decimal
+    unit: str
+    weight: float
+    progress: float
+    score: float
+    check_in_count: int
+    last_check_in_at: datetime | None
+
+
+@strawberry.type(description="What a viewer allowed to see an objective gets in the tree.")
+class TreeObjective:
+    details: strawberry.Private[analysis.NodeDetails]
+
+    @strawberry.field
+    def title(self) -> str:
+        return self.details.title
+
+    @strawberry.field
+    def description(self) -> str:
+        return self.details.description
+
+    @strawberry.field
+    def level(self) -> values.Level:
+        return self.details.level
+
+    @strawberry.field
+    def kind(self) -> values.Kind:
+        return self.details.kind
+
+    @strawberry.field
+    def status(self) -> values.ObjectiveStatus:
+        return self.details.status
+
+    @strawberry.field
+    def visibility(self) -> values.Visibility:
+        return self.details.visibility
+
+    @strawberry.field(description="Weighted mean of its own key results.")
+    def own_score(self) -> float:
+        return self.details.own_score
+
+    @strawberry.field(description="The score it would be graded at (or was, once closed).")
+    def graded_score(self) -> float:
+        return self.details.graded_score
+
+    @strawberry.field
+    def band(self) -> values.Band:
+        return self.details.band
+
+    @strawberry.field
+    def final_score(self) -> float | None:
+        return self.details.final_score
+
+    @strawberry.field
+    def grade_override(self) -> float | None:
+        return self.details.grade_override
+
+    @strawberry.field
+    def supporter_count(self) -> int:
+        return len(self.details.supporters)
+
+    @strawberry.field
+    def last_check_in_at(self) -> datetime | None:
+        return self.details.last_check_in_at
+
+    @strawberry.field
+    async def owner_team(self, info: Info) -> Team | None:
+        if self.details.owner_team_id is None:
+            return None
+        row = (await context(info).loaders.teams()).get(self.details.owner_team_id)
+        return Team(row=row) if row else None
+
+    @strawberry.field
+    async def owner_person(self, info: Info) -> Person | None:
+        if self.details.owner_person_id is None:
+            return None
+        row = await context(info).loaders.person.load(self.details.owner_person_id)
+        return Person(row=row) if row else None
+
+    key_results_: strawberry.Private[tuple[TreeKeyResult, ...]] = ()
+
+    @strawberry.field
+    def key_results(self) -> list[TreeKeyResult]:
+        return list(self.key_results_)
+
+
+@strawberry.type(description="One objective in the alignment tree (depth-first order).")
+class TreeNode:
+    id: relay.GlobalID = strawberry.field(description="The objective's ID.")
+    parent_id: relay.GlobalID | None
+    depth: int
+    placement: analysis.Placement
+    hidden: bool = strawberry.field(description="Private and not yours: only the score.")
+    rolled_up_score: float = strawberry.field(
+        description="Its score per the roll-up rule: what it contributes to its parent.")
+    child_ids: list[relay.GlobalID]
+    more_children: bool = strawberry.field(description="The depth limit cut some children.")
+    objective: TreeObjective | None
+
+    @classmethod
+    def of(cls, node: analysis.TreeNode) -> TreeNode:
+        details = node.details
+        shown = None
+        if details is not None:
+            shown = TreeObjective(details=details, key_results_=tuple(
+                TreeKeyResult(
+                    id=relay.GlobalID("KeyResult", composite_id(node.objective_id, kr.id)),
+                    title=kr.title, metric_type=kr.metric_type, start=kr.start,
+                    target=kr.target, current=kr.current, unit=kr.unit, weight=kr.weight,
+                    progress=kr.progress, score=kr.score, check_in_count=kr.check_in_count,
+                    last_check_in_at=kr.last_check_in_at)
+                for kr in details.key_results))
+        return cls(id=_objective_id(node.objective_id),
+                   parent_id=_objective_id(node.parent_id) if node.parent_id else None,
+                   depth=node.depth, placement=node.placement, hidden=node.hidden,
+                   rolled_up_score=node.rolled_up_score,
+                   child_ids=[_objective_id(c) for c in node.child_ids],
+                   more_children=node.more_children, objective=shown)
+
+
+@strawberry.type
+class TeamCoverage:
+    team_id: relay.GlobalID
+    total: int
+    aligned: int
+    share: float | None
+
+    @strawberry.field
+    async def team(self, info: Info) -> Team | None:
+        from uuid import UUID
+
+        row = (await context(info).loaders.teams()).get(UUID(hex=self.team_id.node_id))
+        return Team(row=row) if row else None
+
+
+@strawberry.type(description="Share of team and individual objectives that are aligned.")
+class Coverage:
+    total: int
+    aligned: int
+    share: float | None
+    by_team: list[TeamCoverage]
+
+    @classmethod
+    def of(cls, coverage: analysis.Coverage) -> Coverage:
+        return cls(total=coverage.total, aligned=coverage.aligned, share=coverage.share,
+                   by_team=[TeamCoverage(team_id=global_id("Team", t.team_id), total=t.total,
+                                         aligned=t.aligned, share=t.share)
+                            for t in coverage.by_team])
+
+
+@strawberry.type
+class AlignmentTree:
+    cycle_key: str
+    roll_up: values.RollUp
+    position: int = strawberry.field(description="The read-model position it reflects.")
+    nodes: list[TreeNode]
+    root_ids: list[relay.GlobalID]
+    orphan_ids: list[relay.GlobalID] = strawberry.field(
+        description="Team and individual objectives aligned to nothing.")
+    hidden_count: int
+    coverage: Coverage
+
+
+@strawberry.type
+class PathStep:
+    objective_id: relay.GlobalID
+    hidden: bool
+    level: values.Level | None
+    title: str | None
+
+
+@strawberry.type(description="From an objective up to the company objective it serves.")
+class AlignmentPath:
+    steps: list[PathStep]
+    end: analysis.PathEnd
+    serves_company: bool
+
+
+@strawberry.type
+class HistogramBucket:
+    lower: float
+    upper: float
+    count: int
+
+
+@strawberry.type
+class BandCount:
+    band: values.Band
+    count: int
+    share: float | None
+
+
+@strawberry.type
+class BehindPace:
+    objective_id: relay.GlobalID
+    kind: values.Kind
+    score: float
+    expected: float
+    gap: float
+
+
+@strawberry.type(description="Expected score by elapsed time vs actual (open cycles).")
+class Pace:
+    elapsed_fraction: float
+    tolerance: float
+    aspirational_expected: float
+    aspirational_mean: float | None
+    committed_expected: float
+    committed_mean: float | None
+    behind: list[BehindPace]
+
+
+@strawberry.type
+class TrendPoint:
+    cycle_key: str
+    count: int
+    mean: float | None
+    band: values.Band | None
+
+
+@strawberry.type
+class AmbitionTrend:
+    owner_kind: analysis.OwnerKind
+    owner_id: relay.GlobalID
+    points: list[TrendPoint]
+    flags: list[analysis.TrendFlag]
+
+
+@strawberry.type(description="The 70% stretch analysis of a cycle and scope.")
+class StretchAnalysis:
+    cycle_key: str
+    position: int
+    final_grades: bool = strawberry.field(description="True once the cycle is closed.")
+    aspirational_count: int
+    mean: float | None
+    median: float | None
+    distance_from_target: float | None = strawberry.field(
+        description="Aspirational mean minus 0.7 (positive: too safe).")
+    histogram: list[HistogramBucket]
+    bands: list[BandCount]
+    committed_count: int
+    committed_met: int
+    committed_hit_rate: float | None
+    pace: Pace | None
+    hidden_count: int
+    trends: list[AmbitionTrend] = strawberry.field(
+        description="Ambition per person and team across cycles (flagged ones first).")
+
+
+@strawberry.type
+class HealthFinding:
+    rule: analysis.HealthRule
+    severity: analysis.Severity
+    message: str
+    objective_id: relay.GlobalID | None
+    owner_team_id: relay.GlobalID | None
+    owner_person_id: relay.GlobalID | None
+    value: float | None
+
+
+@strawberry.type
+class HealthRuleCount:
+    rule: analysis.HealthRule
+    severity: analysis.Severity
+    count: int
+
+
+@strawberry.type(description="OKR health findings: it warns, it does not forbid.")
+class OkrHealth:
+    cycle_key: str
+    position: int
+    checked_count: int
+    hidden_count: int
+    findings: list[HealthFinding]
+    counts: list[HealthRuleCount]
+
+
