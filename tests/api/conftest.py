@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import httpx
-from strawberry.relay import to_base64
 import pytest
 from fastapi import FastAPI
+from strawberry.relay import to_base64
 
 from okr_api.app import create_app
 from okr_api.auth import TokenKeys, mint_token
@@ -76,10 +76,10 @@ def api_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def api_settings(api_url: str, tmp_path: Path) -> Iterator[Settings]:
+def api_settings(api_url: str, tmp_path: Path) -> Settings:
     init_database(api_url).close()
     init_read_models(api_url)
-    yield Settings(data_dir=tmp_path / "data", database_url=api_url, jwt_secret=SECRET)
+    return Settings(data_dir=tmp_path / "data", database_url=api_url, jwt_secret=SECRET)
 
 
 @pytest.fixture

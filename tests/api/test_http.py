@@ -110,8 +110,9 @@ async def test_bad_credentials_are_401(api: Api, world: World, kind: str) -> Non
         headers["Authorization"] = "Bearer " + token_for(world.org, world.ceo, Role.ADMIN,
                                                          ttl=-3600)
     elif kind == "bad-signature":
-        headers["Authorization"] = "Bearer " + jwt.encode(claims, "another-secret-entirely-of-enough-length",
-                                                          algorithm="HS256")
+        forged = jwt.encode(claims, "another-secret-entirely-of-enough-length",
+                            algorithm="HS256")
+        headers["Authorization"] = "Bearer " + forged
     elif kind == "alg-none":
         headers["Authorization"] = "Bearer " + _unsigned(claims)
     elif kind == "wrong-scheme":
