@@ -62,10 +62,10 @@ class ObjectiveRows:
                 check_in_count=len(mine),
                 last_check_in_at=max((c.recorded_at for c in mine), default=None))
         ordered = sorted(self.key_results.values(), key=lambda k: k.sort_index)
-        self.edit(
-            score=scoring.weighted_mean((k.score, k.weight) for k in ordered),
-            last_check_in_at=max((c.recorded_at for c in self.check_ins.values()),
-                                 default=None))
+        score = scoring.weighted_mean((k.score, k.weight) for k in ordered)
+        last = max((k.last_check_in_at for k in ordered if k.last_check_in_at), default=None)
+        if (score, last) != (self.objective.score, self.objective.last_check_in_at):
+            self.edit(score=score, last_check_in_at=last)
 
     def changes(self, position: int, at: datetime) -> list[Change]:
         objective, key_results, check_ins = self._before
@@ -74,11 +74,14 @@ class ObjectiveRows:
                                    (CHECK_INS, self.check_ins, check_ins)):
             for key, row in now.items():
                 old = before.get(key)
+                if old is row:
+                    continue
                 if old is None or replace(row, position=old.position) != old:
                     out.append(Upsert(table, replace(row, position=position)))
             out.extend(Delete(table, key) for key in before.keys() - now.keys())
-        if replace(self.objective, position=objective.position,
-                   updated_at=objective.updated_at) != objective:
+        if self.objective is not objective and replace(
+                self.objective, position=objective.position,
+                updated_at=objective.updated_at) != objective:
             out.append(Upsert(OBJECTIVES, replace(self.objective, position=position,
                                                   updated_at=at)))
         return out

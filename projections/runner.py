@@ -153,7 +153,8 @@ class ProjectionRunner:
 
         while not self._stop.is_set():
             try:
-                listen(self.database.url.dsn, channel, self.wake, self._stop)
+                listen(self.database.url.dsn, self.database.url.schema, channel, self.wake,
+                       self._stop)
             except Exception as error:
                 log.warning("projection listener lost its connection (retrying): %s", error)
                 self.wake()

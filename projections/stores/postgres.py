@@ -33,6 +33,7 @@ from projections.stores.sql_tables import SqlSession
 log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_SECONDS = 5
+COPY_THRESHOLD = 50
 
 
 def advisory_key(schema: str, name: str) -> int:
@@ -40,8 +41,14 @@ def advisory_key(schema: str, name: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
+def application_name(schema: str) -> str:
+    """How projection connections show in ``pg_stat_activity``."""
+    return f"okr-projections/{schema}"[:63]
+
+
 def connect(dsn: str, schema: str) -> psycopg.Connection[Any]:
-    conn = psycopg.connect(dsn, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS)
+    conn = psycopg.connect(dsn, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS,
+                           application_name=application_name(schema))
     conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
     return conn
 
@@ -52,6 +59,7 @@ class PgConnection:
     def __init__(self, dsn: str, schema: str) -> None:
         self.schema = schema
         self.raw = connect(dsn, schema)
+        self._staged: set[str] = set()
 
     def fetchall(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self.raw.cursor() as cur:
@@ -85,6 +93,30 @@ class PgConnection:
             for row in rows:
                 copy.write_row(row)
 
+    def upsert_rows(self, table: str, columns: Sequence[str], key: str,
+                    rows: list[list[Any]]) -> None:
+        names = ", ".join(columns)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key)
+        upsert = f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
+        if len(rows) < COPY_THRESHOLD:
+            marks = ", ".join("%s" for _ in columns)
+            self.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks}) {upsert}", rows)
+            return
+        # Many rows: COPY into a session-local staging table (emptied at commit), then
+        # one INSERT, which saves a round trip per row. The name follows the columns, so
+        # a new layout gets a new staging table.
+        layout = hashlib.sha256(names.encode()).hexdigest()[:8]
+        stage = f"stage_{table}_{layout}"[:63]
+        if stage not in self._staged:
+            self.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS "
+                         f"AS SELECT {names} FROM {table} WITH NO DATA")
+            self._staged.add(stage)
+        self.insert_rows(stage, columns, rows)
+        self.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} {upsert}")
+
+    def delete_rows(self, table: str, key: str, keys: list[Any]) -> None:
+        self.execute(f"DELETE FROM {table} WHERE {key} = ANY(%s)", [keys])
+
     def try_lock(self, name: str) -> bool:
         rows = self.fetchall("SELECT pg_try_advisory_lock(%s)",
                              [advisory_key(self.schema, name)])
@@ -95,12 +127,13 @@ class PgConnection:
             self.execute("SELECT pg_advisory_unlock(%s)", [advisory_key(self.schema, name)])
 
 
-def listen(dsn: str, channel: str, on_notify: Callable[[], None],
-           stop: threading.Event, timeout: float = 1.0) -> None:
+def listen(dsn: str, schema: str, channel: str, on_notify: Callable[[], None],
+           stop: threading.Event, timeout: float = 0.5) -> None:
     """Call ``on_notify`` for every NOTIFY on ``channel`` until ``stop`` is set (and
     once after connecting, for what was missed meanwhile). Raises when the connection
     fails; the caller reconnects."""
-    with psycopg.connect(dsn, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS) as conn:
+    with psycopg.connect(dsn, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS,
+                         application_name=application_name(schema)) as conn:
         conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
         on_notify()
         while not stop.is_set():

@@ -46,6 +46,12 @@ class SqlConnection(Protocol):
     def insert_rows(self, table: str, columns: Sequence[str], rows: list[list[Any]]) -> None:
         """Insert rows known to be new (the fastest way the database offers)."""
 
+    def upsert_rows(self, table: str, columns: Sequence[str], key: str,
+                    rows: list[list[Any]]) -> None:
+        """Insert rows, replacing those with the same key."""
+
+    def delete_rows(self, table: str, key: str, keys: list[Any]) -> None: ...
+
 
 class ConflictError(Exception):
     """The tracking record was not at the expected position."""
@@ -200,9 +206,7 @@ class SqlSession:
         deleted: set[Hashable] = changes.deletes.get(table.name, set())
         if deleted:
             encode = self.dialect.encoder(table.key_column.kind)
-            self.conn.executemany(
-                f"DELETE FROM {name} WHERE {table.key} = {self.dialect.placeholder(1)}",
-                [[encode(k)] for k in deleted])
+            self.conn.delete_rows(name, table.key, [encode(k) for k in deleted])
         rows = changes.upserts.get(table.name, {})
         if not rows:
             return
@@ -210,13 +214,8 @@ class SqlSession:
         values = [table_codec.encode(row) for row in rows.values()]
         if table.append_only:
             self.conn.insert_rows(name, table_codec.names, values)
-            return
-        names = table_codec.names
-        marks = ", ".join(self.dialect.placeholder(i + 1) for i in range(len(names)))
-        updates = ", ".join(f"{n} = excluded.{n}" for n in names if n != table.key)
-        self.conn.executemany(
-            f"INSERT INTO {name} ({', '.join(names)}) VALUES ({marks}) "
-            f"ON CONFLICT ({table.key}) DO UPDATE SET {updates}", values)
+        else:
+            self.conn.upsert_rows(name, table_codec.names, table.key, values)
 
     def start_rebuild(self, projection: Projection, *, fresh: bool) -> int:
         with self.conn.transaction():

@@ -69,6 +69,17 @@ class SqliteConnection:
                              rows)
 
 
+    def upsert_rows(self, table: str, columns: Sequence[str], key: str,
+                    rows: list[list[Any]]) -> None:
+        marks = ", ".join("?" for _ in columns)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key)
+        self.raw.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) "
+                             f"ON CONFLICT ({key}) DO UPDATE SET {updates}", rows)
+
+    def delete_rows(self, table: str, key: str, keys: list[Any]) -> None:
+        self.raw.executemany(f"DELETE FROM {table} WHERE {key} = ?", [[k] for k in keys])
+
+
 class FileLocks:
     """Named exclusive locks as ``flock`` on files beside the database."""
 

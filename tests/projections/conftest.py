@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
+from projection_histories import History, build_history
 
 from okr_domain.application import OkrApplication
 from projections.databases import Database, open_database
-from projection_histories import History, build_history
 
 
 @pytest.fixture
@@ -17,5 +15,5 @@ def database(store_url: str) -> Database:
 
 
 @pytest.fixture
-def history(app: OkrApplication) -> Iterator[History]:
-    yield build_history(app)
+def history(app: OkrApplication) -> History:
+    return build_history(app)

@@ -81,19 +81,23 @@ def test_catalog_rows_say_what_happened(app: OkrApplication, database: Database,
     rows = dump(database, "catalog")
     by_id = {name: {r.id: r for r in table} for name, table in rows.items()}
     org = by_id[ORGANIZATIONS.name][h.org]
-    assert org.policy.roll_up is RollUp.BOTH and org.policy.bands.low == 0.25
+    assert org.policy.roll_up is RollUp.BOTH
+    assert org.policy.bands.low == 0.25
     assert by_id[PEOPLE.name][h.bob].name == "Bob Builder"
     assert by_id[PEOPLE.name][h.bob].manager_id == h.ann
     assert by_id[TEAMS.name][h.platform].lead_id == h.bob
     assert by_id[TEAMS.name][h.platform].parent_team_id == h.engineering
     q1 = by_id[CYCLES.name][h.q1]
-    assert q1.status is CycleStatus.CLOSED and q1.grades_hash
+    assert q1.status is CycleStatus.CLOSED
+    assert q1.grades_hash
     assert by_id[CYCLES.name][h.q2].status is CycleStatus.PLANNING
 
     objectives = by_id[OBJECTIVES.name]
     reliability = objectives[h.reliability]
-    assert reliability.kind is Kind.COMMITTED and reliability.status is ObjectiveStatus.CLOSED
-    assert reliability.parent_id == h.company and reliability.band in ("MET", "MISSED")
+    assert reliability.kind is Kind.COMMITTED
+    assert reliability.status is ObjectiveStatus.CLOSED
+    assert reliability.parent_id == h.company
+    assert reliability.band in ("MET", "MISSED")
     assert objectives[h.rust].parent_id == h.reliability
     assert objectives[h.rust].visibility is Visibility.PRIVATE
     deals = objectives[h.deals]
