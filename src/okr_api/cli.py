@@ -10,14 +10,18 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from okr_api.cli_projections import projections_app
 from okr_api.settings import Settings
 
 app = typer.Typer(help="okr-history: an event-sourced OKR service with a GraphQL API.",
-                  no_args_is_help=True, add_completion=False)
-db_app = typer.Typer(help="Database set-up.", no_args_is_help=True)
-schema_app = typer.Typer(help="The GraphQL schema (SDL).", no_args_is_help=True)
+                  no_args_is_help=True, add_completion=False,
+                  rich_markup_mode="markdown")
+db_app = typer.Typer(help="Database set-up.", no_args_is_help=True, rich_markup_mode="markdown")
+schema_app = typer.Typer(help="The GraphQL schema (SDL).", no_args_is_help=True,
+                         rich_markup_mode="markdown")
 app.add_typer(db_app, name="db")
 app.add_typer(schema_app, name="schema")
+app.add_typer(projections_app, name="projections")
 console = Console(stderr=True)
 
 DataDir = Annotated[Path | None, typer.Option(

@@ -1,0 +1,109 @@
+"""``okr-api projections run|rebuild|status``."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from types import FrameType
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+projections_app = typer.Typer(help="Read models: run them, rebuild them, see their lag.",
+                              no_args_is_help=True, rich_markup_mode="markdown")
+console = Console(stderr=True)
+
+DataDir = Annotated[str | None, typer.Option(
+    "--data-dir", help="Folder of the embedded SQLite store [env: OKR_DATA_DIR].")]
+DatabaseUrl = Annotated[str | None, typer.Option(
+    "--database-url", help="postgresql://... instead of SQLite [env: OKR_DATABASE_URL].")]
+
+
+def _url(data_dir: str | None, database_url: str | None) -> str:
+    from pathlib import Path
+
+    from okr_api.app import database_url as url_of
+    from okr_api.cli import apply_options
+
+    return url_of(apply_options(Path(data_dir) if data_dir else None, database_url))
+
+
+def _stop_on_signals() -> threading.Event:
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    return stop
+
+
+@projections_app.command("run")
+def run(
+    names: Annotated[list[str] | None, typer.Argument(
+        help="Projections to run (default: all).")] = None,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Keep the read models current as a separate worker (one active per projection;
+    a second worker waits and takes over when the first stops)."""
+    from projections.service import run_projections
+
+    url = _url(data_dir, database_url)
+    stop = _stop_on_signals()
+    console.print("running projections; Ctrl-C to stop")
+    run_projections(url, names or None, stop)
+
+
+@projections_app.command("rebuild")
+def rebuild(
+    name: Annotated[str | None, typer.Argument(
+        help="The projection to rebuild (default: all).")] = None,
+    fresh: Annotated[bool, typer.Option(
+        "--fresh", help="Discard an unfinished rebuild instead of resuming it.")] = False,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Rebuild from position zero into shadow tables and swap the result in; readers
+    never see a half-built view. An interrupted rebuild resumes where it stopped."""
+    from projections.rebuild import RebuildStoppedError
+    from projections.registry import PROJECTIONS
+    from projections.service import rebuild_projection
+
+    url = _url(data_dir, database_url)
+    stop = _stop_on_signals()
+    for target in [name] if name else list(PROJECTIONS):
+        with Progress(TextColumn(f"[bold]{target}"), BarColumn(), MofNCompleteColumn(),
+                      TimeRemainingColumn(), console=console) as bar:
+            task = bar.add_task(target, total=None)
+
+            def progress(position: int, head: int, task: int = task,
+                         bar: Progress = bar) -> None:
+                bar.update(task, completed=position, total=head)
+
+            try:
+                position = rebuild_projection(url, target, progress, fresh=fresh, stop=stop)
+            except RebuildStoppedError as error:
+                console.print(f"[yellow]{error}; run the rebuild again to resume[/yellow]")
+                raise typer.Exit(1) from None
+            except ValueError as error:
+                console.print(f"[red]{error}[/red]")
+                raise typer.Exit(2) from None
+        console.print(f"rebuilt {target} up to position {position}")
+
+
+@projections_app.command("status")
+def status(data_dir: DataDir = None, database_url: DatabaseUrl = None) -> None:
+    """Each projection's position and its lag behind the event log."""
+    from projections.service import projection_status
+
+    rows = projection_status(_url(data_dir, database_url))
+    table = Table("projection", "position", "head", "lag", "rebuild")
+    for row in rows:
+        table.add_row(row.name, str(row.position), str(row.head), str(row.lag),
+                      "-" if row.rebuild_position is None else str(row.rebuild_position))
+    Console().print(table)
