@@ -62,6 +62,7 @@ class Database:
     def __init__(self, url: str | StoreUrl, memory: MemoryDatabase | None = None) -> None:
         self.url = url if isinstance(url, StoreUrl) else StoreUrl.parse(url)
         self.backend = self.url.backend
+        self._ready: set[str] = set()
         self._impl: StoreDatabase
         if self.backend is Backend.MEMORY:
             self._impl = memory or MemoryDatabase(self.url)
@@ -78,8 +79,12 @@ class Database:
         return self._impl.session()
 
     def setup(self, projections: Iterable[Projection] | None = None) -> None:
-        """Create the read-model tables when missing (idempotent)."""
-        self._impl.setup(projections if projections is not None else PROJECTIONS.values())
+        """Create the read-model tables when missing (idempotent; once per instance)."""
+        wanted = list(projections if projections is not None else PROJECTIONS.values())
+        missing = [p for p in wanted if p.name not in self._ready]
+        if missing:
+            self._impl.setup(missing)
+            self._ready.update(p.name for p in missing)
 
     def catalog_reader(self) -> CatalogReader:
         self.setup([PROJECTIONS["catalog"]])
