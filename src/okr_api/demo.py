@@ -57,8 +57,10 @@ def load_demo(app: OkrApplication, *, seed: int = 7, today: date | None = None) 
         from okr_domain.ids import organization_id, person_id
 
         org_id = organization_id(DEMO_SLUG)
-        return Demo(org_id, key, person_id(org_id, "p0"), person_id(org_id, "p1"),
-                    person_id(org_id, "p5"))
+        # Loaded before: the same people, by their external ids (see _people's order:
+        # p0 the CEO, p1 the first department head, p2 its first team lead, p3 a member).
+        return Demo(org_id, key, person_id(org_id, "p0"), person_id(org_id, "p2"),
+                    person_id(org_id, "p3"))
     system = Actor.system(org_id)
     people = _people(app, system, rng)
     cycle = app.create_cycle(system, key).id
@@ -108,43 +110,27 @@ class _People:
 def _people(app: OkrApplication, system: Actor, rng: random.Random) -> _People:
     counter = iter(range(1000))
 
-    def person(team: UUID | None, manager: UUID | None) -> UUID:
+    def person(team: UUID | None, manager: UUID | None) -> tuple[str, str, UUID]:
         n = next(counter)
-        name = f"{FIRST[n % len(FIRST)]} {LAST[(n * 7) % len(LAST)]}"
-        return app.upsert_person(system, f"p{n}", name, email=f"p{n}@demo.example",
-                                 team_id=team, manager_id=manager).id
+        external, name = f"p{n}", f"{FIRST[n % len(FIRST)]} {LAST[(n * 7) % len(LAST)]}"
+        result = app.upsert_person(system, external, name, email=f"{external}@demo.example",
+                                   team_id=team, manager_id=manager)
+        return external, name, result.id
 
-    ceo = person(None, None)
+    *_, ceo = person(None, None)
     teams: list[tuple[UUID, UUID, list[UUID]]] = []
-    first_lead: UUID | None = None
-    first_member: UUID | None = None
     for department, names in STRUCTURE.items():
-        head = person(None, ceo)
+        external, name, head = person(None, ceo)
         dept = app.create_team(system, department, kind=TeamKind.DEPARTMENT, lead_id=head).id
-        app.upsert_person(system, f"p{_number(app, system, head)}", _name(app, system, head),
-                          email=None, team_id=dept, manager_id=ceo)
-        for name in names:
-            lead = person(None, head)
-            team = app.create_team(system, name, parent_team_id=dept, lead_id=lead).id
-            members = [person(team, lead) for _ in range(rng.randint(4, 6))]
+        # The head joins the department once it exists.
+        app.upsert_person(system, external, name, email=f"{external}@demo.example",
+                          team_id=dept, manager_id=ceo)
+        for team_name in names:
+            *_, lead = person(None, head)
+            team = app.create_team(system, team_name, parent_team_id=dept, lead_id=lead).id
+            members = [person(team, lead)[2] for _ in range(rng.randint(4, 6))]
             teams.append((team, lead, members))
-            first_lead = first_lead or lead
-            first_member = first_member or members[0]
-    assert first_lead is not None
-    assert first_member is not None
-    return _People(ceo, first_lead, first_member, teams)
-
-
-def _number(app: OkrApplication, system: Actor, person_id: UUID) -> str:
-    from okr_domain.person import Person
-
-    return app.load(Person, person_id, system, "personId").external_id.removeprefix("p")
-
-
-def _name(app: OkrApplication, system: Actor, person_id: UUID) -> str:
-    from okr_domain.person import Person
-
-    return app.load(Person, person_id, system, "personId").name
+    return _People(ceo, teams[0][1], teams[0][2][0], teams)
 
 
 def _team_goal(rng: random.Random) -> str:
