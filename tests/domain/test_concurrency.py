@@ -114,6 +114,13 @@ def _check_store(app: OkrApplication, oid: UUID, krs: list[UUID], expected: int)
     check_ins = [e for e in app.events.get(oid) if isinstance(e, Objective.CheckInRecorded)]
     assert len(check_ins) == expected
     assert len({e.check_in_id for e in check_ins}) == expected
+    # Each thread's check-ins are all there, once, in the order the thread made them.
+    by_thread: dict[int, list[int]] = {}
+    for e in check_ins:
+        thread, n = divmod(int(e.value), 1000)
+        by_thread.setdefault(thread, []).append(n)
+    per_thread = expected // len(by_thread)
+    assert all(ns == list(range(per_thread)) for ns in by_thread.values())
     fresh = OkrApplication(env=app.env)
     try:
         loaded = fresh.repository.get(oid)
