@@ -45,6 +45,7 @@ class History:
     uptime_kr: UUID
     removed_kr: UUID
     corrected_check_in: UUID
+    precision: UUID
     accepted: UUID
     declined: UUID
     withdrawn: UUID
@@ -139,9 +140,17 @@ def build_history(app: OkrApplication, slug: str = "acme") -> History:
     app.close_cycle(a, q1)
     app.add_key_result(a, next_quarter, "hires", MetricType.INCREASE_TO, start=Decimal(0),
                        target=Decimal(5))
+    # Scores 0.8, 0.2, 0.1 weighted 1, 2, 3: the float sum depends on the order of the
+    # key results, so the catalog must add them up in the order they were added.
+    precision = app.create_objective(a, q2, Level.TEAM, "Precision", owner_team_id=sales).id
+    app.activate_objective(a, precision)
+    for weight, value in ((1.0, 8), (2.0, 2), (3.0, 1)):
+        kr = app.add_key_result(a, precision, f"w{weight}", MetricType.INCREASE_TO,
+                                start=Decimal(0), target=Decimal(10), weight=weight).id
+        app.record_check_in(a, precision, kr, value)
     return History(org_id, q1, q2, engineering, platform, sales, ann, bob, cy, company,
                    reliability, rust, deals, archived, next_quarter, latency, uptime, removed,
-                   corrected, accepted, declined, withdrawn, pending)
+                   corrected, precision, accepted, declined, withdrawn, pending)
 
 
 def bulk_history(app: OkrApplication, events: int, *, slug: str = "bulk",

@@ -52,6 +52,25 @@ def test_a_worker_stopped_mid_way_resumes_exactly_once(
     assert dump(database, name) == reference(app, name)
 
 
+def test_a_stale_worker_cannot_move_the_position(
+        app: OkrApplication, database: Database, history: History) -> None:
+    database.setup()
+    sessions = [database.session(), database.session()]
+    ahead, stale = (ProjectionWorker(EventSource(app), PROJECTIONS["catalog"], s,
+                                     batch_size=10) for s in sessions)
+    assert stale.position == 0
+    ahead.step()
+    ahead.step()
+    newer = dump(database, "catalog")
+    stale.step()  # loaded at position 0: its rows are older than the ones written
+    assert position(database, "catalog") == 20
+    assert dump(database, "catalog") == newer
+    stale.catch_up()
+    for session in sessions:
+        session.close()
+    assert dump(database, "catalog") == reference(app, "catalog")
+
+
 def test_a_batch_that_fails_half_way_writes_nothing(
         app: OkrApplication, database: Database, history: History) -> None:
     catch_up(app, database, ("catalog",))

@@ -110,6 +110,7 @@ def test_catalog_rows_say_what_happened(app: OkrApplication, database: Database,
     assert objectives[h.archived].status is ObjectiveStatus.ARCHIVED
     assert not [o for o in objectives.values() if o.parent_id == h.archived]
     assert objectives[h.next_quarter].status is ObjectiveStatus.DRAFT
+    assert objectives[h.precision].score == 0.25000000000000006  # summed in added order
     assert len([o for o in objectives.values() if o.title == "Platform reliability"]) == 1
 
     key_results = by_id[KEY_RESULTS.name]
