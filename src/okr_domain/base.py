@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
+
+from okr_domain import clock
 
 E = TypeVar("E", bound="OkrAggregate.Event")
 
@@ -19,6 +22,10 @@ class OkrAggregate(Aggregate):
         organization_id: UUID
         actor_id: UUID | None
         cycle_id: UUID | None
+
+        @staticmethod
+        def create_timestamp() -> datetime:
+            return clock.now()
 
     @property
     def event_cycle_id(self) -> UUID | None:

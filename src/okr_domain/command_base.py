@@ -10,7 +10,9 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
@@ -24,6 +26,7 @@ from okr_domain import ids
 from okr_domain.access import Actor
 from okr_domain.alignment import AlignmentGraph
 from okr_domain.base import OkrAggregate
+from okr_domain.bulk import Bulk
 from okr_domain.cycle import Cycle
 from okr_domain.errors import Conflict, NotFound
 from okr_domain.idempotency import IdempotencyRecord, check_key, fingerprint
@@ -34,6 +37,7 @@ A = TypeVar("A", bound=OkrAggregate)
 T = TypeVar("T")
 
 MAX_ATTEMPTS = 40
+_bulk: ContextVar[Bulk | None] = ContextVar("okr_bulk_load", default=None)
 LOCK_STRIPES = 256
 
 
@@ -95,8 +99,34 @@ class CommandBase(Application[UUID]):
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
 
+    @contextmanager
+    def bulk(self, flush_every: int = 5_000) -> Iterator[Bulk]:
+        """Run the commands in this context as a bulk load (see ``okr_domain.bulk``);
+        everything staged is saved when the context ends."""
+        bulk = Bulk(self._save_events, flush_every)
+        token = _bulk.set(bulk)
+        try:
+            yield bulk
+        finally:
+            _bulk.reset(token)
+        bulk.flush()
+        for aggregate in bulk.staged.values():
+            if type(aggregate) in self.snapshotting_intervals and aggregate.version > 1:
+                self.take_snapshot(aggregate.id, version=aggregate.version)
+
+    def _save_events(self, *events: Any) -> int:
+        recordings = self.save(*events)
+        return max((r.notification.id for r in recordings), default=self.current_position())
+
     def run(self, lock_id: UUID | None, attempt: Callable[[], T]) -> T:
         """Run a command attempt, retrying on version conflicts."""
+        bulk = _bulk.get()
+        if bulk is not None:
+            try:
+                return attempt()
+            except BaseException as error:
+                bulk.poisoned = error
+                raise
         for number in range(MAX_ATTEMPTS):
             lock = self._stripes[lock_id.int % LOCK_STRIPES] if lock_id else None
             try:
@@ -110,6 +140,9 @@ class CommandBase(Application[UUID]):
         raise Conflict("the command kept conflicting with concurrent changes; try again")
 
     def save_all(self, *aggregates: Aggregate | None) -> int:
+        bulk = _bulk.get()
+        if bulk is not None:
+            return bulk.stage(aggregates)
         recordings = self.save(*aggregates)
         if not recordings:
             return self.current_position()
@@ -122,10 +155,15 @@ class CommandBase(Application[UUID]):
              organization_id: UUID) -> A | None:
         if aggregate_id is None:
             return None
-        try:
-            aggregate: Aggregate = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            return None
+        bulk = _bulk.get()
+        aggregate: Aggregate | None = bulk.get(aggregate_id) if bulk is not None else None
+        if aggregate is None:
+            try:
+                aggregate = self.repository.get(aggregate_id)
+            except AggregateNotFoundError:
+                return None
+            if bulk is not None:
+                bulk.keep(aggregate)
         if not isinstance(aggregate, cls) or aggregate.organization_id != organization_id:
             return None
         return aggregate

@@ -1,0 +1,75 @@
+"""Bulk loads: the same commands and events, saved in batches; simulated time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from okr_domain import clock
+from okr_domain.access import Actor
+from okr_domain.application import OkrApplication
+from okr_domain.bulk import BulkLoadError
+from okr_domain.errors import DomainError
+from okr_domain.objective import Objective
+from okr_domain.values import Level, MetricType
+
+START = datetime(2026, 7, 1, tzinfo=UTC)
+
+
+def _load(app: OkrApplication, people: int, weeks: int) -> list[tuple[object, object]]:
+    org = app.create_organization("Acme", "acme").id
+    admin = Actor.system(org)
+    cycle = app.create_cycle(admin, "2026-Q3").id
+    app.activate_cycle(admin, cycle)
+    made = []
+    with clock.simulated_time(START):
+        for n in range(people):
+            person = app.upsert_person(admin, f"p{n}", f"Person {n}").id
+            objective = app.create_objective(admin, cycle, Level.INDIVIDUAL, f"Goal {n}",
+                                             owner_person_id=person).id
+            kr = app.add_key_result(admin, objective, "Measure", MetricType.INCREASE_TO,
+                                    start=0, target=10).id
+            app.activate_objective(admin, objective)
+            made.append((objective, kr))
+    for week in range(1, weeks + 1):
+        with clock.simulated_time(START + timedelta(weeks=week)):
+            for objective, kr in made:
+                app.record_check_in(admin, objective, kr, week)
+    return made
+
+
+def test_a_bulk_load_writes_the_same_events_in_batches(app: OkrApplication) -> None:
+    with app.bulk(flush_every=100) as bulk:
+        made = _load(app, people=20, weeks=5)
+        assert bulk.saved_events > 0  # flushed along the way
+    plain = OkrApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    _load(plain, people=20, weeks=5)
+    assert app.current_position() == plain.current_position()
+    for objective_id, kr_id in made:
+        objective = app.repository.get(objective_id)
+        assert isinstance(objective, Objective)
+        assert objective.key_results[kr_id].current == 5  # type: ignore[index]
+        assert len(objective.check_ins) == 5
+
+
+def test_events_carry_the_simulated_time_in_order(app: OkrApplication) -> None:
+    with app.bulk():
+        _load(app, people=3, weeks=3)
+    notifications = app.recorder.select_notifications(start=1, limit=1000)
+    events = [app.mapper.to_domain_event(n) for n in notifications]
+    check_ins = [e.timestamp for e in events if isinstance(e, Objective.CheckInRecorded)]
+    assert check_ins == sorted(check_ins)
+    assert check_ins[0] == START + timedelta(weeks=1)
+    assert check_ins[-1] == START + timedelta(weeks=3)
+
+
+def test_a_failing_command_stops_the_bulk_load(app: OkrApplication) -> None:
+    org = app.create_organization("Acme", "acme").id
+    admin = Actor.system(org)
+    before = app.current_position()
+    with pytest.raises(BulkLoadError), app.bulk():  # noqa: PT012
+        app.create_cycle(admin, "2026-Q3")
+        with pytest.raises(DomainError):
+            app.create_cycle(admin, "2026-Q3")  # fails inside the command: it exists
+    assert app.current_position() == before
