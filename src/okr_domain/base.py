@@ -8,7 +8,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from okr_domain import clock
+from okr_domain import clock, ids
 
 E = TypeVar("E", bound="OkrAggregate.Event")
 
@@ -26,6 +26,10 @@ class OkrAggregate(Aggregate):
         @staticmethod
         def create_timestamp() -> datetime:
             return clock.now()
+
+    @staticmethod
+    def create_id(*_: Any, **__: Any) -> UUID:
+        return ids.new_id()
 
     @property
     def event_cycle_id(self) -> UUID | None:

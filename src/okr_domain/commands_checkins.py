@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from uuid import UUID, uuid4
+from uuid import UUID
 
-from okr_domain import clock, validation
+from okr_domain import clock, ids, validation
 from okr_domain.access import Actor, can_check_in
 from okr_domain.command_base import Idempotency, Result
 from okr_domain.commands_objectives import ObjectiveCommands
@@ -36,7 +36,7 @@ class CheckInCommands(ObjectiveCommands):
             if not can_check_in(self.directory_for(actor.organization_id), actor, objective):
                 raise Forbidden("you may not check in on this objective")
             when = validation.moment(applies_at, field="appliesAt", now=clock.now())
-            check_in_id = uuid4()
+            check_in_id = ids.new_id()
             objective.record_check_in(
                 actor.person_id, check_in_id, key_result_id, value=value_,
                 confidence=confidence, note=note, applies_at=when,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from uuid import UUID, uuid4
+from uuid import UUID
 
-from okr_domain import validation
+from okr_domain import ids, validation
 from okr_domain.access import Actor, can_see, controls, controls_owner
 from okr_domain.alignment import AlignmentGraph
 from okr_domain.command_base import UNSET, CommandBase, Idempotency, Result
@@ -176,7 +176,7 @@ class ObjectiveCommands(CommandBase):
             if earlier is not None:
                 return earlier
             objective = self.writable_objective(actor, objective_id)
-            kr_id = uuid4()
+            kr_id = ids.new_id()
             objective.add_key_result(actor.person_id, kr_id, title=title,
                                      metric_type=metric_type, start=start_, target=target_,
                                      unit=unit, weight=weight)

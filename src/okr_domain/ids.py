@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from uuid import UUID, uuid5
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from uuid import UUID, uuid4, uuid5
+
+_random_ids: ContextVar[random.Random | None] = ContextVar("okr_seeded_ids", default=None)
 
 NAMESPACE = UUID("5b0f3c1e-7a53-4d1e-9f3c-6f6b72686973")
 
@@ -25,3 +31,21 @@ def alignment_graph_id(organization: UUID) -> UUID:
 
 def idempotency_record_id(organization: UUID, command: str, key: str) -> UUID:
     return uuid5(organization, f"idempotency:{command}:{key}")
+
+
+def new_id() -> UUID:
+    """A fresh random id (from a seeded generator inside ``seeded_ids``)."""
+    rng = _random_ids.get()
+    if rng is None:
+        return uuid4()
+    return UUID(int=rng.getrandbits(128), version=4)
+
+
+@contextmanager
+def seeded_ids(seed: int) -> Iterator[None]:
+    """Make ``new_id()`` deterministic in this context (the data generator)."""
+    token = _random_ids.set(random.Random(seed))
+    try:
+        yield
+    finally:
+        _random_ids.reset(token)
