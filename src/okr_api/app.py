@@ -20,6 +20,8 @@ from okr_api.auth import TokenKeys
 from okr_api.context import Services
 from okr_api.http import graphql_endpoint
 from okr_api.limits import Limits
+from okr_api.live.service import LiveFeed
+from okr_api.live.socket import graphql_socket
 from okr_api.metrics import Metrics
 from okr_api.read_side import ReadSide
 from okr_api.secrets_file import signing_secret
@@ -49,20 +51,23 @@ def create_app(settings: Settings | None = None, *, run_projections: bool = True
         metrics = Metrics()
         read_side = await ReadSide.start(url, application, metrics,
                                          run_projections=run_projections)
+        live = await LiveFeed.start(application, read_side.read_model, url, settings)
         api.state.services = Services(
             settings=settings, app=application, read_model=read_side.read_model,
             keys=keys, limits=Limits(),
             extras={"metrics": metrics, "accounts": ServiceAccountCheck(application),
-                    "read_side": read_side})
+                    "read_side": read_side, "live": live})
         try:
             yield
         finally:
+            await live.stop()
             await read_side.stop()
             await asyncio.to_thread(application.close)
 
     api = FastAPI(title="okr-history", lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url=None)
     api.add_api_route("/graphql", graphql_endpoint, methods=["GET", "POST"])
+    api.add_api_websocket_route("/graphql", graphql_socket)
     api.add_api_route("/healthz", healthz, methods=["GET"])
     api.add_api_route("/readyz", readyz, methods=["GET"])
     api.add_api_route("/metrics", metrics_endpoint, methods=["GET"])

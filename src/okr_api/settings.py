@@ -27,10 +27,32 @@ class Settings(BaseSettings):
     workers: int = 1
     jwt_secret: SecretStr | None = Field(None, description="HS256 signing secret.")
     jwt_public_key: str | None = Field(None, description="RS256 public key (PEM).")
+    live_queue_size: int = Field(
+        1000, ge=1, description="Events a subscriber may fall behind before it is closed "
+                                "with SUBSCRIBER_TOO_SLOW (it then resumes from its cursor).")
+    live_poll_seconds: float = Field(
+        1.0, gt=0, description="Longest wait between two reads of the event log by the live "
+                               "tailer (NOTIFY and local saves wake it sooner).")
+    webhooks_enabled: bool = Field(
+        True, description="Run the webhook delivery worker here (one process delivers at "
+                          "a time; the others stand by).")
+    webhooks_allow_loopback: bool | None = Field(
+        None, description="Allow http:// and loopback webhook URLs (unset: only in "
+                          "development).")
+    webhook_timeout_seconds: float = Field(10.0, gt=0, description="Per delivery attempt.")
+    webhook_retry_base_seconds: float = Field(
+        1.0, gt=0, description="First retry delay; doubles per failure, with full jitter.")
+    webhook_retry_max_seconds: float = Field(600.0, gt=0, description="Longest retry delay.")
 
     @property
     def is_production(self) -> bool:
         return self.environment is Environment.PRODUCTION
+
+    @property
+    def webhook_loopback_allowed(self) -> bool:
+        if self.webhooks_allow_loopback is not None:
+            return self.webhooks_allow_loopback
+        return not self.is_production
 
 
 @lru_cache

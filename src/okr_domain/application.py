@@ -13,9 +13,11 @@ from okr_domain.commands_alignment import AlignmentCommands
 from okr_domain.commands_checkins import CheckInCommands
 from okr_domain.commands_closing import ClosingCommands
 from okr_domain.commands_structure import StructureCommands
+from okr_domain.commands_webhooks import WebhookCommands
 
 
 class OkrApplication(
-    CheckInCommands, AlignmentCommands, ClosingCommands, StructureCommands, AccountCommands
+    CheckInCommands, AlignmentCommands, ClosingCommands, StructureCommands, AccountCommands,
+    WebhookCommands,
 ):
     name = "okr"

@@ -22,6 +22,7 @@ from okr_api.graphql.mutations.objectives import ObjectiveMutations
 from okr_api.graphql.mutations.structure import StructureMutations
 from okr_api.graphql.queries import Query as CoreQuery
 from okr_api.limits import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
+from okr_api.live.subscriptions import Subscription
 
 Query = merge_types("Query", (CoreQuery, AnalysisQuery))
 Mutation = merge_types(
@@ -53,6 +54,7 @@ class OkrSchema(strawberry.Schema):
 schema = OkrSchema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     extensions=[ParserCache, ValidationCache, TokenLimit, DepthLimit, AliasLimit,
                 ClassifyErrors],
 )

@@ -1,0 +1,1 @@
+"""The live event feed: a tailer per process, fan-out to subscribers, resumable streams."""

@@ -1,0 +1,208 @@
+"""From stored notifications to ``LiveEvent``s: decode (in a worker thread), then enrich
+with titles, teams and the HR mode from the catalog read model, a few queries per
+organization per batch.
+
+Before enriching, the builder waits (briefly, bounded) for the catalog to reach the
+batch, so a just-created objective has its row. Values the event itself carries (a
+key result's title when added or edited, an objective's title when edited) win over
+the row, which may already reflect later changes. An objective the read model does not
+know is treated as private, so only admins receive it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import Notification
+
+from okr_api.live.model import TOPIC_TYPES, EventType, LiveEvent, event_id
+from okr_domain.values import HrMode, Kind, Level, OkrPolicy, Visibility
+from projections.model import (
+    CheckInRow,
+    CycleRow,
+    KeyResultRow,
+    ObjectiveRow,
+    OrganizationRow,
+    TeamRow,
+)
+from projections.readers import AsyncCatalogReader
+
+log = logging.getLogger("okr_api.live")
+
+OBJECTIVE_TOPICS: tuple[str, ...] = tuple(TOPIC_TYPES)
+CATCH_UP_SECONDS = 2.0
+
+Decoded = tuple[int, Any]
+"""A position and the domain event stored there."""
+
+
+def decode(app: Application[Any], notifications: Sequence[Notification]) -> list[Decoded]:
+    """The OKR events among ``notifications`` (blocking: run it in a thread)."""
+    return [(n.id, app.mapper.to_domain_event(n)) for n in notifications
+            if n.topic in TOPIC_TYPES]
+
+
+@dataclass
+class _OrgFacts:
+    organization: OrganizationRow | None = None
+    objectives: dict[UUID, ObjectiveRow] = field(default_factory=dict)
+    key_results: dict[UUID, KeyResultRow] = field(default_factory=dict)
+    cycles: dict[UUID, CycleRow] = field(default_factory=dict)
+    teams: dict[UUID, TeamRow] = field(default_factory=dict)
+    person_teams: dict[UUID, UUID | None] = field(default_factory=dict)
+    check_ins: dict[UUID, list[CheckInRow]] = field(default_factory=dict)
+
+    @property
+    def policy(self) -> OkrPolicy:
+        return self.organization.policy if self.organization else OkrPolicy()
+
+    def team_path(self, team_id: UUID | None) -> tuple[UUID, ...]:
+        path: list[UUID] = []
+        while team_id is not None and team_id not in path and len(path) < 64:
+            path.append(team_id)
+            team = self.teams.get(team_id)
+            team_id = team.parent_team_id if team else None
+        return tuple(path)
+
+
+class EventBuilder:
+    def __init__(self, read_model: AsyncCatalogReader,
+                 catch_up_seconds: float = CATCH_UP_SECONDS) -> None:
+        self.read_model = read_model
+        self.catch_up_seconds = catch_up_seconds
+
+    async def build(self, decoded: Sequence[Decoded]) -> list[LiveEvent]:
+        if not decoded:
+            return []
+        last = decoded[-1][0]
+        if not await self.read_model.wait_for_position(last, self.catch_up_seconds):
+            log.warning("the catalog has not reached position %s; enriching with what it has",
+                        last)
+        by_org: dict[UUID, list[Decoded]] = defaultdict(list)
+        for position, event in decoded:
+            by_org[event.organization_id].append((position, event))
+        facts = dict(zip(by_org, await asyncio.gather(
+            *(self._facts(org, events) for org, events in by_org.items())), strict=True))
+        return [self._make(position, event, facts[event.organization_id])
+                for position, event in decoded]
+
+    async def _facts(self, org: UUID, events: list[Decoded]) -> _OrgFacts:
+        rm = self.read_model
+        objective_ids = sorted({e.originator_id for _, e in events})
+        kr_ids = sorted({k for _, e in events if (k := getattr(e, "key_result_id", None))})
+        cycle_ids = sorted({c for _, e in events if (c := e.cycle_id) is not None})
+        cadence_krs = sorted({e.key_result_id for _, e in events
+                              if TOPIC_TYPES[e.TOPIC] is EventType.CHECK_IN_RECORDED})
+        organization, objectives, key_results, cycles, teams = await asyncio.gather(
+            rm.organization(org), rm.objectives_by_ids(org, objective_ids),
+            rm.key_results_by_ids(org, kr_ids), rm.cycles_by_ids(org, cycle_ids),
+            rm.teams(org))
+        facts = _OrgFacts(organization, {o.id: o for o in objectives},
+                          {k.id: k for k in key_results}, {c.id: c for c in cycles},
+                          {t.id: t for t in teams})
+        owners = sorted({p for _, e in events
+                         if (p := self._owner_person(e, facts)) is not None})
+        people = await rm.people_by_ids(org, owners) if owners else []
+        facts.person_teams = {p.id: p.team_id for p in people}
+        histories = await asyncio.gather(*(rm.check_ins(org, key_result_id=k)
+                                           for k in cadence_krs))
+        facts.check_ins = dict(zip(cadence_krs, histories, strict=True))
+        return facts
+
+    @staticmethod
+    def _owner_person(event: Any, facts: _OrgFacts) -> UUID | None:
+        row = facts.objectives.get(event.originator_id)
+        if row is not None:
+            return row.owner_person_id
+        owner: UUID | None = getattr(event, "owner_person_id", None)
+        return owner
+
+    def _make(self, position: int, e: Any, facts: _OrgFacts) -> LiveEvent:
+        kind = TOPIC_TYPES[e.TOPIC]
+        row = facts.objectives.get(e.originator_id)
+        level, obj_kind, visibility, team_id, person_id, title = _objective_facts(e, row)
+        if team_id is None and person_id is not None:
+            team = facts.person_teams.get(person_id)
+        else:
+            team = team_id
+        cycle = facts.cycles.get(e.cycle_id) if e.cycle_id else None
+        organization = facts.organization
+        extra = _event_fields(kind, e)
+        title = extra.pop("objective_title", title)
+        kr_id = extra.get("key_result_id")
+        kr_row = facts.key_results.get(kr_id) if kr_id else None
+        extra.setdefault("key_result_title", kr_row.title if kr_row else None)
+        if kind is EventType.CHECK_IN_RECORDED:
+            extra.update(_cadence(e, facts.check_ins.get(e.key_result_id, []),
+                                  facts.policy.check_in_cadence_days))
+        return LiveEvent(
+            event_id=event_id(e.originator_id, e.originator_version), position=position,
+            type=kind, occurred_at=e.timestamp, organization_id=e.organization_id,
+            organization_name=organization.name if organization else None,
+            hr_mode=facts.policy.hr_mode if organization else HrMode.NONE,
+            objective_id=e.originator_id, objective_title=title,
+            objective_level=level, objective_kind=obj_kind, visibility=visibility,
+            owner_person_id=person_id, owner_team_id=team_id,
+            team_path=facts.team_path(team), cycle_id=e.cycle_id,
+            cycle_key=cycle.key if cycle else None, cycle_name=cycle.name if cycle else None,
+            actor_id=e.actor_id, **extra)
+
+
+def _objective_facts(e: Any, row: ObjectiveRow | None) -> tuple[
+        Level | None, Kind | None, Visibility, UUID | None, UUID | None, str | None]:
+    if row is not None:
+        return (row.level, row.kind, row.visibility, row.owner_team_id, row.owner_person_id,
+                row.title)
+    if TOPIC_TYPES[e.TOPIC] is EventType.OBJECTIVE_CREATED:
+        return (Level(e.level), Kind(e.kind), Visibility(e.visibility), e.owner_team_id,
+                e.owner_person_id, e.title)
+    return None, None, Visibility.PRIVATE, None, None, None
+
+
+def _event_fields(kind: EventType, e: Any) -> dict[str, Any]:
+    """What the event itself says, under the LiveEvent's field names."""
+    fields: dict[str, Any] = {}
+    if kind is EventType.OBJECTIVE_EDITED:
+        fields["objective_title"] = e.title
+    if kind in (EventType.KEY_RESULT_ADDED, EventType.KEY_RESULT_EDITED):
+        fields["key_result_title"] = e.title
+    if kind in (EventType.CHECK_IN_RECORDED, EventType.CHECK_IN_CORRECTED):
+        fields.update(check_in_id=e.check_in_id, value=e.value,
+                      previous_value=e.previous_value, confidence=e.confidence, note=e.note,
+                      score_before=e.score_before, score_after=e.score_after)
+    if kind is EventType.CHECK_IN_RECORDED:
+        fields.update(applies_at=e.applies_at, in_one_on_one=e.in_one_on_one)
+    if kind is EventType.CHECK_IN_CORRECTED:
+        fields["reason"] = e.reason
+    for name in ("key_result_id", "objective_score_before", "objective_score_after"):
+        if hasattr(e, name):
+            fields[name] = getattr(e, name)
+    if kind in (EventType.GRADE_OVERRIDDEN, EventType.OBJECTIVE_CLOSED):
+        fields.update(computed_score=e.computed_score, grade_override=e.override,
+                      reason=e.reason)
+    if kind is EventType.OBJECTIVE_CLOSED:
+        fields.update(final_score=e.final_score, band=e.band)
+    if kind in (EventType.OBJECTIVE_ARCHIVED, EventType.UNALIGNED):
+        fields["reason"] = e.reason
+    if kind in (EventType.ALIGNED, EventType.UNALIGNED):
+        fields["parent_objective_id"] = e.parent_id
+    if kind in (EventType.SUPPORT_COMMITTED, EventType.SUPPORT_WITHDRAWN):
+        fields["supporter_id"] = e.person_id
+    return fields
+
+
+def _cadence(e: Any, history: list[CheckInRow], cadence_days: int) -> dict[str, Any]:
+    """Engagement: when the key result's previous check-in was recorded, and whether this
+    one came within the organization's cadence of it (a first check-in keeps it)."""
+    earlier = [c.recorded_at for c in history if c.sequence < e.originator_version]
+    previous: datetime | None = max(earlier) if earlier else None
+    kept = previous is None or e.timestamp - previous <= timedelta(days=cadence_days)
+    return {"previous_check_in_at": previous, "cadence_kept": kept}

@@ -1,0 +1,90 @@
+"""GraphQL over WebSocket at /graphql: graphql-transport-ws and the legacy graphql-ws.
+
+The HTTP handler (``okr_api.http``) keeps GET and POST; this only takes the WebSocket
+upgrade, with the one schema of the process. The caller authenticates in
+``connection_init``: ``{"Authorization": "Bearer <token>"}`` or ``{"authToken":
+"<token>"}`` (an ``Authorization`` header on the upgrade request works too). A refused
+token closes the connection (4403 Forbidden on graphql-transport-ws, a
+``connection_error`` on graphql-ws) before any operation runs.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, cast
+from uuid import UUID
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.types.unset import UNSET, UnsetType
+
+from okr_api.auth import AuthError, Principal
+from okr_api.context import Context, Services
+from okr_api.graphql.schema import schema
+from okr_api.http import authenticate
+from okr_api.readmodel import RequestLoaders
+from okr_domain.access import Actor
+
+log = logging.getLogger("okr_api.live")
+NOBODY = UUID(int=0)
+
+
+@dataclass
+class SocketContext(Context):
+    """The context of one WebSocket connection (it lives as long as the connection)."""
+
+    connection_params: Any = None
+    handshake_authorization: str | None = None
+    authenticated: bool = field(default=False)
+
+
+def _token_header(params: Any, handshake: str | None) -> str | None:
+    if isinstance(params, dict):
+        for key in ("Authorization", "authorization"):
+            if isinstance(params.get(key), str):
+                return str(params[key])
+        for key in ("authToken", "token"):
+            if isinstance(params.get(key), str):
+                return f"Bearer {params[key]}"
+    return handshake
+
+
+class SocketView(GraphQL[SocketContext, None]):
+    """Strawberry's ASGI view, used for WebSocket connections only."""
+
+    def __init__(self) -> None:
+        super().__init__(schema, graphql_ide=None, keep_alive=True, keep_alive_interval=15)
+
+    async def get_context(self, request: Request | WebSocket,
+                          response: Response | WebSocket) -> SocketContext:
+        services: Services = request.app.state.services
+        nobody = Principal(Actor(NOBODY, None, frozenset()), "", None, None)
+        return SocketContext(services=services, principal=nobody,
+                             loaders=RequestLoaders(services.read_model, NOBODY),
+                             handshake_authorization=request.headers.get("authorization"))
+
+    async def on_ws_connect(self, context: SocketContext) -> UnsetType | dict[str, object] | None:
+        header = _token_header(context.connection_params, context.handshake_authorization)
+        try:
+            principal = await authenticate({"authorization": header}, context.services)
+        except AuthError as error:
+            log.info("WebSocket connection refused: %s", error)
+            raise ConnectionRejectionError({"message": str(error),
+                                            "code": "UNAUTHENTICATED"}) from None
+        context.principal = principal
+        context.loaders = RequestLoaders(context.services.read_model,
+                                         principal.organization_id)
+        context.authenticated = True
+        return cast(UnsetType, UNSET)
+
+
+_view = SocketView()
+
+
+async def graphql_socket(websocket: WebSocket) -> None:
+    """The WebSocket route of /graphql."""
+    await _view.run(websocket)
