@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from okr_api.cli_projections import projections_app
+from okr_api.cli_seed import seed_command
 from okr_api.settings import Settings
 
 app = typer.Typer(help="okr-history: an event-sourced OKR service with a GraphQL API.",
@@ -22,6 +23,7 @@ schema_app = typer.Typer(help="The GraphQL schema (SDL).", no_args_is_help=True,
 app.add_typer(db_app, name="db")
 app.add_typer(schema_app, name="schema")
 app.add_typer(projections_app, name="projections")
+app.command("seed")(seed_command)
 console = Console(stderr=True)
 
 DataDir = Annotated[Path | None, typer.Option(

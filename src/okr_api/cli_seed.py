@@ -1,0 +1,57 @@
+"""``okr-api seed``: generate a realistic organization with quarters of OKR history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+console = Console(stderr=True)
+
+
+def seed_command(
+    people: Annotated[int, typer.Option(help="How many people the organization has.")] = 1000,
+    cycles: Annotated[int, typer.Option(
+        help="Quarters of history, ending with the current one (earlier ones are closed "
+             "and graded).")] = 1,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same data.")] = 1,
+    slug: Annotated[str, typer.Option(help="The organization's slug.")] = "seeded",
+    data_dir: Annotated[Path | None, typer.Option(
+        "--data-dir", help="Folder of the embedded SQLite store [env: OKR_DATA_DIR].")] = None,
+    database_url: Annotated[str | None, typer.Option(
+        "--database-url", help="postgresql://... [env: OKR_DATABASE_URL].")] = None,
+) -> None:
+    """Generate an organization (departments, teams, managers), its OKRs at all three
+    levels with alignments, and weekly check-ins, through the command side."""
+    from okr_api.app import database_url as url_of
+    from okr_api.cli import apply_options
+    from okr_api.seeding import SeedPlan
+    from okr_api.seeding import seed as run_seed
+    from okr_api.storage import init_database
+    from okr_domain.errors import DomainError
+
+    url = url_of(apply_options(data_dir, database_url))
+    app = init_database(url)
+    try:
+        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=console) as bar:
+            tasks: dict[str, int] = {}
+
+            def progress(what: str, done: int, total: int) -> None:
+                if what not in tasks:
+                    tasks[what] = bar.add_task(what, total=total or 1)
+                bar.update(tasks[what], completed=done, total=total or 1)
+
+            report = run_seed(app, SeedPlan(people=people, cycles=cycles, seed=seed,
+                                            slug=slug), progress)
+    except (DomainError, ValueError) as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        app.close()
+    console.print(f"{report.events:,} events in {report.seconds:.1f} s "
+                  f"({report.events_per_second:,.0f}/s); cycles {', '.join(report.cycle_keys)}")
+    typer.echo(str(report.organization_id))
