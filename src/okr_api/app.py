@@ -27,6 +27,7 @@ from okr_api.read_side import ReadSide
 from okr_api.secrets_file import signing_secret
 from okr_api.settings import Settings, get_settings
 from okr_api.storage import default_url, open_application
+from okr_api.webhooks.service import Webhooks
 
 log = logging.getLogger("okr_api")
 READY_TIMEOUT_SECONDS = 3.0
@@ -52,14 +53,16 @@ def create_app(settings: Settings | None = None, *, run_projections: bool = True
         read_side = await ReadSide.start(url, application, metrics,
                                          run_projections=run_projections)
         live = await LiveFeed.start(application, read_side.read_model, url, settings)
+        webhooks = await Webhooks.start(application, url, live, settings)
         api.state.services = Services(
             settings=settings, app=application, read_model=read_side.read_model,
             keys=keys, limits=Limits(),
             extras={"metrics": metrics, "accounts": ServiceAccountCheck(application),
-                    "read_side": read_side, "live": live})
+                    "read_side": read_side, "live": live, "webhooks": webhooks})
         try:
             yield
         finally:
+            await webhooks.stop()
             await live.stop()
             await read_side.stop()
             await asyncio.to_thread(application.close)

@@ -23,10 +23,12 @@ from okr_api.graphql.mutations.structure import StructureMutations
 from okr_api.graphql.queries import Query as CoreQuery
 from okr_api.limits import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
 from okr_api.live.subscriptions import Subscription
+from okr_api.webhooks.mutations import WebhookMutations, WebhookQueries
 
-Query = merge_types("Query", (CoreQuery, AnalysisQuery))
+Query = merge_types("Query", (CoreQuery, AnalysisQuery, WebhookQueries))
 Mutation = merge_types(
-    "Mutation", (StructureMutations, ObjectiveMutations, KeyResultMutations, AlignmentMutations)
+    "Mutation", (StructureMutations, ObjectiveMutations, KeyResultMutations, AlignmentMutations,
+                 WebhookMutations)
 )
 
 
