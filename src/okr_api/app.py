@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None, *, run_projections: bool = True
     @asynccontextmanager
     async def lifespan(api: FastAPI) -> AsyncIterator[None]:
         url = database_url(settings)
-        application = await asyncio.to_thread(open_application, url)
+        application = await asyncio.to_thread(open_application, url, group_commit=True)
         metrics = Metrics()
         read_side = await ReadSide.start(url, application, metrics,
                                          run_projections=run_projections)

@@ -37,9 +37,15 @@ def init_database(url: str) -> OkrApplication:
     return OkrApplication(env=store_env(url, create_tables=True))
 
 
-def open_application(url: str) -> OkrApplication:
-    """Open the store; PostgreSQL must have been initialized with ``okr-api db init``."""
-    app = OkrApplication(env=store_env(url, create_tables=False))
+def open_application(url: str, *, group_commit: bool = False) -> OkrApplication:
+    """Open the store; PostgreSQL must have been initialized with ``okr-api db init``.
+
+    ``group_commit``: concurrent commands share transactions (the API server's mode).
+    """
+    env = store_env(url, create_tables=False)
+    if group_commit:
+        env[OkrApplication.GROUP_COMMIT] = "y"
+    app = OkrApplication(env=env)
     try:
         app.recorder.max_notification_id()
     except Exception as error:

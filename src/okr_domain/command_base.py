@@ -18,9 +18,10 @@ from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording, Transcoding
+from eventsourcing.utils import strtobool
 
 from okr_domain import ids
 from okr_domain.access import Actor
@@ -29,6 +30,7 @@ from okr_domain.base import OkrAggregate
 from okr_domain.bulk import Bulk
 from okr_domain.cycle import Cycle
 from okr_domain.errors import Conflict, NotFound
+from okr_domain.group_commit import GroupCommitter
 from okr_domain.idempotency import IdempotencyRecord, check_key, fingerprint
 from okr_domain.person import Person
 from okr_domain.team import Team
@@ -69,8 +71,13 @@ class CommandBase(Application[UUID]):
     name = "okr"
     snapshotting_intervals = {AlignmentGraph: 200, Cycle: 200}
 
+    GROUP_COMMIT = "OKR_GROUP_COMMIT"
+
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
+        self._committer: GroupCommitter | None = None
+        if strtobool(self.env.get(self.GROUP_COMMIT, "n")):
+            self._committer = GroupCommitter(self._record, self._after_record)
         # Commands on the same aggregate in this process take turns, so conflicts only
         # arise between processes; the retry loop below handles those.
         self._stripes = [threading.Lock() for _ in range(LOCK_STRIPES)]
@@ -114,6 +121,16 @@ class CommandBase(Application[UUID]):
             if type(aggregate) in self.snapshotting_intervals and aggregate.version > 1:
                 self.take_snapshot(aggregate.id, version=aggregate.version)
 
+    def _after_record(self, processing: ProcessingEvent[UUID],
+                      recordings: list[Recording[UUID]]) -> None:
+        self._take_snapshots(processing)
+        self._notify(recordings)
+
+    def close(self) -> None:
+        if self._committer is not None:
+            self._committer.close()
+        super().close()
+
     def _save_events(self, *events: Any) -> int:
         recordings = self.save(*events)
         return max((r.notification.id for r in recordings), default=self.current_position())
@@ -143,7 +160,10 @@ class CommandBase(Application[UUID]):
         bulk = _bulk.get()
         if bulk is not None:
             return bulk.stage(aggregates)
-        recordings = self.save(*aggregates)
+        if self._committer is not None:
+            recordings = self._committer.commit(aggregates)
+        else:
+            recordings = self.save(*aggregates)
         if not recordings:
             return self.current_position()
         return max(r.notification.id for r in recordings)
