@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from okr_domain.application import OkrApplication
+from okr_domain.objective import Objective
+from projections.catalog_tables import CHECK_INS, KEY_RESULTS, OBJECTIVES
 from projections.databases import Database, MemoryDatabase
 from projections.processing import ProjectionWorker
 from projections.projection import Projection
@@ -48,6 +50,42 @@ def reference(app: OkrApplication, name: str) -> Dump:
     """The rows of a clean replay of the whole log, in memory, in one batch."""
     memory = replay(EventSource(app), names=(name,), batch_size=1_000_000)
     return dump(memory, name)
+
+
+def assert_agrees_with_aggregates(app: OkrApplication, rows: Dump) -> None:
+    """Every objective, key result and check-in row says what its aggregate says."""
+    key_results = {r.id: r for r in rows[KEY_RESULTS.name]}
+    check_ins = {r.id: r for r in rows[CHECK_INS.name]}
+    objectives = rows[OBJECTIVES.name]
+    assert len(objectives) == len({o.id for o in objectives})
+    for row in objectives:
+        aggregate = app.repository.get(row.id)
+        assert isinstance(aggregate, Objective)
+        assert (row.score, row.status, row.parent_id, row.parent_key_result_id, row.supporters,
+                row.kind, row.title, row.visibility, row.supporters_can_check_in) == (
+            aggregate.score, aggregate.status, aggregate.parent_id,
+            aggregate.parent_key_result_id, aggregate.supporters, aggregate.kind,
+            aggregate.title, aggregate.visibility, aggregate.supporters_can_check_in)
+        assert (row.final_score, row.band, row.grade_override, row.grade_reason) == (
+            aggregate.final_score, aggregate.band, aggregate.grade_override,
+            aggregate.grade_reason)
+        mine = sorted((k for k in key_results.values() if k.objective_id == row.id),
+                      key=lambda k: k.sort_index)
+        assert [k.id for k in mine] == list(aggregate.key_results)
+        for kr in aggregate.key_results.values():
+            got = key_results[kr.id]
+            assert (got.current, got.progress, got.score, got.check_in_count, got.weight,
+                    got.start, got.target, got.metric_type, got.title) == (
+                kr.current, kr.progress, kr.score, len(kr.check_ins), kr.weight, kr.start,
+                kr.target, kr.metric_type, kr.title)
+        assert {c.id for c in check_ins.values() if c.objective_id == row.id} == set(
+            aggregate.check_ins)
+        for check_in in aggregate.check_ins.values():
+            got_check_in = check_ins[check_in.id]
+            assert (got_check_in.value, got_check_in.sequence, got_check_in.applies_at,
+                    got_check_in.confidence, got_check_in.note) == (
+                check_in.value, check_in.sequence, check_in.applies_at, check_in.confidence,
+                check_in.note)
 
 
 def position(database: Database | MemoryDatabase, name: str,

@@ -8,10 +8,9 @@ from decimal import Decimal
 
 import pytest
 from projection_histories import History
-from projection_support import catch_up, dump, position, reference
+from projection_support import assert_agrees_with_aggregates, catch_up, dump, position, reference
 
 from okr_domain.application import OkrApplication
-from okr_domain.objective import Objective
 from okr_domain.values import (
     CycleStatus,
     Kind,
@@ -49,29 +48,8 @@ def test_catalog_agrees_with_the_aggregates(app: OkrApplication, database: Datab
                                             history: History) -> None:
     catch_up(app, database, ("catalog",))
     rows = dump(database, "catalog")
-    key_results = {r.id: r for r in rows[KEY_RESULTS.name]}
-    check_ins = {r.id: r for r in rows[CHECK_INS.name]}
-    assert rows[OBJECTIVES.name]
-    for row in rows[OBJECTIVES.name]:
-        aggregate = app.repository.get(row.id)
-        assert isinstance(aggregate, Objective)
-        assert (row.score, row.status, row.parent_id, row.supporters, row.kind, row.title) == (
-            aggregate.score, aggregate.status, aggregate.parent_id, aggregate.supporters,
-            aggregate.kind, aggregate.title)
-        assert (row.final_score, row.band, row.grade_override) == (
-            aggregate.final_score, aggregate.band, aggregate.grade_override)
-        mine = [k for k in key_results.values() if k.objective_id == row.id]
-        assert [k.id for k in sorted(mine, key=lambda k: k.sort_index)] == list(
-            aggregate.key_results)
-        for kr in aggregate.key_results.values():
-            got = key_results[kr.id]
-            assert (got.current, got.progress, got.score, got.check_in_count, got.weight) == (
-                kr.current, kr.progress, kr.score, len(kr.check_ins), kr.weight)
-            for check_in in kr.check_ins:
-                assert (check_ins[check_in.id].value, check_ins[check_in.id].sequence) == (
-                    check_in.value, check_in.sequence)
-        assert {c.id for c in check_ins.values() if c.objective_id == row.id} == set(
-            aggregate.check_ins)
+    assert len(rows[OBJECTIVES.name]) == 8
+    assert_agrees_with_aggregates(app, rows)
 
 
 def test_catalog_rows_say_what_happened(app: OkrApplication, database: Database,
