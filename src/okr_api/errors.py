@@ -24,12 +24,14 @@ SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 
 
 class ApiError(Exception):
-    """A client error with a stable code (NOT_FOUND, FORBIDDEN, NOT_YET, ...)."""
+    """A client error with a stable code (NOT_FOUND, FORBIDDEN, NOT_YET, ...); ``field``
+    names the input it is about (dotted, like ``filter.teamId``) when there is one."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.field = field
 
 
 def without_suggestions(message: str) -> str:

@@ -76,6 +76,26 @@ def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionN
     return next((o for o in ops if o.name and o.name.value == name), None)
 
 
+def _unicode_only(params: dict[str, Any]) -> dict[str, Any]:
+    """JSON can escape lone UTF-16 surrogates ("\\ud800"), which are not Unicode text: no
+    store can keep them and no response can carry them, so they are refused here."""
+    try:
+        json.dumps(params, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise RequestError("the request contains an unpaired surrogate (U+D800-U+DFFF), "
+                           "which is not valid Unicode text") from None
+    return params
+
+
+def _no_operation(document: DocumentNode, name: str | None) -> str:
+    """Why no operation can be picked (the messages graphql-core uses)."""
+    if name is not None:
+        return f"Unknown operation named '{name}'."
+    if any(isinstance(d, OperationDefinitionNode) for d in document.definitions):
+        return "Must provide operation name if query contains multiple operations."
+    return "The document has no operation to run."
+
+
 async def _params(request: Request, services: Services) -> dict[str, Any]:
     if request.method == "GET":
         params: dict[str, Any] = dict(request.query_params)
@@ -84,7 +104,9 @@ async def _params(request: Request, services: Services) -> dict[str, Any]:
                 params["variables"] = json.loads(params["variables"])
             except json.JSONDecodeError:
                 raise RequestError("variables is not valid JSON") from None
-        return params
+            except RecursionError:
+                raise RequestError("variables is nested too deeply") from None
+        return _unicode_only(params)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != JSON:
         raise RequestError("POST bodies must be application/json", status=415,
@@ -93,14 +115,17 @@ async def _params(request: Request, services: Services) -> dict[str, Any]:
     if len(body) > services.limits.max_body_bytes:
         raise RequestError("the request body is too large", status=413, code="TOO_LARGE")
     try:
-        params = json.loads(body)
+        params = json.loads(body.decode("utf-8-sig"))
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise RequestError("the body is not valid JSON") from None
+        raise RequestError("the body is not valid JSON in UTF-8") from None
+    except RecursionError:
+        raise RequestError("the body is nested too deeply") from None
     if isinstance(params, list):
         raise RequestError("batched requests are not supported", code="BATCH_NOT_SUPPORTED")
     if not isinstance(params, dict):
         raise RequestError("the body must be a JSON object")
-    return params
+    # Only a \u escape can make a surrogate once the body decoded as UTF-8.
+    return _unicode_only(params) if b"\\u" in body else params
 
 
 async def authenticate(request_headers: Any, services: Services) -> Principal:
@@ -164,9 +189,12 @@ async def _run(request: Request, services: Services, principal: Principal,
         return _result_response({"errors": [error.formatted]}, 200 if legacy else 400,
                                 media_type, "invalid")
     operation = _operation(document, operation_name)
-    label = (operation.name.value if operation and operation.name else "anonymous")
-    if (request.method == "GET" and operation is not None
-            and operation.operation is not OperationType.QUERY):
+    if operation is None:
+        return _result_response(_error_body(_no_operation(document, operation_name),
+                                            "BAD_REQUEST"),
+                                200 if legacy else 400, media_type, "invalid")
+    label = operation.name.value if operation.name else "anonymous"
+    if request.method == "GET" and operation.operation is not OperationType.QUERY:
         raise RequestError("GET requests may only run queries; use POST", status=405,
                            code="METHOD_NOT_ALLOWED", headers={"Allow": "POST"})
     if services.settings.is_production:

@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import httpx
+import psycopg
 import pytest
+import pytest_asyncio
 from fastapi import FastAPI
+from psycopg import sql
 from strawberry.relay import to_base64
 
 from okr_api.app import create_app
 from okr_api.auth import TokenKeys, mint_token
 from okr_api.read_side import init_read_models
 from okr_api.settings import Settings
-from okr_api.storage import init_database
+from okr_api.storage import init_database, postgres_dsn
 from okr_domain.access import Actor
 from okr_domain.application import OkrApplication
 from okr_domain.values import Kind, Level, MetricType, Role, TeamKind, Visibility
-from tests.conftest import make_store_url
+from tests.conftest import POSTGRES_URL, make_store_url, require_postgres
 
 SECRET = "test-secret-that-is-long-enough-for-production-use"
 KEYS = TokenKeys(secret=SECRET)
@@ -82,13 +88,20 @@ def api_settings(api_url: str, tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path / "data", database_url=api_url, jwt_secret=SECRET)
 
 
-@pytest.fixture
-async def api(api_settings: Settings) -> AsyncIterator[Api]:
-    fastapi = create_app(api_settings)
+@asynccontextmanager
+async def running_api(settings: Settings) -> AsyncIterator[Api]:
+    """The app with its lifespan running, and an HTTP client over it."""
+    fastapi = create_app(settings)
     async with fastapi.router.lifespan_context(fastapi):
         transport = httpx.ASGITransport(app=fastapi)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             yield Api(client, fastapi)
+
+
+@pytest.fixture
+async def api(api_settings: Settings) -> AsyncIterator[Api]:
+    async with running_api(api_settings) as running:
+        yield running
 
 
 @dataclass
@@ -157,8 +170,11 @@ def build_world(app: OkrApplication) -> World:
 
 @pytest.fixture
 async def world(api: Api) -> World:
-    import asyncio
+    return await start_world(api)
 
+
+async def start_world(api: Api) -> World:
+    """Build the world through the command side, mint its tokens, wait for the read side."""
     built = await asyncio.to_thread(build_world, api.app)
     api.tokens.update({
         "admin": token_for(built.org, built.ceo, Role.ADMIN),
@@ -171,3 +187,37 @@ async def world(api: Api) -> World:
     position = api.events()
     assert await api.fastapi.state.services.read_model.wait_for_position(position, 10.0)
     return built
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def module_store_url(request: pytest.FixtureRequest,
+                     tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A store shared by the tests of one module (for tests that write nothing, or only
+    what no other test of the module looks at)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('store') / 'okr.sqlite3'}"
+        return
+    require_postgres()
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    dsn, _ = postgres_dsn(POSTGRES_URL)
+    yield f"{dsn}?schema={schema}"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def shared_api(module_store_url: str,
+                     tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Api]:
+    """One running app per module and backend; its tests run in the module's event loop
+    (mark them ``pytest.mark.asyncio(loop_scope="module")``)."""
+    init_database(module_store_url).close()
+    init_read_models(module_store_url)
+    settings = Settings(data_dir=tmp_path_factory.mktemp("data"),
+                        database_url=module_store_url, jwt_secret=SECRET)
+    async with running_api(settings) as running:
+        yield running
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def shared_world(shared_api: Api) -> World:
+    return await start_world(shared_api)

@@ -31,13 +31,14 @@ def uuid_of(value: relay.GlobalID | None, *type_names: str, field: str) -> UUID:
     reported as not found, so IDs reveal nothing.
     """
     if value is None:
-        raise ApiError("INVALID_INPUT", f"{field} is required")
+        raise ApiError("INVALID_INPUT", f"{field} is required", field=field)
     if value.type_name not in type_names:
-        raise ApiError("NOT_FOUND", f"{field} does not name a {' or '.join(type_names)}")
+        raise ApiError("NOT_FOUND", f"{field} does not name a {' or '.join(type_names)}",
+                       field=field)
     try:
         return UUID(hex=value.node_id)
     except ValueError:
-        raise ApiError("NOT_FOUND", f"{field} is not a valid ID") from None
+        raise ApiError("NOT_FOUND", f"{field} is not a valid ID", field=field) from None
 
 
 def optional_uuid(value: relay.GlobalID | None, *type_names: str, field: str) -> UUID | None:
@@ -73,6 +74,22 @@ def first_of(first: int | None, default: int = 20) -> int:
     return first
 
 
+SEARCH_MAX = 200
+
+
+def search_text(value: str | None, *, field: str) -> str | None:
+    """A search string as the readers take it (None for no search). Control characters
+    are refused: they match no stored text, and PostgreSQL cannot even take a NUL."""
+    if not value:
+        return None
+    if len(value) > SEARCH_MAX:
+        raise ApiError("INVALID_INPUT", f"{field} is longer than {SEARCH_MAX} characters",
+                       field=field)
+    if any(ord(c) < 32 and c not in "\n\r\t" for c in value):
+        raise ApiError("INVALID_INPUT", f"{field} contains control characters", field=field)
+    return value
+
+
 def ids_in_order(rows: dict[Any, Any], keys: list[Any]) -> list[Any]:
     return [rows.get(k) for k in keys]
 
@@ -103,8 +120,8 @@ def split_composite(node_id: str) -> tuple[UUID, UUID] | None:
 def composite_of(value: relay.GlobalID | None, type_name: str,
                  field: str) -> tuple[UUID, UUID]:
     if value is None:
-        raise ApiError("INVALID_INPUT", f"{field} is required")
+        raise ApiError("INVALID_INPUT", f"{field} is required", field=field)
     parts = split_composite(value.node_id) if value.type_name == type_name else None
     if parts is None:
-        raise ApiError("NOT_FOUND", f"{field} does not name a {type_name}")
+        raise ApiError("NOT_FOUND", f"{field} does not name a {type_name}", field=field)
     return parts

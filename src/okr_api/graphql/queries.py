@@ -6,7 +6,14 @@ import strawberry
 from strawberry import relay
 
 from okr_api.errors import ApiError
-from okr_api.graphql.base import Info, context, first_of, optional_uuid, uuid_of
+from okr_api.graphql.base import (
+    Info,
+    context,
+    first_of,
+    optional_uuid,
+    search_text,
+    uuid_of,
+)
 from okr_api.graphql.connections import Connection
 from okr_api.graphql.types_okr import KeyResult, Objective
 from okr_api.graphql.types_org import Cycle, Organization, Person, Team
@@ -63,8 +70,7 @@ async def _filter(info: Info, given: ObjectiveFilterInput | None) -> ObjectiveFi
         if not match:
             raise ApiError("NOT_FOUND", f"no cycle {given.cycle_key}")
         cycle_id = match[0].id
-    if given.search is not None and len(given.search) > 200:
-        raise ApiError("INVALID_INPUT", "search is longer than 200 characters")
+    text = search_text(given.search, field="filter.search")
     return ObjectiveFilter(
         cycle_id=cycle_id,
         team_id=optional_uuid(given.team_id, "Team", field="filter.teamId"),
@@ -74,7 +80,7 @@ async def _filter(info: Info, given: ObjectiveFilterInput | None) -> ObjectiveFi
         levels=tuple(given.levels or ()), kinds=tuple(given.kinds or ()),
         statuses=tuple(given.statuses or ()), visibility=given.visibility,
         min_score=given.min_score, max_score=given.max_score, aligned=given.aligned,
-        text=given.search or None,
+        text=text,
     )
 
 
@@ -147,7 +153,7 @@ class Query:
         page = await ctx.services.read_model.people_page(
             ctx.principal.organization_id,
             team_id=optional_uuid(team_id, "Team", field="teamId"),
-            text=search, first=first_of(first), after=after)
+            text=search_text(search, field="search"), first=first_of(first), after=after)
         return Connection[Person].from_page(page, lambda r: Person(row=r))
 
     @strawberry.field(description="Objectives you may see, newest first, keyset-paged.")

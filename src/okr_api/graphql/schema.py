@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
-from graphql import GraphQLError
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    ValidationContext,
+    ValidationRule,
+)
+from graphql.language import visit
+from graphql.language.visitor import Visitor
 from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -32,9 +44,40 @@ Mutation = merge_types(
 )
 
 
+class SpreadNames(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def enter_fragment_spread(self, node: FragmentSpreadNode, *_: Any) -> None:
+        self.names.add(node.name.value)
+
+
+def _fragments_known(document: DocumentNode) -> bool:
+    defined = {d.name.value for d in document.definitions
+               if isinstance(d, FragmentDefinitionNode)}
+    spreads = SpreadNames()
+    visit(document, spreads)
+    return spreads.names <= defined
+
+
+def _when_fragments_known(rule: type[ASTValidationRule]) -> type[ASTValidationRule]:
+    """Strawberry's depth rule raises KeyError on a spread of an unknown fragment; such a
+    document is left to the standard KnownFragmentNames rule, which reports it clearly."""
+
+    class Guarded(ValidationRule):
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(context)
+            if _fragments_known(context.document):
+                rule(context)  # the depth rule does its whole check (and reports) here
+
+    return Guarded
+
+
 class DepthLimit(QueryDepthLimiter):
     def __init__(self) -> None:
         super().__init__(max_depth=MAX_DEPTH)
+        self.validation_rules = [_when_fragments_known(r) for r in self.validation_rules]
 
 
 class AliasLimit(MaxAliasesLimiter):

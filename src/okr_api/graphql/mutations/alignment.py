@@ -19,7 +19,8 @@ def _parent_kr(value: relay.GlobalID | None, parent: UUID) -> UUID | None:
     if objective_id != parent:
         from okr_api.errors import ApiError
 
-        raise ApiError("INVALID_INPUT", "parentKeyResultId is not a key result of the parent")
+        raise ApiError("INVALID_INPUT", "parentKeyResultId is not a key result of the parent",
+                       field="parentKeyResultId")
     return kr_id
 
 

@@ -47,7 +47,8 @@ async def execute(info: Info, command: Callable[[], Result]) -> Outcome:
         return Outcome(None, [UserError(code=error.code.value, field=_field_path(error.field),
                                         message=error.message)])
     except ApiError as error:
-        return Outcome(None, [UserError(code=error.code, field=None, message=error.message)])
+        return Outcome(None, [UserError(code=error.code, field=_field_path(error.field),
+                                        message=error.message)])
     if metrics is not None:
         metrics.event_store_writes.inc()
     return Outcome(result, [])
