@@ -3,6 +3,7 @@ the API and the analyses."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from typing import Protocol
 
@@ -18,6 +19,8 @@ from projections.readers import (
 from projections.registry import PROJECTIONS
 from projections.stores.base import StoreSession
 from projections.stores.memory import MemoryStore
+from projections.stores.postgres import PostgresDatabase
+from projections.stores.sqlite import SqliteDatabase
 from projections.threaded import ThreadedCatalogReader, ThreadedEventIndexReader
 
 
@@ -67,12 +70,8 @@ class Database:
         if self.backend is Backend.MEMORY:
             self._impl = memory or MemoryDatabase(self.url)
         elif self.backend is Backend.SQLITE:
-            from projections.stores.sqlite import SqliteDatabase
-
             self._impl = SqliteDatabase(self.url)
         else:
-            from projections.stores.postgres import PostgresDatabase
-
             self._impl = PostgresDatabase(self.url)
 
     def session(self) -> StoreSession:
@@ -97,24 +96,14 @@ class Database:
     async def open_async_catalog_reader(self) -> AsyncCatalogReader:
         """On PostgreSQL a reader over an asyncpg pool; elsewhere the synchronous reader
         run in worker threads. Close it with ``await reader.close()``."""
-        import asyncio
-
         await asyncio.to_thread(self.setup, [PROJECTIONS["catalog"]])
-        if self.backend is Backend.POSTGRES:
-            from projections.stores.postgres import PostgresDatabase
-
-            assert isinstance(self._impl, PostgresDatabase)
+        if isinstance(self._impl, PostgresDatabase):
             return await self._impl.open_async_catalog_reader()
         return ThreadedCatalogReader(self._impl.catalog_reader())
 
     async def open_async_event_index_reader(self) -> AsyncEventIndexReader:
-        import asyncio
-
         await asyncio.to_thread(self.setup, [PROJECTIONS["event_index"]])
-        if self.backend is Backend.POSTGRES:
-            from projections.stores.postgres import PostgresDatabase
-
-            assert isinstance(self._impl, PostgresDatabase)
+        if isinstance(self._impl, PostgresDatabase):
             return await self._impl.open_async_event_index_reader()
         return ThreadedEventIndexReader(self._impl.event_index_reader())
 

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from typing import Any
 
-from projections.projection import Event, Projection, topic_of
+from projections.projection import Event, Projection, current_topic, topic_of
 from projections.source import EventSource
 from projections.stores.base import StoreSession, Target
 from projections.tables import ChangeSet, Table
@@ -62,7 +62,7 @@ class ProjectionWorker:
             return False
         topics = self.projection.topics
         events = [(n.id, self.source.decode(n)) for n in notifications
-                  if topics is None or n.topic in topics]
+                  if topics is None or current_topic(n.topic) in topics]
         new = notifications[-1].id
         if apply_batch(self.session, self.projection, self.target, events, position, new):
             self._position = new

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Hashable, Iterable, Sequence
+from functools import lru_cache
 from typing import Any, ClassVar, Protocol, TypeVar
 
-from eventsourcing.utils import get_topic
+from eventsourcing.utils import TopicError, get_topic, resolve_topic
 
 from okr_domain.base import OkrAggregate
 from projections.tables import Change, Table
@@ -24,6 +25,18 @@ Event = OkrAggregate.Event
 def topic_of(event: Event) -> str:
     topic = getattr(type(event), "TOPIC", None)
     return topic if isinstance(topic, str) else get_topic(type(event))
+
+
+@lru_cache(maxsize=1024)
+def current_topic(stored: str) -> str:
+    """The TOPIC of the class a stored topic names today (stored topics may be older
+    names registered as aliases)."""
+    try:
+        cls = resolve_topic(stored)
+    except TopicError:
+        return stored
+    topic = getattr(cls, "TOPIC", None)
+    return topic if isinstance(topic, str) else stored
 
 
 class View(Protocol):

@@ -24,6 +24,7 @@ from projections.projection import Projection
 from projections.registry import projections as named_projections
 from projections.source import EventSource
 from projections.stores.base import StoreSession
+from projections.stores.postgres import listen
 
 log = logging.getLogger(__name__)
 
@@ -149,8 +150,6 @@ class ProjectionRunner:
             self._caught_up.notify_all()
 
     def _listen(self, channel: str) -> None:
-        from projections.stores.postgres import listen
-
         while not self._stop.is_set():
             try:
                 listen(self.database.url.dsn, self.database.url.schema, channel, self.wake,
