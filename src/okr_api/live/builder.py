@@ -170,7 +170,7 @@ def _objective_facts(e: Any, row: ObjectiveRow | None) -> tuple[
 def _event_fields(kind: EventType, e: Any) -> dict[str, Any]:
     """What the event itself says, under the LiveEvent's field names."""
     fields: dict[str, Any] = {}
-    if kind is EventType.OBJECTIVE_EDITED:
+    if kind in (EventType.OBJECTIVE_CREATED, EventType.OBJECTIVE_EDITED):
         fields["objective_title"] = e.title
     if kind in (EventType.KEY_RESULT_ADDED, EventType.KEY_RESULT_EDITED):
         fields["key_result_title"] = e.title
