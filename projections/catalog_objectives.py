@@ -68,6 +68,8 @@ class ObjectiveRows:
             self.edit(score=score, last_check_in_at=last)
 
     def changes(self, position: int, at: datetime) -> list[Change]:
+        # Rows that differ from their originals are fresh copies made for this event,
+        # so their position (and updated_at) can be set in place.
         objective, key_results, check_ins = self._before
         out: list[Change] = []
         for table, now, before in ((KEY_RESULTS, self.key_results, key_results),
@@ -76,14 +78,19 @@ class ObjectiveRows:
                 old = before.get(key)
                 if old is row:
                     continue
-                if old is None or replace(row, position=old.position) != old:
-                    out.append(Upsert(table, replace(row, position=position)))
+                if old is not None:
+                    row.position = old.position
+                    if row == old:
+                        continue
+                row.position = position
+                out.append(Upsert(table, row))
             out.extend(Delete(table, key) for key in before.keys() - now.keys())
-        if self.objective is not objective and replace(
-                self.objective, position=objective.position,
-                updated_at=objective.updated_at) != objective:
-            out.append(Upsert(OBJECTIVES, replace(self.objective, position=position,
-                                                  updated_at=at)))
+        new = self.objective
+        if new is not objective:
+            new.position, new.updated_at = objective.position, objective.updated_at
+            if new != objective:
+                new.position, new.updated_at = position, at
+                out.append(Upsert(OBJECTIVES, new))
         return out
 
 
