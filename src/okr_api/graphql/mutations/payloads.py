@@ -12,6 +12,7 @@ from okr_api.graphql.mutations.common import Payload, caught_up, objective_row
 from okr_api.graphql.types_okr import AlignmentProposal, CheckIn, KeyResult, Objective
 from okr_api.graphql.types_org import Cycle, Organization, Person, Team
 from okr_api.readmodel import forget
+from projections.model import CheckInRow
 
 
 @strawberry.type
@@ -28,13 +29,19 @@ class ObjectivePayload(Payload):
 class KeyResultPayload(ObjectivePayload):
     key_result_id: strawberry.Private[UUID | None]
 
+    async def written_key_result_id(self, info: Info) -> UUID | None:
+        return self.key_result_id
+
     @strawberry.field
     async def key_result(self, info: Info) -> KeyResult | None:
-        if await self.objective(info) is None or self.key_result_id is None:
+        if await self.objective(info) is None:
+            return None
+        key_result_id = await self.written_key_result_id(info)
+        if key_result_id is None:
             return None
         loader = context(info).loaders.key_result
-        forget(loader, self.key_result_id)
-        row = await loader.load(self.key_result_id)
+        forget(loader, key_result_id)
+        row = await loader.load(key_result_id)
         return KeyResult(row=row) if row else None
 
 
@@ -42,19 +49,43 @@ class KeyResultPayload(ObjectivePayload):
 class CheckInPayload(KeyResultPayload):
     check_in_id: strawberry.Private[UUID | None]
 
-    @strawberry.field
-    async def check_in(self, info: Info) -> CheckIn | None:
+    async def check_in_row(self, info: Info) -> CheckInRow | None:
         if await self.objective(info) is None or self.check_in_id is None:
             return None
         loader = context(info).loaders.check_in
         forget(loader, self.check_in_id)
-        row = await loader.load(self.check_in_id)
+        return await loader.load(self.check_in_id)
+
+    async def written_key_result_id(self, info: Info) -> UUID | None:
+        """A correction names only its check-in; the key result is the check-in's."""
+        if self.key_result_id is not None:
+            return self.key_result_id
+        row = await self.check_in_row(info)
+        return row.key_result_id if row else None
+
+    @strawberry.field
+    async def check_in(self, info: Info) -> CheckIn | None:
+        row = await self.check_in_row(info)
         return CheckIn(row=row) if row else None
 
 
 @strawberry.type
 class ProposalPayload(ObjectivePayload):
     proposal_id: strawberry.Private[UUID | None]
+
+    @strawberry.field
+    async def objective(self, info: Info) -> Objective | None:
+        """The proposal's child objective."""
+        child_id = self.objective_id
+        if child_id is None and self.proposal_id is not None and await caught_up(
+                info, self.position):
+            # Responses and withdrawals name only the proposal.
+            loader = context(info).loaders.proposal
+            forget(loader, self.proposal_id)
+            proposal = await loader.load(self.proposal_id)
+            child_id = proposal.child_id if proposal else None
+        row = await objective_row(info, child_id, self.position)
+        return Objective(row=row) if row else None
 
     @strawberry.field
     async def proposal(self, info: Info) -> AlignmentProposal | None:

@@ -188,6 +188,10 @@ class StructureMutations:
     async def update_team(self, info: Info,
                           input: UpdateTeamInput) -> UpdateTeamPayload:
         ctx = context(info)
+        if input.remove_lead and input.lead_id is not None:
+            error = UserError(code="INVALID_INPUT", field=["input", "removeLead"],
+                              message="give leadId or removeLead, not both")
+            return UpdateTeamPayload(user_errors=[error], position=None, team_id=None)
         outcome = await execute(info, lambda: ctx.app.update_team(
             ctx.principal.actor, uuid_of(input.team_id, "Team", field="teamId"),
             name=UNSET if input.name is None else input.name,
