@@ -111,29 +111,43 @@ class FileLocks:
 
 
 class ThreadConnections:
-    """One connection per reading thread (reads run in worker threads)."""
+    """One connection per reading thread (reads run in worker threads).
+
+    A connection is used by its own thread only, under its own lock: ``close`` takes
+    each lock in turn, so it never closes a connection in the middle of a query (which
+    crashes the sqlite3 module), and a query after ``close`` fails cleanly.
+    """
 
     def __init__(self, path: str) -> None:
         self._path = path
         self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
+        self._all: list[tuple[sqlite3.Connection, threading.Lock]] = []
         self._lock = threading.Lock()
+        self._closed = False
 
     def fetch(self, query: Query) -> Rows:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = connect(self._path)
-            self._local.conn = conn
+        mine: tuple[sqlite3.Connection, threading.Lock] | None = getattr(
+            self._local, "conn", None)
+        if mine is None:
             with self._lock:
-                self._all.append(conn)
-        return conn.execute(query.sql, query.params).fetchall()
+                if self._closed:
+                    raise sqlite3.ProgrammingError("the reader is closed")
+                mine = (connect(self._path), threading.Lock())
+                self._all.append(mine)
+            self._local.conn = mine
+        conn, lock = mine
+        with lock:
+            if self._closed:
+                raise sqlite3.ProgrammingError("the reader is closed")
+            return conn.execute(query.sql, query.params).fetchall()
 
     def close(self) -> None:
         with self._lock:
-            for conn in self._all:
-                conn.close()
+            self._closed = True
+            for conn, lock in self._all:
+                with lock:
+                    conn.close()
             self._all.clear()
-        self._local = threading.local()
 
 
 class SqliteDatabase:
