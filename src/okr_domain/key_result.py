@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from operator import attrgetter
 from uuid import UUID
 
 from okr_domain import scoring
 from okr_domain.values import MetricType
 
 MAX_KEY_RESULTS = 25
+_APPLIES_THEN_SEQUENCE = attrgetter("applies_at", "sequence")
 
 
 @dataclass
@@ -42,7 +44,7 @@ class KeyResult:
         (ties broken by recording order), so a back-dated check-in does not win."""
         if not self.check_ins:
             return None
-        return max(self.check_ins, key=lambda c: (c.applies_at, c.sequence))
+        return max(self.check_ins, key=_APPLIES_THEN_SEQUENCE)
 
     @property
     def current(self) -> Decimal:

@@ -75,7 +75,8 @@ def seed(app: OkrApplication, plan: SeedPlan, progress: Progress | None = None,
     assert first is not None
     started = time.perf_counter()
     before = app.current_position()
-    with ids.seeded_ids(plan.seed), app.bulk(flush_every=flush_every) as bulk:
+    with ids.seeded_ids(plan.seed), app.bulk(flush_every=flush_every,
+                                                 background=True) as bulk:
         with clock.simulated_time(_at(first[0] - timedelta(days=14))):
             org_id = app.create_organization(f"Seeded ({plan.people} people)", plan.slug).id
             admin = Actor.system(org_id)
