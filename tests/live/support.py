@@ -196,14 +196,21 @@ def settings_for(url: str, data_dir: Path, **overrides: Any) -> Settings:
 
 
 @contextlib.asynccontextmanager
-async def serve_here(settings: Settings) -> AsyncIterator[Server]:
-    """uvicorn in this event loop (a real socket; shares the loop with the test)."""
+async def serve_here(settings: Settings, *, send_buffer: int | None = None,
+                     ) -> AsyncIterator[Server]:
+    """uvicorn in this event loop (a real socket; shares the loop with the test).
+    ``send_buffer`` caps the kernel's send buffer of every connection (like a slow link)."""
     fastapi = create_app(settings)
-    port = free_port()
-    config = uvicorn.Config(fastapi, host="127.0.0.1", port=port, log_level="warning",
-                            lifespan="on", ws_ping_interval=None)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if send_buffer is not None:  # accepted connections inherit it
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, send_buffer)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(fastapi, log_level="warning", lifespan="on",
+                            ws_ping_interval=None)
     server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
+    task = asyncio.create_task(server.serve(sockets=[sock]))
     deadline = time.monotonic() + 30
     while not server.started:
         if task.done():
@@ -215,6 +222,7 @@ async def serve_here(settings: Settings) -> AsyncIterator[Server]:
     finally:
         server.should_exit = True
         await asyncio.wait_for(task, 30)
+        sock.close()
 
 
 def start_process(url: str, data_dir: Path, **env: str) -> Server:

@@ -1,12 +1,12 @@
 """Fan-out: the tailer publishes each batch once; every subscriber gets, on its own
 bounded queue, the events its audience may see and its filter asks for.
 
-Publishing never waits for a subscriber. A subscriber whose queue is full is marked
-overflowed and dropped from the hub: its stream then ends with SUBSCRIBER_TOO_SLOW
-(telling the client where to resume) instead of silently losing events, and the others
-are not slowed. Everything here runs on the event loop, without awaiting between
-reading the hub's position and registering, so a new subscriber's queue receives
-exactly the events after ``start_position``.
+Publishing never waits for a subscriber. A subscriber whose queue still holds
+``limit`` events when the next batch comes is marked overflowed and dropped from the
+hub: its stream then ends with SUBSCRIBER_TOO_SLOW (telling the client where to resume)
+instead of silently losing events, and the others are not slowed. Everything here runs
+on the event loop, without awaiting between reading the hub's position and registering,
+so a new subscriber's queue receives exactly the events after ``start_position``.
 """
 
 from __future__ import annotations
@@ -46,18 +46,23 @@ class Subscriber:
         self._items: deque[LiveEvent] = deque()
         self._ready = asyncio.Event()
 
-    def offer(self, event: LiveEvent) -> None:
+    def offer(self, events: Sequence[LiveEvent]) -> None:
+        """Queue a batch. A subscriber still holding ``limit`` events from before has
+        fallen too far behind; a burst larger than the limit does not count against a
+        subscriber that keeps up, so the queue holds at most ``limit`` plus one batch."""
         if self.state is not State.OPEN:
-            return
-        shaped = self.audience.shape(event)
-        if shaped is None or not self.where.matches(shaped):
             return
         if len(self._items) >= self.limit:
             self.state = State.OVERFLOWED
             self._items.clear()
-        else:
-            self._items.append(shaped)
-        self._ready.set()
+            self._ready.set()
+            return
+        for event in events:
+            shaped = self.audience.shape(event)
+            if shaped is not None and self.where.matches(shaped):
+                self._items.append(shaped)
+        if self._items:
+            self._ready.set()
 
     def close(self) -> None:
         if self.state is State.OPEN:
@@ -111,8 +116,7 @@ class Hub:
         """Hand a batch to every subscriber; ``position`` is the last one it covers (it
         may be past the last event, when the batch ended with other events)."""
         for subscriber in tuple(self._subscribers):
-            for event in events:
-                subscriber.offer(event)
+            subscriber.offer(events)
             if subscriber.state is State.OVERFLOWED:
                 self._subscribers.discard(subscriber)
         self.position = max(self.position, position)
