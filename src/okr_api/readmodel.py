@@ -8,6 +8,7 @@ trips, not one per row.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Iterable
@@ -71,20 +72,26 @@ class RequestLoaders:
         self.check_in = _one_each(lambda ids: rm.check_ins_by_ids(org, ids), lambda r: r.id)
         self.proposals = _many_each(lambda ids: rm.proposals_of(org, ids), _sides)
         self.proposal = _one_each(lambda ids: rm.proposals_by_ids(org, ids), lambda r: r.id)
-        self._teams: dict[UUID, TeamRow] | None = None
+        # The reads in flight are kept, not only their results: the resolvers of a page's
+        # rows ask at the same time, and must share one round trip.
+        self._teams: asyncio.Future[dict[UUID, TeamRow]] | None = None
         self._read_model = rm
         self._org = org
-        self._scope: dict[UUID, ViewerScope] = {}
+        self._scope: dict[UUID, asyncio.Future[ViewerScope]] = {}
 
     async def teams(self) -> dict[UUID, TeamRow]:
         if self._teams is None:
-            self._teams = {t.id: t for t in await self._read_model.teams(self._org)}
-        return self._teams
+            self._teams = asyncio.ensure_future(self._fetch_teams())
+        return await asyncio.shield(self._teams)
+
+    async def _fetch_teams(self) -> dict[UUID, TeamRow]:
+        return {t.id: t for t in await self._read_model.teams(self._org)}
 
     async def scope(self, person_id: UUID) -> ViewerScope:
         if person_id not in self._scope:
-            self._scope[person_id] = await self._read_model.viewer_scope(self._org, person_id)
-        return self._scope[person_id]
+            self._scope[person_id] = asyncio.ensure_future(
+                self._read_model.viewer_scope(self._org, person_id))
+        return await asyncio.shield(self._scope[person_id])
 
     def clear(self) -> None:
         """Forget cached rows (a subscription's context lives for the whole connection)."""
