@@ -164,7 +164,7 @@ class Query:
         ctx = context(info)
         page = await ctx.services.read_model.objectives_page(
             ctx.principal.organization_id, await _filter(info, filter),
-            await viewer_scope(info), first=first_of(first), after=after)
+            await viewer_scope(info), first=first_of(first), after=after, descending=True)
         return Connection[Objective].from_page(page, lambda r: Objective(row=r))
 
     @strawberry.field(description="Key results of the given objectives.")
