@@ -62,6 +62,9 @@ class WebhookWorker:
         self.settings = settings
         self.owner = f"{socket.gethostname()}/{os.getpid()}/{uuid.uuid4().hex[:8]}"
         self.holding = False
+        self.discovered = 0
+        """How far the endpoints' own events were applied: deliveries stop there, so an
+        event after a pause is never delivered before the pause is seen."""
         self._endpoints: dict[str, asyncio.Task[None]] = {}
         self._main: asyncio.Task[None] | None = None
         self._client: httpx.AsyncClient | None = None
@@ -105,11 +108,21 @@ class WebhookWorker:
                     self._cancel(list(self._endpoints))
             except Exception as error:  # the database may be briefly unreachable
                 log.warning("the webhook worker failed (retrying): %s", error)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._kick.wait(), self.renew_seconds)
+            await self._wait(seen)
+
+    async def _wait(self, seen: int) -> None:
+        """Until something is written, a mutation kicks, or it is time to renew."""
+        waits = {asyncio.ensure_future(self.feed.hub.wait_beyond(seen, self.renew_seconds)),
+                 asyncio.ensure_future(self._kick.wait())}
+        try:
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiting in waits:
+                waiting.cancel()
 
     async def _discover(self, stop: int) -> None:
         start = await asyncio.to_thread(self.store.discovered)
+        self.discovered = start
         while start < stop:
             notifications = await asyncio.to_thread(
                 self.app.recorder.select_notifications, start + 1, DISCOVERY_BATCH, stop,
@@ -121,7 +134,7 @@ class WebhookWorker:
             if not await asyncio.to_thread(self.store.apply_discovery, self.owner, changes,
                                            scanned):
                 return
-            start = scanned
+            start = self.discovered = scanned
 
     async def _sync(self) -> None:
         cursors = await asyncio.to_thread(self.store.cursors)
@@ -168,9 +181,12 @@ class WebhookWorker:
             if wait > 0:  # re-read the row now and then: a pause or replay may come
                 await asyncio.sleep(min(wait, 1.0))
                 continue
-            stop = hub.position
+            stop = min(hub.position, self.discovered)
             if cursor.position >= stop:
-                await hub.wait_beyond(cursor.position, 1.0)
+                if hub.position > cursor.position:  # the endpoints' events come first
+                    await asyncio.sleep(0.02)
+                else:
+                    await hub.wait_beyond(cursor.position, 1.0)
                 continue
             events, scanned = await event_log.read(cursor.position, stop, where)
             wanted = [s for e in events
