@@ -33,6 +33,7 @@ class Context:
     services: Services
     principal: Principal
     loaders: RequestLoaders
+    cost: int | None = None  # set by transports that checked the cost limit themselves
 
     @property
     def app(self) -> OkrApplication:

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
 
 from okr_domain.errors import DomainError
 from projections.reading import InvalidQueryError
@@ -60,11 +61,43 @@ def classify(error: GraphQLError) -> GraphQLError:
     return _client_error(error, "INTERNAL", f"Internal error (id {error_id}).")
 
 
+def in_production(execution_context: ExecutionContext) -> bool:
+    """Whether the operation runs in a production process (whatever its transport)."""
+    services = getattr(execution_context.context, "services", None)
+    return bool(services is not None and services.settings.is_production)
+
+
+def _hinted(error: GraphQLError) -> GraphQLError:
+    if not SUGGESTION.search(error.message):
+        return error
+    return GraphQLError(without_suggestions(error.message), nodes=error.nodes,
+                        source=error.source, positions=error.positions, path=error.path,
+                        original_error=error.original_error, extensions=error.extensions)
+
+
 class ClassifyErrors(SchemaExtension):
-    """Keeps client errors with their codes and masks unexpected ones."""
+    """Keeps client errors with their codes and masks unexpected ones; in production,
+    drops the field suggestions from validation messages. Results streamed over the
+    WebSocket are handled one by one, before they are sent."""
+
+    streamed = False
+
+    def _process(self, result: object) -> None:
+        errors: list[GraphQLError] | None = getattr(result, "errors", None)
+        if not errors:
+            return
+        processed = [classify(e) for e in errors]
+        if in_production(self.execution_context):
+            processed = [_hinted(e) for e in processed]
+        result.errors = processed  # type: ignore[attr-defined]
 
     def on_operation(self) -> Iterator[None]:
+        self.streamed = False
         yield
-        result = self.execution_context.result
-        if result is not None and getattr(result, "errors", None):
-            result.errors = [classify(e) for e in result.errors]
+        if not self.streamed:
+            self._process(self.execution_context.result)
+
+    def on_stream_result(self, result: object) -> Iterator[None]:
+        self.streamed = True
+        self._process(result)
+        yield

@@ -218,7 +218,8 @@ async def _run(request: Request, services: Services, principal: Principal,
                 f"the read model has not reached position {min_position} yet; retry shortly",
                 "NOT_YET"), 200 if legacy else 503, media_type, label)
     ctx = Context(services=services, principal=principal,
-                  loaders=RequestLoaders(services.read_model, principal.organization_id))
+                  loaders=RequestLoaders(services.read_model, principal.organization_id),
+                  cost=cost)
     result = await schema.execute(query, variable_values=variables, context_value=ctx,
                                   operation_name=operation_name)
     body: dict[str, Any] = {}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import strawberry
 from graphql import (
     ASTValidationRule,
     DocumentNode,
+    FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
@@ -21,19 +23,20 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
+    SchemaExtension,
     ValidationCache,
 )
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from okr_api.errors import ClassifyErrors
+from okr_api.errors import ClassifyErrors, in_production
 from okr_api.graphql.analysis_queries import AnalysisQuery
 from okr_api.graphql.mutations.alignment import AlignmentMutations
 from okr_api.graphql.mutations.key_results import KeyResultMutations
 from okr_api.graphql.mutations.objectives import ObjectiveMutations
 from okr_api.graphql.mutations.structure import StructureMutations
 from okr_api.graphql.queries import Query as CoreQuery
-from okr_api.limits import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
+from okr_api.limits import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS, CostExceeded, query_cost
 from okr_api.live.subscriptions import Subscription
 from okr_api.webhooks.mutations import WebhookMutations, WebhookQueries
 
@@ -90,6 +93,42 @@ class TokenLimit(MaxTokensLimiter):
         super().__init__(max_token_count=MAX_TOKENS)
 
 
+class NoIntrospection(ValidationRule):
+    def enter_field(self, node: FieldNode, *_: Any) -> None:
+        if node.name.value in ("__schema", "__type"):
+            self.report_error(GraphQLError("introspection is disabled", node,
+                                           extensions={"code": "FORBIDDEN"}))
+
+
+class ProductionRules(SchemaExtension):
+    """Production refuses introspection on every transport (the HTTP handler refuses it
+    before execution; this also covers operations sent over the WebSocket)."""
+
+    def on_operation(self) -> Iterator[None]:
+        if in_production(self.execution_context):
+            context = self.execution_context
+            context.validation_rules = (*context.validation_rules, NoIntrospection)
+        yield
+
+
+class CostLimit(SchemaExtension):
+    """The query cost limit, for operations whose transport did not check it (the HTTP
+    handler does, to answer with its status codes; the WebSocket does not)."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context.context
+        services = getattr(context, "services", None)
+        document = self.execution_context.graphql_document
+        if (services is not None and document is not None
+                and getattr(context, "cost", None) is None):
+            cost = query_cost(document, self.execution_context.variables,
+                              self.execution_context.operation_name)
+            if cost > services.limits.max_cost:
+                raise GraphQLError(str(CostExceeded(cost, services.limits.max_cost)),
+                                   extensions={"code": "COST_LIMIT"})
+        yield
+
+
 class OkrSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError],
                        execution_context: ExecutionContext | None = None) -> None:
@@ -101,7 +140,7 @@ schema = OkrSchema(
     mutation=Mutation,
     subscription=Subscription,
     extensions=[ParserCache, ValidationCache, TokenLimit, DepthLimit, AliasLimit,
-                ClassifyErrors],
+                ProductionRules, CostLimit, ClassifyErrors],
 )
 
 
