@@ -352,5 +352,5 @@ async def test_create_company_objective_by_admin(api: Api, world: World) -> None
         "ownerPerson": None, "cycle": {"key": "2026-Q4"}}
     listed = await read(api, "{ objectives(first: 100, filter: {levels: [COMPANY]}) "
                              "{ nodes { title } } }", as_="bob")
-    assert sorted(n["title"] for n in listed["objectives"]["nodes"]) == [
-        "Delight customers", "Win the market"]
+    assert [n["title"] for n in listed["objectives"]["nodes"]] == [
+        "Win the market", "Delight customers"], "newest first"
