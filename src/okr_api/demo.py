@@ -61,6 +61,13 @@ def load_demo(app: OkrApplication, *, seed: int = 7, today: date | None = None) 
         # p0 the CEO, p1 the first department head, p2 its first team lead, p3 a member).
         return Demo(org_id, key, person_id(org_id, "p0"), person_id(org_id, "p2"),
                     person_id(org_id, "p3"))
+    # One transaction for the whole demo (not one per command): it loads in seconds.
+    with app.bulk():
+        return _fill(app, org_id, key, today, rng)
+
+
+def _fill(app: OkrApplication, org_id: UUID, key: str, today: date,
+          rng: random.Random) -> Demo:
     system = Actor.system(org_id)
     people = _people(app, system, rng)
     cycle = app.create_cycle(system, key).id

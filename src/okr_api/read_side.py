@@ -17,6 +17,7 @@ from projections.service import start_projections
 from projections.source import EventSource
 
 log = logging.getLogger("okr_api")
+CATCH_UP_SECONDS = 10.0
 
 
 def init_read_models(url: str) -> None:
@@ -40,6 +41,10 @@ class ReadSide:
         runner = None
         if run_projections:
             runner = await asyncio.to_thread(start_projections, application, database)
+            # Serve once the read models hold what was stored before the start (bounded:
+            # a long backlog is then caught up while serving).
+            if not await asyncio.to_thread(runner.wait_until_caught_up, CATCH_UP_SECONDS):
+                log.warning("serving before the projections caught up with the event log")
         reader = await database.open_async_catalog_reader()
         return cls(database, reader, runner, application, metrics)
 
