@@ -208,7 +208,7 @@ async def serve_here(settings: Settings, *, send_buffer: int | None = None,
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     config = uvicorn.Config(fastapi, log_level="warning", lifespan="on",
-                            ws_ping_interval=None)
+                            ws_ping_interval=None, timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
     deadline = time.monotonic() + 30

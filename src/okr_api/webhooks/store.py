@@ -103,7 +103,7 @@ class WebhookStore:
             def configure(conn: Any) -> None:
                 conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
 
-            self._pool = ConnectionPool(self.url.dsn, min_size=1, max_size=4,
+            self._pool = ConnectionPool(self.url.dsn, min_size=1, max_size=2,
                                         kwargs={"autocommit": True}, configure=configure,
                                         open=True)
         elif self.url.backend is Backend.MEMORY:

@@ -85,8 +85,9 @@ class WebhookWorker:
                 await task
         self._endpoints.clear()
         if self.holding:
-            with contextlib.suppress(Exception):
-                await asyncio.to_thread(self.store.release_lease, self.owner)
+            with contextlib.suppress(Exception):  # else the lease lapses by itself
+                await asyncio.wait_for(
+                    asyncio.to_thread(self.store.release_lease, self.owner), 5)
         if self._client is not None:
             await self._client.aclose()
 
