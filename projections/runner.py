@@ -6,6 +6,7 @@ Wake-ups come from PostgreSQL NOTIFY (a listener thread, reconnecting when its
 connection drops) and from the application's save listeners when it runs in this
 process (the only prompt wake-up on SQLite and in memory). Any failure closes the
 thread's connection, waits ``retry_delay`` and starts over from the tracked position.
+The runner stops when ``stop()`` is called or when the application it follows is closed.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class ProjectionRunner:
         self.lock_retry = lock_retry
         self.states = {p.name: RunnerState() for p in self.projections}
         self._stop = threading.Event()
+        self._app_closing: threading.Event | None = getattr(app, "closing", None)
         self._wakes = {p.name: threading.Event() for p in self.projections}
         self._threads: list[threading.Thread] = []
         self._remove_listener: Callable[[], None] | None = None
@@ -104,9 +106,14 @@ class ProjectionRunner:
             return self._caught_up.wait_for(
                 lambda: all(s.position >= target for s in self.states.values()), timeout)
 
+    def _stopping(self) -> bool:
+        if self._app_closing is not None and self._app_closing.is_set():
+            self._stop.set()
+        return self._stop.is_set()
+
     def _supervise(self, projection: Projection) -> None:
         state = self.states[projection.name]
-        while not self._stop.is_set():
+        while not self._stopping():
             session: StoreSession | None = None
             try:
                 session = self.database.session()
@@ -125,7 +132,7 @@ class ProjectionRunner:
 
     def _acquire(self, session: StoreSession, projection: Projection,
                  state: RunnerState) -> bool:
-        while not self._stop.is_set():
+        while not self._stopping():
             if session.try_lock(projection.name):
                 state.active = True
                 return True
@@ -136,10 +143,10 @@ class ProjectionRunner:
         worker = ProjectionWorker(self.source, projection, session,
                                   batch_size=self.batch_size)
         wake = self._wakes[projection.name]
-        while not self._stop.is_set():
+        while not self._stopping():
             # Clear before reading, so a save during the batch wakes us again.
             wake.clear()
-            while not self._stop.is_set() and worker.step():
+            while not self._stopping() and worker.step():
                 self._reached(state, worker.position)
             self._reached(state, worker.position)
             wake.wait(self.poll_interval)
@@ -150,7 +157,7 @@ class ProjectionRunner:
             self._caught_up.notify_all()
 
     def _listen(self, channel: str) -> None:
-        while not self._stop.is_set():
+        while not self._stopping():
             try:
                 listen(self.database.url.dsn, self.database.url.schema, channel, self.wake,
                        self._stop)

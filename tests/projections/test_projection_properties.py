@@ -223,11 +223,14 @@ class LiveWorkers:
                 worker.step()
 
     def close(self) -> None:
+        """Restart once more, catch up to the head, and let go of the sessions."""
         self.restart()
-        for worker in self.workers:
-            worker.catch_up()
-        for session in self.sessions:
-            session.close()
+        try:
+            for worker in self.workers:
+                worker.catch_up()
+        finally:
+            for session in self.sessions:
+                session.close()
 
 
 def run_history(backend: str, steps: list[tuple[str, int, int, int, bool]],
@@ -236,9 +239,18 @@ def run_history(backend: str, steps: list[tuple[str, int, int, int, bool]],
         steps = [*steps, ("close", 50, 0, 0, False)]  # some histories end with a close
     with store(backend) as url:
         app = init_database(url)
-        database = open_database(url)
-        database.setup()
-        live = LiveWorkers(app, database)
+        try:
+            check_history(app, open_database(url), steps, paces)
+        finally:
+            app.close()
+
+
+def check_history(app: OkrApplication, database: Database,
+                  steps: list[tuple[str, int, int, int, bool]],
+                  paces: list[tuple[int, bool]]) -> None:
+    database.setup()
+    live = LiveWorkers(app, database)
+    try:
         world = seed(app)
         for number, (op, a, b, value, flag) in enumerate(steps):
             with suppress(DomainError):
@@ -247,14 +259,14 @@ def run_history(backend: str, steps: list[tuple[str, int, int, int, bool]],
             live.advance(events)
             if restart:
                 live.restart()
+    finally:
         live.close()
-        assert_agrees_with_aggregates(app, dump(database, "catalog"))
-        for name in PROJECTIONS:
-            rows = dump(database, name)
-            assert rows == reference(app, name)
-            rebuild(EventSource(app), database, name, fresh=True, batch_size=1000)
-            assert dump(database, name) == rows
-        app.close()
+    assert_agrees_with_aggregates(app, dump(database, "catalog"))
+    for name in PROJECTIONS:
+        rows = dump(database, name)
+        assert rows == reference(app, name)
+        rebuild(EventSource(app), database, name, fresh=True, batch_size=1000)
+        assert dump(database, name) == rows
 
 
 histories = st.lists(step, min_size=15, max_size=50)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from contextlib import closing
 from pathlib import Path
 
 import psycopg
@@ -43,14 +44,32 @@ def writer_for(app: OkrApplication, store_url: str) -> OkrApplication:
 def test_the_runner_is_woken_by_new_events(app: OkrApplication, database: Database,
                                            history: History, store_url: str) -> None:
     writer = writer_for(app, store_url)
-    with ProjectionRunner(app, database, poll_interval=60) as runner:
-        assert runner.wait_until_caught_up(timeout=10)
-        head = more_events(writer, history)
-        started = time.monotonic()
-        assert runner.wait_until_caught_up(timeout=10, position=head)
-        assert time.monotonic() - started < 5
+    try:
+        with ProjectionRunner(app, database, poll_interval=60) as runner:
+            assert runner.wait_until_caught_up(timeout=10)
+            head = more_events(writer, history)
+            started = time.monotonic()
+            assert runner.wait_until_caught_up(timeout=10, position=head)
+            assert time.monotonic() - started < 5
+    finally:
+        if writer is not app:
+            writer.close()
     for name in PROJECTIONS:
         assert dump(database, name) == reference(app, name)
+
+
+def test_the_runner_stops_when_its_application_closes(store_url: str) -> None:
+    app = init_database(store_url)
+    runner = ProjectionRunner(app, open_database(store_url), poll_interval=0.05,
+                              retry_delay=0.05)
+    runner.start()
+    assert runner.wait_until_caught_up(timeout=10)
+    app.close()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(t.is_alive() for t in runner._threads):
+        time.sleep(0.05)
+    assert not any(t.is_alive() for t in runner._threads)
+    runner.stop()
 
 
 def test_readers_wait_for_a_position(app: OkrApplication, database: Database,
@@ -161,7 +180,8 @@ def test_the_runner_survives_lost_connections(pg_app: OkrApplication,
     database = open_database(postgres_url)
     dsn, schema = postgres_dsn(postgres_url)
     writer = init_database(postgres_url)
-    with ProjectionRunner(pg_app, database, poll_interval=60, retry_delay=0.1) as runner:
+    with closing(writer), ProjectionRunner(pg_app, database, poll_interval=60,
+                                           retry_delay=0.1) as runner:
         assert runner.wait_until_caught_up(timeout=10)
         with psycopg.connect(dsn, autocommit=True) as admin:
             killed = admin.execute(
@@ -173,6 +193,5 @@ def test_the_runner_survives_lost_connections(pg_app: OkrApplication,
         head = more_events(writer, h, 3)
         assert runner.wait_until_caught_up(timeout=10, position=head)
         assert all(s.restarts >= 1 for s in runner.states.values())
-    writer.close()
     for name in PROJECTIONS:
         assert dump(database, name) == reference(pg_app, name)
