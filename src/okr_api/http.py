@@ -14,14 +14,14 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, OperationType, parse
-from graphql.language import FieldNode, visit
+from graphql.language import FieldNode, IntValueNode, VariableNode, visit
 from graphql.language.visitor import Visitor
 from strawberry.http.ides import get_graphql_ide_html
 
 from okr_api.auth import AuthError, Principal, bearer_token, verify_token
 from okr_api.context import Context, Services
 from okr_api.errors import without_suggestions
-from okr_api.graphql.queries import MIN_POSITION_WAIT_SECONDS
+from okr_api.graphql import queries
 from okr_api.graphql.schema import schema
 from okr_api.limits import CostExceeded, query_cost
 from okr_api.readmodel import RequestLoaders
@@ -87,6 +87,28 @@ def _unicode_only(params: dict[str, Any]) -> dict[str, Any]:
     return params
 
 
+def _field_min_positions(operation: OperationDefinitionNode,
+                         variables: dict[str, Any]) -> list[int]:
+    """The ``minPosition`` arguments of the operation's top-level fields. The whole request
+    waits for the highest, so every field of the answer reflects at least that position
+    (the fields resolve concurrently)."""
+    found: list[int] = []
+    for selection in operation.selection_set.selections:
+        if not isinstance(selection, FieldNode):
+            continue
+        for argument in selection.arguments or ():
+            if argument.name.value != "minPosition":
+                continue
+            value = argument.value
+            given = (int(value.value) if isinstance(value, IntValueNode)
+                     else variables.get(value.name.value)
+                     if isinstance(value, VariableNode) else None)
+            # Anything else (not an Int) is reported by validation, without waiting.
+            if isinstance(given, int) and not isinstance(given, bool) and given < 2**31:
+                found.append(given)
+    return found
+
+
 def _no_operation(document: DocumentNode, name: str | None) -> str:
     """Why no operation can be picked (the messages graphql-core uses)."""
     if name is not None:
@@ -99,13 +121,15 @@ def _no_operation(document: DocumentNode, name: str | None) -> str:
 async def _params(request: Request, services: Services) -> dict[str, Any]:
     if request.method == "GET":
         params: dict[str, Any] = dict(request.query_params)
-        if "variables" in params:
+        for name in ("variables", "extensions"):
+            if name not in params:
+                continue
             try:
-                params["variables"] = json.loads(params["variables"])
+                params[name] = json.loads(params[name])
             except json.JSONDecodeError:
-                raise RequestError("variables is not valid JSON") from None
+                raise RequestError(f"{name} is not valid JSON") from None
             except RecursionError:
-                raise RequestError("variables is nested too deeply") from None
+                raise RequestError(f"{name} is nested too deeply") from None
         return _unicode_only(params)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != JSON:
@@ -208,15 +232,21 @@ async def _run(request: Request, services: Services, principal: Principal,
         error = CostExceeded(cost, services.limits.max_cost)
         return _result_response(_error_body(str(error), "COST_LIMIT"),
                                 200 if legacy else 400, media_type, label)
-    min_position = (params.get("extensions") or {}).get("minPosition")
+    extensions = params.get("extensions")
+    if extensions is not None and not isinstance(extensions, dict):
+        raise RequestError("extensions must be a JSON object")
+    min_position = (extensions or {}).get("minPosition")
+    if min_position is not None and (not isinstance(min_position, int)
+                                     or isinstance(min_position, bool)):
+        raise RequestError("extensions.minPosition must be an integer")
+    wanted = _field_min_positions(operation, variables or {})
     if min_position is not None:
-        if not isinstance(min_position, int) or isinstance(min_position, bool):
-            raise RequestError("extensions.minPosition must be an integer")
-        if not await services.read_model.wait_for_position(min_position,
-                                                           MIN_POSITION_WAIT_SECONDS):
-            return _result_response(_error_body(
-                f"the read model has not reached position {min_position} yet; retry shortly",
-                "NOT_YET"), 200 if legacy else 503, media_type, label)
+        wanted.append(min_position)
+    if wanted and not await services.read_model.wait_for_position(
+            max(wanted), queries.MIN_POSITION_WAIT_SECONDS):
+        return _result_response(_error_body(
+            f"the read model has not reached position {max(wanted)} yet; retry shortly",
+            "NOT_YET"), 200 if legacy else 503, media_type, label)
     ctx = Context(services=services, principal=principal,
                   loaders=RequestLoaders(services.read_model, principal.organization_id),
                   cost=cost)

@@ -182,6 +182,8 @@ CASES = [
         user_error="VALUE_OUT_OF_RANGE", field=["input", "value"]),
     Bad("value NaN", CHECK_IN, _check_in(value="NaN"),
         user_error="INVALID_INPUT", field=["input", "value"]),
+    Bad("minPosition beyond 32 bits", "{ objectives(minPosition: 99999999999) "
+        "{ totalCount } }", error="Int cannot represent non 32-bit signed integer"),
     Bad("first -1", OBJECTIVES, lambda w: {"first": -1}, code="INVALID_INPUT"),
     Bad("first 101", OBJECTIVES, lambda w: {"first": 101}, code="INVALID_INPUT"),
     Bad("people first 101", PEOPLE, lambda w: {"first": 101}, code="INVALID_INPUT"),
@@ -339,6 +341,14 @@ RAW = [
     Raw("GET variables with a lone surrogate", params=lambda w: {
         "query": "query($s: String) { people(search: $s) { totalCount } }",
         "variables": '{"s": "\\ud800"}'}),
+    Raw("extensions not an object",
+        lambda w: b'{"query": "{ position }", "extensions": "minPosition=3"}'),
+    Raw("minPosition not an integer",
+        lambda w: b'{"query": "{ position }", "extensions": {"minPosition": "3"}}'),
+    Raw("GET extensions not JSON", params=lambda w: {"query": "{ position }",
+                                                      "extensions": "{minPosition: 3"}),
+    Raw("GET minPosition not an integer", params=lambda w: {
+        "query": "{ position }", "extensions": '{"minPosition": 1.5}'}),
     Raw("GET mutation hidden among operations", status=200, params=lambda w: {
         "query": 'mutation M { createCycle(input: {key: "2033-Q1"}) { position } } '
                  "query Q { position }"}),
@@ -430,3 +440,14 @@ async def test_search_metacharacters_match_only_themselves(shared_api: Api,
     assert all(pattern.lower() in t.lower() for t in titles), titles
     assert all(pattern.lower() in n.lower() for n in names), names
     assert "Delight customers" not in titles
+
+
+async def test_get_requests_take_json_extensions(shared_api: Api, shared_world: World) -> None:
+    """The counterpart of the refusals above: well-formed GET extensions are honoured."""
+    api = shared_api
+    response = await api.client.get("/graphql", params={
+        "query": "{ position }", "extensions": json.dumps({"minPosition": api.events()})},
+        headers={"Authorization": f"Bearer {api.tokens['admin']}"})
+    body = assert_clean(response)
+    assert response.status_code == 200, body
+    assert body["data"]["position"] >= api.events()
