@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
-from typing import Self
+from typing import TYPE_CHECKING, Annotated, Any, Self
 
 import strawberry
 from strawberry import relay
@@ -21,8 +21,26 @@ from okr_api.graphql.base import (
 )
 from okr_api.graphql.connections import Connection
 from okr_api.graphql.types_org import Cycle, Person, Team, _uuids
+from okr_api.history.past import Past
 from okr_domain import values
 from projections.model import CheckInRow, KeyResultRow, ObjectiveRow, ProposalRow
+
+if TYPE_CHECKING:
+    from okr_api.graphql.history_types import ObjectiveHistoryConnection
+
+
+async def _held_in_objectives(info: Info, loader: Any, node_ids: Iterable[str]) -> list[Any]:
+    """Rows held inside an objective (key results, check-ins), by composite node id, for
+    a viewer allowed to see the objective (None otherwise)."""
+    ctx = context(info)
+    parts = [split_composite(i) for i in node_ids]
+    rows = await load_all(loader, [p[1] if p else None for p in parts])
+    rows = [r if r and p and r.objective_id == p[0] else None
+            for r, p in zip(rows, parts, strict=True)]
+    parents = await load_all(ctx.loaders.objective,
+                             [r.objective_id if r else None for r in rows])
+    return [r if r and o and await can_see(ctx, o) else None
+            for r, o in zip(rows, parents, strict=True)]
 
 
 @strawberry.type(description="The grade of an objective: computed, overridden, final.")
@@ -37,6 +55,8 @@ class Grade:
 @strawberry.type(description="An objective: a qualitative goal, measured by key results.")
 class Objective(relay.Node):
     row: strawberry.Private[ObjectiveRow]
+    past: strawberry.Private[Past | None] = None
+    """Set for an objective shown as it was: its relations come from that state."""
 
     @classmethod
     def resolve_id(cls, root: Self, *, info: Info) -> str:
@@ -104,6 +124,10 @@ class Objective(relay.Node):
     def position(self) -> int:
         return self.row.position
 
+    @strawberry.field(description="The moment this state is as of (null: the current state).")
+    def as_of(self) -> datetime | None:
+        return self.past.as_of if self.past is not None else None
+
     @strawberry.field
     async def cycle(self, info: Info) -> Cycle | None:
         row = await context(info).loaders.cycle.load(self.row.cycle_id)
@@ -129,24 +153,39 @@ class Objective(relay.Node):
             return None
         ctx = context(info)
         row = await ctx.loaders.objective.load(self.row.parent_id)
+        if self.past is not None and row is not None:
+            then = self.past.objective(row.id)  # None: a parent in another cycle
+            if then is not None:
+                return Objective(row=then, past=self.past) if await can_see(ctx, row) else None
         return Objective(row=row) if row and await can_see(ctx, row) else None
 
     @strawberry.field
     async def parent_key_result(self, info: Info) -> KeyResult | None:
         if self.row.parent_key_result_id is None or await self.parent(info) is None:
             return None
+        if self.past is not None and self.row.parent_id is not None:
+            held = self.past.key_results_of(self.row.parent_id)
+            then = next((k for k in held if k.id == self.row.parent_key_result_id), None)
+            return KeyResult(row=then, past=self.past) if then else None
         row = await context(info).loaders.key_result.load(self.row.parent_key_result_id)
         return KeyResult(row=row) if row else None
 
     @strawberry.field(description="Objectives aligned to this one (those you may see).")
     async def children(self, info: Info) -> list[Objective]:
         ctx = context(info)
+        if self.past is not None:
+            return [Objective(row=r, past=self.past) for r in self.past.children_of(self.row.id)
+                    if r.status is not values.ObjectiveStatus.ARCHIVED
+                    and await can_see(ctx, r)]
         rows = await ctx.loaders.children.load(self.row.id)
         return [Objective(row=r) for r in rows
                 if r.status is not values.ObjectiveStatus.ARCHIVED and await can_see(ctx, r)]
 
     @strawberry.field
     async def key_results(self, info: Info) -> list[KeyResult]:
+        if self.past is not None:
+            return [KeyResult(row=r, past=self.past)
+                    for r in self.past.key_results_of(self.row.id)]
         rows = await context(info).loaders.key_results.load(self.row.id)
         return [KeyResult(row=r) for r in sorted(rows, key=lambda r: r.sort_index)]
 
@@ -157,13 +196,25 @@ class Objective(relay.Node):
 
     @strawberry.field(description="Alignment proposals where this objective is the child.")
     async def alignment_proposals(self, info: Info) -> list[AlignmentProposal]:
+        if self.past is not None:
+            return [AlignmentProposal(row=r) for r in self.past.proposals_of(self.row.id)]
         rows = await context(info).loaders.proposals.load(self.row.id)
         return [AlignmentProposal(row=r) for r in rows]
+
+    @strawberry.field(description="Every event of this objective, oldest first, with its "
+                                  "state after each one (ANALYST or ADMIN).")
+    async def history(self, info: Info, first: int | None = None, after: str | None = None,
+                      ) -> Annotated[ObjectiveHistoryConnection,
+                                     strawberry.lazy("okr_api.graphql.history_types")]:
+        from okr_api.graphql.history_queries import objective_history
+
+        return await objective_history(info, self.row, first, after)
 
 
 @strawberry.type(description="A measurable result that shows progress on its objective.")
 class KeyResult(relay.Node):
     row: strawberry.Private[KeyResultRow]
+    past: strawberry.Private[Past | None] = None
 
     @classmethod
     def resolve_id(cls, root: Self, *, info: Info) -> str:
@@ -172,15 +223,8 @@ class KeyResult(relay.Node):
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
                             required: bool = False) -> list[Self | None]:
-        ctx = context(info)
-        parts = [split_composite(i) for i in node_ids]
-        rows = await load_all(ctx.loaders.key_result, [p[1] if p else None for p in parts])
-        rows = [r if r and p and r.objective_id == p[0] else None
-                for r, p in zip(rows, parts, strict=True)]
-        parents = await load_all(ctx.loaders.objective,
-                                 [r.objective_id if r else None for r in rows])
-        return [cls(row=r) if r and o and await can_see(ctx, o) else None
-                for r, o in zip(rows, parents, strict=True)]
+        rows = await _held_in_objectives(info, context(info).loaders.key_result, node_ids)
+        return [cls(row=r) if r else None for r in rows]
 
     @strawberry.field
     def title(self) -> str:
@@ -228,6 +272,9 @@ class KeyResult(relay.Node):
 
     @strawberry.field
     async def objective(self, info: Info) -> Objective | None:
+        if self.past is not None:
+            then = self.past.objective(self.row.objective_id)
+            return Objective(row=then, past=self.past) if then else None
         row = await context(info).loaders.objective.load(self.row.objective_id)
         return Objective(row=row) if row else None
 
@@ -235,6 +282,11 @@ class KeyResult(relay.Node):
     async def check_ins(self, info: Info, first: int | None = None,
                         after: str | None = None) -> Connection[CheckIn]:
         ctx = context(info)
+        if self.past is not None:
+            from okr_api.history.past import check_ins_page
+
+            page = check_ins_page(self.past.check_ins_of(self.row.id), first_of(first), after)
+            return Connection[CheckIn].from_page(page, lambda r: CheckIn(row=r))
         page = await ctx.services.read_model.check_ins_page(
             ctx.principal.organization_id, self.row.id, first=first_of(first), after=after)
         return Connection[CheckIn].from_page(page, lambda r: CheckIn(row=r))
@@ -251,15 +303,8 @@ class CheckIn(relay.Node):
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
                             required: bool = False) -> list[Self | None]:
-        ctx = context(info)
-        parts = [split_composite(i) for i in node_ids]
-        rows = await load_all(ctx.loaders.check_in, [p[1] if p else None for p in parts])
-        rows = [r if r and p and r.objective_id == p[0] else None
-                for r, p in zip(rows, parts, strict=True)]
-        parents = await load_all(ctx.loaders.objective,
-                                 [r.objective_id if r else None for r in rows])
-        return [cls(row=r) if r and o and await can_see(ctx, o) else None
-                for r, o in zip(rows, parents, strict=True)]
+        rows = await _held_in_objectives(info, context(info).loaders.check_in, node_ids)
+        return [cls(row=r) if r else None for r in rows]
 
     @strawberry.field
     def value(self) -> Decimal:

@@ -84,7 +84,7 @@ def _refused(field: str, message: str) -> RegisterWebhookEndpointPayload:
 def _done(info: Info, outcome: Outcome) -> WebhookEndpointPayload:
     if outcome.result is not None:
         context(info).services.extras["webhooks"].kick()
-    return WebhookEndpointPayload(endpoint_id=outcome.result.id if outcome.result else None,
+    return WebhookEndpointPayload(endpoint_id=outcome.id,
                                   **payload_fields(outcome))  # type: ignore[arg-type]
 
 

@@ -103,7 +103,7 @@ class AlignmentMutations:
         outcome = await execute(info, command)
         return ProposeAlignmentPayload(
             objective_id=_objective(input.child_id, "childId") if outcome.result else None,
-            proposal_id=outcome.result.id if outcome.result else None,
+            proposal_id=outcome.id,
             **payload_fields(outcome))  # type: ignore[arg-type]
 
     @strawberry.mutation
@@ -116,7 +116,7 @@ class AlignmentMutations:
                                          field="proposalId"),
             input.accept, input.reason))
         return RespondToAlignmentProposalPayload(
-            objective_id=None, proposal_id=outcome.result.id if outcome.result else None,
+            objective_id=None, proposal_id=outcome.id,
             **payload_fields(outcome))  # type: ignore[arg-type]
 
     @strawberry.mutation
@@ -128,7 +128,7 @@ class AlignmentMutations:
             ctx.principal.actor, uuid_of(input.proposal_id, "AlignmentProposal",
                                          field="proposalId")))
         return WithdrawAlignmentProposalPayload(
-            objective_id=None, proposal_id=outcome.result.id if outcome.result else None,
+            objective_id=None, proposal_id=outcome.id,
             **payload_fields(outcome))  # type: ignore[arg-type]
 
     @strawberry.mutation(description="Align directly (admins, or owners of both sides).")
@@ -144,7 +144,7 @@ class AlignmentMutations:
 
         outcome = await execute(info, command)
         return AlignObjectivePayload(
-            objective_id=outcome.result.id if outcome.result else None,
+            objective_id=outcome.id,
             **payload_fields(outcome))  # type: ignore[arg-type]
 
     @strawberry.mutation
@@ -154,5 +154,5 @@ class AlignmentMutations:
         outcome = await execute(info, lambda: ctx.app.unalign_objective(
             ctx.principal.actor, _objective(input.objective_id, "objectiveId"), input.reason))
         return UnalignObjectivePayload(
-            objective_id=outcome.result.id if outcome.result else None,
+            objective_id=outcome.id,
             **payload_fields(outcome))  # type: ignore[arg-type]

@@ -32,6 +32,11 @@ class Outcome:
     result: Result | None
     errors: list[UserError]
 
+    @property
+    def id(self) -> UUID | None:
+        """The id the command returned (None when it was refused)."""
+        return self.result.id if self.result else None
+
 
 def _field_path(field: str | None) -> list[str] | None:
     return ["input", *field.split(".")] if field else None

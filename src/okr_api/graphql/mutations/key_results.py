@@ -111,7 +111,7 @@ class KeyResultMutations:
         return AddKeyResultPayload(
             objective_id=(uuid_of(input.objective_id, "Objective", field="objectiveId")
                           if outcome.result else None),
-            key_result_id=outcome.result.id if outcome.result else None,
+            key_result_id=outcome.id,
             **payload_fields(outcome))  # type: ignore[arg-type]
 
     @strawberry.mutation
@@ -149,7 +149,7 @@ class KeyResultMutations:
         ids = _written(outcome, lambda: _kr_ids(input.key_result_id))
         return RecordCheckInPayload(
             objective_id=ids[0] if ids else None, key_result_id=ids[1] if ids else None,
-            check_in_id=outcome.result.id if outcome.result else None,
+            check_in_id=outcome.id,
             **payload_fields(outcome))  # type: ignore[arg-type]
 
     @strawberry.mutation

@@ -128,7 +128,7 @@ class ObjectiveMutations:
             kind=input.kind, visibility=input.visibility, description=input.description,
             idempotency_key=input.idempotency_key))
         return CreateObjectivePayload(
-            objective_id=outcome.result.id if outcome.result else None,
+            objective_id=outcome.id,
             **payload_fields(outcome))  # type: ignore[arg-type]
 
     @strawberry.mutation
@@ -141,7 +141,7 @@ class ObjectiveMutations:
             kind=_or_unset(input.kind),
             supporters_can_check_in=_or_unset(input.supporters_can_check_in)))
         return UpdateObjectivePayload(
-            objective_id=outcome.result.id if outcome.result else None,
+            objective_id=outcome.id,
             **payload_fields(outcome))  # type: ignore[arg-type]
 
     @strawberry.mutation
@@ -153,7 +153,7 @@ class ObjectiveMutations:
             ctx.principal.actor, uuid_of(input.objective_id, "Objective", field="objectiveId"),
             input.visibility))
         return SetObjectiveVisibilityPayload(
-            objective_id=outcome.result.id if outcome.result else None,
+            objective_id=outcome.id,
             **payload_fields(outcome))  # type: ignore[arg-type]
 
     @strawberry.mutation
@@ -163,7 +163,7 @@ class ObjectiveMutations:
         outcome = await execute(info, lambda: ctx.app.activate_objective(
             ctx.principal.actor, uuid_of(input.objective_id, "Objective", field="objectiveId")))
         return ActivateObjectivePayload(
-            objective_id=outcome.result.id if outcome.result else None,
+            objective_id=outcome.id,
             **payload_fields(outcome))  # type: ignore[arg-type]
 
     @strawberry.mutation
@@ -174,7 +174,7 @@ class ObjectiveMutations:
             ctx.principal.actor, uuid_of(input.objective_id, "Objective", field="objectiveId"),
             input.reason))
         return ArchiveObjectivePayload(
-            objective_id=outcome.result.id if outcome.result else None,
+            objective_id=outcome.id,
             **payload_fields(outcome))  # type: ignore[arg-type]
 
     @strawberry.mutation
@@ -185,7 +185,7 @@ class ObjectiveMutations:
             ctx.principal.actor, uuid_of(input.objective_id, "Objective", field="objectiveId"),
             uuid_of(input.person_id, "Person", field="personId") if input.person_id else None))
         return SupportObjectivePayload(
-            objective_id=outcome.result.id if outcome.result else None,
+            objective_id=outcome.id,
             **payload_fields(outcome))  # type: ignore[arg-type]
 
     @strawberry.mutation
@@ -196,7 +196,7 @@ class ObjectiveMutations:
             ctx.principal.actor, uuid_of(input.objective_id, "Objective", field="objectiveId"),
             uuid_of(input.person_id, "Person", field="personId") if input.person_id else None))
         return WithdrawSupportPayload(
-            objective_id=outcome.result.id if outcome.result else None,
+            objective_id=outcome.id,
             **payload_fields(outcome))  # type: ignore[arg-type]
 
     @strawberry.mutation
@@ -207,5 +207,5 @@ class ObjectiveMutations:
             ctx.principal.actor, uuid_of(input.objective_id, "Objective", field="objectiveId"),
             input.override, input.reason))
         return GradeObjectivePayload(
-            objective_id=outcome.result.id if outcome.result else None,
+            objective_id=outcome.id,
             **payload_fields(outcome))  # type: ignore[arg-type]

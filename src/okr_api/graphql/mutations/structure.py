@@ -150,7 +150,7 @@ class StructureMutations:
         outcome = await execute(info, lambda: ctx.app.create_cycle(
             ctx.principal.actor, input.key, name=input.name, starts_on=input.starts_on,
             ends_on=input.ends_on))
-        return CreateCyclePayload(cycle_id=outcome.result.id if outcome.result else None,
+        return CreateCyclePayload(cycle_id=outcome.id,
                                   **payload_fields(outcome))  # type: ignore[arg-type]
 
     @strawberry.mutation
@@ -159,7 +159,7 @@ class StructureMutations:
         ctx = context(info)
         outcome = await execute(info, lambda: ctx.app.activate_cycle(
             ctx.principal.actor, uuid_of(input.cycle_id, "Cycle", field="cycleId")))
-        return ActivateCyclePayload(cycle_id=outcome.result.id if outcome.result else None,
+        return ActivateCyclePayload(cycle_id=outcome.id,
                                     **payload_fields(outcome))  # type: ignore[arg-type]
 
     @strawberry.mutation(description="Grade every open objective and freeze the cycle.")
@@ -168,7 +168,7 @@ class StructureMutations:
         ctx = context(info)
         outcome = await execute(info, lambda: ctx.app.close_cycle(
             ctx.principal.actor, uuid_of(input.cycle_id, "Cycle", field="cycleId")))
-        return CloseCyclePayload(cycle_id=outcome.result.id if outcome.result else None,
+        return CloseCyclePayload(cycle_id=outcome.id,
                                  **payload_fields(outcome))  # type: ignore[arg-type]
 
     @strawberry.mutation
@@ -181,7 +181,7 @@ class StructureMutations:
                             if input.parent_team_id else None),
             kind=input.kind,
             lead_id=uuid_of(input.lead_id, "Person", field="leadId") if input.lead_id else None))
-        return CreateTeamPayload(team_id=outcome.result.id if outcome.result else None,
+        return CreateTeamPayload(team_id=outcome.id,
                                  **payload_fields(outcome))  # type: ignore[arg-type]
 
     @strawberry.mutation
@@ -197,7 +197,7 @@ class StructureMutations:
             name=UNSET if input.name is None else input.name,
             parent_team_id=_id(input.parent_team_id, "Team", "parentTeamId"),
             lead_id=None if input.remove_lead else _id(input.lead_id, "Person", "leadId")))
-        return UpdateTeamPayload(team_id=outcome.result.id if outcome.result else None,
+        return UpdateTeamPayload(team_id=outcome.id,
                                  **payload_fields(outcome))  # type: ignore[arg-type]
 
     @strawberry.mutation(description="Create or update a person by external HR id.")
@@ -209,7 +209,7 @@ class StructureMutations:
             team_id=uuid_of(input.team_id, "Team", field="teamId") if input.team_id else None,
             manager_id=(uuid_of(input.manager_id, "Person", field="managerId")
                         if input.manager_id else None)))
-        return UpsertPersonPayload(person_id=outcome.result.id if outcome.result else None,
+        return UpsertPersonPayload(person_id=outcome.id,
                                    **payload_fields(outcome))  # type: ignore[arg-type]
 
     @strawberry.mutation
