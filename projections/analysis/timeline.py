@@ -1,0 +1,139 @@
+"""A cycle's evolution, step by step: what the stretch analysis and the alignment coverage
+said at each moment, and how many check-ins came in since the step before.
+
+Pure functions of rows (the state of the cycle as of each step, from an "as of" replay).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+
+from okr_domain.values import CycleStatus, OkrPolicy
+from projections.analysis.clock import as_utc
+from projections.analysis.coverage import Coverage, alignment_coverage
+from projections.analysis.directory import Directory
+from projections.analysis.options import NORMAL_RULES, ScoringOptions
+from projections.analysis.rows import CycleRows
+from projections.analysis.scope import ORGANIZATION, Scope, scope_filter
+from projections.analysis.selection import select
+from projections.analysis.stats import BandCount, HistogramBucket
+from projections.analysis.stretch import stretch_analysis
+from projections.analysis.visibility import Viewer
+from projections.model import CycleRow, KeyResultRow, ObjectiveRow
+
+
+class Interval(StrEnum):
+    DAY = "DAY"
+    WEEK = "WEEK"
+
+    @property
+    def length(self) -> timedelta:
+        return timedelta(days=1) if self is Interval.DAY else timedelta(weeks=1)
+
+
+MAX_STEPS = 400
+
+
+def step_moments(starts_on: date, ends_on: date, every: Interval,
+                 until: datetime) -> list[datetime]:
+    """The cycle's start (midnight UTC), then every interval up to the first moment at or
+    after its end (midnight after its last day); none after ``until``, where a last,
+    shorter step ends instead."""
+    until = as_utc(until)
+    start = datetime.combine(starts_on, time.min, tzinfo=UTC)
+    end = datetime.combine(ends_on, time.min, tzinfo=UTC) + timedelta(days=1)
+    moments: list[datetime] = []
+    moment = start
+    while moment <= until and len(moments) < MAX_STEPS:
+        moments.append(moment)
+        if moment >= end:
+            break
+        moment += every.length
+    if moments and moments[-1] < until and moments[-1] < end:
+        moments.append(until)
+    return moments
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    """The cycle as of ``at``.
+
+    Scores are those the stretch analysis uses (graded scores of active and closed
+    objectives the viewer may see). ``check_ins`` were recorded after the previous step
+    and at or before this one (at the first step: since the cycle was created);
+    ``check_ins_total`` is every check-in recorded so far. ``checked_in_objectives``:
+    objectives counted whose latest check-in falls in the step.
+    """
+
+    at: datetime
+    position: int
+    status: CycleStatus | None
+    objective_count: int
+    aspirational_count: int
+    mean: float | None
+    median: float | None
+    histogram: tuple[HistogramBucket, ...]
+    bands: tuple[BandCount, ...]
+    committed_count: int
+    committed_met: int
+    check_ins: int
+    check_ins_total: int
+    checked_in_objectives: int
+    coverage: Coverage
+    hidden_count: int
+
+
+@dataclass(frozen=True)
+class StepInput:
+    """What one step is computed from: the rows as of ``at`` and the step before."""
+
+    at: datetime
+    position: int
+    cycle: CycleRow
+    objectives: Iterable[ObjectiveRow]
+    key_results: Iterable[KeyResultRow]
+    directory: Directory
+    check_ins_total: int
+    previous_at: datetime | None
+    previous_check_ins_total: int
+
+
+def timeline_step(given: StepInput, viewer: Viewer, policy: OkrPolicy,
+                  scope: Scope = ORGANIZATION,
+                  options: ScoringOptions = NORMAL_RULES) -> TimelineStep:
+    objectives = list(given.objectives)
+    key_results = list(given.key_results)
+    stretch = stretch_analysis(given.cycle, objectives, key_results, given.directory, viewer,
+                               policy, given.at, scope, options)
+    rows = CycleRows.build(given.cycle.id, objectives, key_results)
+    chosen = select(rows, given.directory, viewer, scope)
+    keep = scope_filter(scope, given.directory)
+    coverage = alignment_coverage([o for o in rows.objectives if keep(o)], rows,
+                                  given.directory)
+    since = given.previous_at
+    checked_in = sum(1 for o in chosen.objectives if o.last_check_in_at is not None
+                     and (since is None or as_utc(o.last_check_in_at) > since)
+                     and as_utc(o.last_check_in_at) <= given.at)
+    return TimelineStep(
+        at=given.at, position=given.position, status=given.cycle.status,
+        objective_count=len(chosen.objectives),
+        aspirational_count=stretch.aspirational_count, mean=stretch.mean,
+        median=stretch.median, histogram=stretch.histogram, bands=stretch.bands,
+        committed_count=stretch.committed_count, committed_met=stretch.committed_met,
+        check_ins=given.check_ins_total - given.previous_check_ins_total,
+        check_ins_total=given.check_ins_total, checked_in_objectives=checked_in,
+        coverage=coverage, hidden_count=chosen.hidden_count,
+    )
+
+
+def empty_step(at: datetime, position: int) -> TimelineStep:
+    """A step before the cycle existed."""
+    return TimelineStep(at=at, position=position, status=None, objective_count=0,
+                        aspirational_count=0, mean=None, median=None, histogram=(),
+                        bands=(), committed_count=0, committed_met=0, check_ins=0,
+                        check_ins_total=0, checked_in_objectives=0,
+                        coverage=Coverage(0, 0, None, ()), hidden_count=0)
+
