@@ -18,6 +18,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from okr_api.accounts import ServiceAccountCheck
 from okr_api.auth import TokenKeys
 from okr_api.context import Services
+from okr_api.dashboard.routes import mount_dashboard
 from okr_api.http import graphql_endpoint
 from okr_api.limits import Limits
 from okr_api.live.service import LiveFeed
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, *, run_projections: bool = True
     api.add_api_route("/healthz", healthz, methods=["GET"])
     api.add_api_route("/readyz", readyz, methods=["GET"])
     api.add_api_route("/metrics", metrics_endpoint, methods=["GET"])
+    mount_dashboard(api, settings)
     return api
 
 

@@ -8,6 +8,7 @@ import shlex
 import typer
 
 from okr_api.auth import mint_token
+from okr_api.dashboard.routes import publish_demo_tokens
 from okr_api.demo import load_demo
 from okr_api.settings import Settings
 from okr_api.storage import open_application
@@ -41,9 +42,12 @@ def print_demo(settings: Settings, url: str, host: str, port: int) -> None:
                                    subject=str(person_id), roles=roles,
                                    ttl_seconds=TOKEN_HOURS * 3600)
         typer.echo(f"  {label:8} {tokens[label]}")
+    publish_demo_tokens([{"label": label, "roles": [r.value for r in people[label][1]],
+                          "token": token} for label, token in tokens.items()])
     body = json.dumps({"query": FIRST_QUERY})
     endpoint = f"http://{host}:{port}/graphql"
     typer.echo("\nA first query:")
     typer.echo(f"  curl -s {endpoint} -H 'Content-Type: application/json' "
                f"-H 'Authorization: Bearer {tokens['admin']}' -d {shlex.quote(body)}")
-    typer.echo(f"\nGraphiQL: {endpoint} (paste a token as 'Authorization: Bearer ...')\n")
+    typer.echo(f"\nGraphiQL: {endpoint} (paste a token as 'Authorization: Bearer ...')")
+    typer.echo(f"Dashboard: http://{host}:{port}/ (one click signs in with a demo token)\n")

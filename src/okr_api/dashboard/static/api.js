@@ -1,0 +1,80 @@
+// The GraphQL client over HTTP, the session's token and the demo sign-ins.
+
+const TOKEN_KEY = "okr-dashboard.token";
+const ENDPOINT = "/graphql";
+const NOT_YET_RETRIES = 3;
+
+export const session = {
+  get token() {
+    return window.sessionStorage.getItem(TOKEN_KEY);
+  },
+  set(token) {
+    window.sessionStorage.setItem(TOKEN_KEY, token.trim().replace(/^bearer\s+/i, ""));
+  },
+  clear() {
+    window.sessionStorage.removeItem(TOKEN_KEY);
+  },
+};
+
+export class ApiError extends Error {
+  constructor(message, code, status) {
+    super(message);
+    this.code = code;
+    this.status = status;
+  }
+}
+
+const sleep = (ms) => new Promise((resolve) => { window.setTimeout(resolve, ms); });
+
+/** POST a document; answer {data, errors} as the server sent them (HTTP failures throw).
+ *  A probe asks for plain JSON, where a document the schema refuses is still a 200. */
+export async function request(query, variables = {}, { probe = false } = {}) {
+  const response = await fetch(ENDPOINT, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/json",
+      Accept: probe ? "application/json" : "application/graphql-response+json, application/json",
+      Authorization: `Bearer ${session.token}`,
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    throw new ApiError(`the server answered ${response.status}`, "HTTP", response.status);
+  }
+  if (!body.data && body.errors && response.status > 400) {
+    const first = body.errors[0] || {};
+    throw new ApiError(first.message || `HTTP ${response.status}`,
+      (first.extensions || {}).code || "HTTP", response.status);
+  }
+  return { data: body.data || null, errors: body.errors || [] };
+}
+
+/** Run a query and answer its data; errors throw (a NOT_YET read is retried briefly). */
+export async function gql(query, variables = {}) {
+  for (let attempt = 0; ; attempt += 1) {
+    const { data, errors } = await request(query, variables);
+    if (!errors.length) return data;
+    const first = errors[0];
+    const code = (first.extensions || {}).code || "GRAPHQL";
+    if (code === "NOT_YET" && attempt < NOT_YET_RETRIES) {
+      await sleep(300 * (attempt + 1));
+      continue;
+    }
+    throw new ApiError(first.message, code, 200);
+  }
+}
+
+/** The demo's one-click sign-ins; none when the server is not running the demo. */
+export async function demoTokens() {
+  try {
+    const response = await fetch("/demo/tokens", { headers: { Accept: "application/json" } });
+    if (!response.ok) return [];
+    const body = await response.json();
+    return Array.isArray(body.tokens) ? body.tokens : [];
+  } catch {
+    return [];
+  }
+}

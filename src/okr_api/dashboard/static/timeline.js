@@ -1,0 +1,83 @@
+// The time slider: a day of the cycle, "as of" which the tree and the stretch picture are
+// drawn. Disabled, with a note, on a server whose API takes no asOf.
+
+import { $, fmt } from "./dom.js";
+
+const DAY_MS = 86400000;
+const SETTLE_MS = 250;
+
+const dayOf = (iso) => Date.parse(`${iso}T00:00:00Z`);
+const isoDay = (time) => new Date(time).toISOString().slice(0, 10);
+
+export class TimeSlider {
+  /** onChange(asOf): an ISO date-time at the end of the chosen day, or null for now. */
+  constructor({ onChange }) {
+    this.onChange = onChange;
+    this.input = $("as-of");
+    this.label = $("as-of-label");
+    this.now = $("as-of-now");
+    this.note = $("as-of-note");
+    this.start = 0;
+    this.timer = null;
+    this.input.addEventListener("input", () => {
+      this.show();
+      window.clearTimeout(this.timer);
+      this.timer = window.setTimeout(() => this.onChange(this.asOf()), SETTLE_MS);
+    });
+    this.now.addEventListener("click", () => {
+      if (this.atNow()) return;
+      this.reset();
+      this.onChange(null);
+    });
+  }
+
+  /** probe: {offered, usable, why} from the server (see app.js). */
+  setup(cycle, probe) {
+    this.start = dayOf(cycle.startsOn);
+    const today = dayOf(isoDay(Date.now()));
+    const last = cycle.status === "CLOSED" ? dayOf(cycle.endsOn) : Math.min(dayOf(cycle.endsOn), today);
+    const days = Math.max(0, Math.round((last - this.start) / DAY_MS));
+    this.input.max = String(days);
+    this.input.value = String(days);
+    const usable = probe.usable && days > 0;
+    this.input.disabled = !usable;
+    this.now.disabled = !usable;
+    if (!probe.offered) {
+      this.note.textContent = "Time travel is not available: this server's API does not "
+        + "offer \"as of\" reads yet, so the dashboard shows the present.";
+    } else if (!probe.usable) {
+      this.note.textContent = `Time travel is not available to you (${probe.why}); `
+        + "the dashboard shows the present.";
+    } else if (!days) {
+      this.note.textContent = "The cycle has not started yet.";
+    } else {
+      this.note.textContent = `${fmt.date(cycle.startsOn)} to ${fmt.date(isoDay(last))}: `
+        + "drag, or use the arrow keys, to see any day of the cycle.";
+    }
+    this.note.dataset.supported = String(probe.offered);
+    this.note.dataset.usable = String(usable);
+    this.show();
+  }
+
+  atNow() {
+    return this.input.value === this.input.max;
+  }
+
+  reset() {
+    window.clearTimeout(this.timer);
+    this.input.value = this.input.max;
+    this.show();
+  }
+
+  asOf() {
+    if (this.atNow()) return null;
+    return `${isoDay(this.start + Number(this.input.value) * DAY_MS)}T23:59:59Z`;
+  }
+
+  show() {
+    const asOf = this.asOf();
+    const text = asOf ? fmt.date(asOf.slice(0, 10)) : "now";
+    this.label.textContent = text;
+    this.input.setAttribute("aria-valuetext", text);
+  }
+}
