@@ -19,6 +19,7 @@ from okr_api.accounts import ServiceAccountCheck
 from okr_api.auth import TokenKeys
 from okr_api.context import Services
 from okr_api.dashboard.routes import mount_dashboard
+from okr_api.history.service import HistoryOptions, HistoryService
 from okr_api.http import graphql_endpoint
 from okr_api.limits import Limits
 from okr_api.live.service import LiveFeed
@@ -52,17 +53,23 @@ def create_app(settings: Settings | None = None, *, run_projections: bool = True
         application = await asyncio.to_thread(open_application, url, group_commit=True)
         metrics = Metrics()
         read_side = await ReadSide.start(url, application, metrics,
-                                         run_projections=run_projections)
+                                         run_projections=run_projections
+                                         and settings.projections_in_process)
         live = await LiveFeed.start(application, read_side.read_model, url, settings)
         webhooks = await Webhooks.start(application, url, live, settings)
+        history = HistoryService(application, read_side.database, HistoryOptions(
+            settings.history_cache_rows, settings.history_checkpoint_events,
+            settings.history_warm_up))
         api.state.services = Services(
             settings=settings, app=application, read_model=read_side.read_model,
             keys=keys, limits=Limits(),
             extras={"metrics": metrics, "accounts": ServiceAccountCheck(application),
-                    "read_side": read_side, "live": live, "webhooks": webhooks})
+                    "read_side": read_side, "live": live, "webhooks": webhooks,
+                    "history": history})
         try:
             yield
         finally:
+            await history.stop()
             await webhooks.stop()
             await live.stop()
             await read_side.stop()

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from okr_api.cli_history import EXPORT_HELP, export_command, replay_command, verify_command
 from okr_api.cli_projections import projections_app
 from okr_api.cli_seed import seed_command
 from okr_api.settings import Settings
@@ -24,6 +25,9 @@ app.add_typer(db_app, name="db")
 app.add_typer(schema_app, name="schema")
 app.add_typer(projections_app, name="projections")
 app.command("seed")(seed_command)
+app.command("replay")(replay_command)
+app.command("export", help=EXPORT_HELP)(export_command)
+app.command("verify")(verify_command)
 console = Console(stderr=True)
 
 DataDir = Annotated[Path | None, typer.Option(

@@ -43,6 +43,17 @@ class Settings(BaseSettings):
     webhook_retry_base_seconds: float = Field(
         1.0, gt=0, description="First retry delay; doubles per failure, with full jitter.")
     webhook_retry_max_seconds: float = Field(600.0, gt=0, description="Longest retry delay.")
+    projections_in_process: bool = Field(
+        True, description="Keep the read models current in this process; false when "
+                          "`okr-api projections run` workers do it.")
+    history_cache_rows: int = Field(
+        8_000_000, ge=0, description="Rows the \"as of\" checkpoint cache may hold in this "
+                                     "process (a 10,000-person quarter is some 700,000).")
+    history_checkpoint_events: int = Field(
+        25_000, ge=100, description="Events between two checkpoints of an \"as of\" replay.")
+    history_warm_up: bool = Field(
+        False, description="Replay every open cycle into the \"as of\" cache at start-up (in "
+                           "the background), so the first question about one is fast.")
 
     @property
     def is_production(self) -> bool:

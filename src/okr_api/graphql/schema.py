@@ -31,6 +31,7 @@ from strawberry.types import ExecutionContext
 
 from okr_api.errors import ClassifyErrors, in_production
 from okr_api.graphql.analysis_queries import AnalysisQuery
+from okr_api.graphql.history_queries import HistoryQuery
 from okr_api.graphql.mutations.alignment import AlignmentMutations
 from okr_api.graphql.mutations.key_results import KeyResultMutations
 from okr_api.graphql.mutations.objectives import ObjectiveMutations
@@ -40,7 +41,7 @@ from okr_api.limits import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS, CostExceeded, que
 from okr_api.live.subscriptions import Subscription
 from okr_api.webhooks.mutations import WebhookMutations, WebhookQueries
 
-Query = merge_types("Query", (CoreQuery, AnalysisQuery, WebhookQueries))
+Query = merge_types("Query", (CoreQuery, AnalysisQuery, HistoryQuery, WebhookQueries))
 Mutation = merge_types(
     "Mutation", (StructureMutations, ObjectiveMutations, KeyResultMutations, AlignmentMutations,
                  WebhookMutations)

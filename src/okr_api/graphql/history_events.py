@@ -1,0 +1,157 @@
+"""The ``events`` listing: the event index, filtered and keyset-paged in position order.
+
+The index filters by cycle, time range, type and aggregate; the actor and team filters
+and visibility are applied here, page by page of the index, up to ``MAX_SCANNED`` index
+rows per request (a page may then come back short, with a cursor to go on from).
+
+Visibility: admins see every event. Others do not see events of objectives they may
+not see, nor of proposals touching one; nor the bookkeeping events that repeat what
+objectives record (the alignment graph's, the cycle roster's), nor events outside the
+OKR practice (webhooks, service accounts, idempotency records).
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from okr_api.errors import ApiError
+from okr_api.graphql.base import Info, can_see, context
+from okr_api.history.payloads import OKR_AGGREGATES, aggregate_type
+from okr_domain.values import Role
+from projections.model import EventIndexRow, ObjectiveRow
+from projections.reading import MAX_EVENT_PAGE, EventFilter
+
+MAX_SCANNED = 20_000
+BOOKKEEPING = frozenset({"okr.Cycle.ObjectiveAdded", "okr.AlignmentGraph.Created",
+                         "okr.AlignmentGraph.EdgeAdded", "okr.AlignmentGraph.EdgeRemoved"})
+
+
+@dataclass(frozen=True)
+class EventQuery:
+    where: EventFilter
+    actor_id: UUID | None = None
+    team_ids: frozenset[UUID] | None = None
+    """A team filter: the team and its sub-teams (their own events, their people's, and
+    those of objectives they or their people own)."""
+    member_ids: frozenset[UUID] = frozenset()
+
+
+@dataclass(frozen=True)
+class Listed:
+    row: EventIndexRow
+    objective: ObjectiveRow | None
+
+
+@dataclass(frozen=True)
+class EventList:
+    events: list[Listed]
+    has_next_page: bool
+    end_position: int | None
+
+
+def event_cursor(position: int) -> str:
+    return base64.urlsafe_b64encode(f"event:{position}".encode()).decode().rstrip("=")
+
+
+def event_after(cursor: str | None) -> int | None:
+    if cursor is None:
+        return None
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, _, number = text.partition(":")
+        if kind != "event":
+            raise ValueError(text)
+        return int(number)
+    except ValueError:
+        raise ApiError("INVALID_INPUT", "the cursor is not valid", field="after") from None
+
+
+async def list_events(info: Info, query: EventQuery, first: int,
+                      after: int | None) -> EventList:
+    """Up to ``first`` visible events after position ``after``."""
+    ctx = context(info)
+    org = ctx.principal.organization_id
+    from okr_api.graphql.asof import history_of
+
+    reader = await history_of(info).event_index()
+    found: list[Listed] = []
+    scanned = 0
+    cursor = after
+    while True:
+        page = await reader.events(org, query.where, after=cursor, first=MAX_EVENT_PAGE)
+        objectives = await _objectives_of(info, page.rows)
+        for row in page.rows:
+            cursor = row.position
+            scanned += 1
+            objective = objectives.get(row.aggregate_id)
+            if await _kept(info, query, row, objective):
+                found.append(Listed(row, objective))
+                if len(found) > first:
+                    return EventList(found[:first], True, found[first - 1].row.position
+                                     if first else after)
+        if not page.has_next_page:
+            return EventList(found, False, found[-1].row.position if found else cursor)
+        if scanned >= MAX_SCANNED:
+            return EventList(found, True, cursor)
+
+
+async def _objectives_of(info: Info, rows: Sequence[EventIndexRow]) -> dict[UUID, ObjectiveRow]:
+    ids = list({r.aggregate_id for r in rows if aggregate_type(r.event_type) == "Objective"})
+    if not ids:
+        return {}
+    ctx = context(info)
+    found = await ctx.services.read_model.objectives_by_ids(ctx.principal.organization_id, ids)
+    return {o.id: o for o in found}
+
+
+async def _kept(info: Info, query: EventQuery, row: EventIndexRow,
+                objective: ObjectiveRow | None) -> bool:
+    if query.actor_id is not None and row.actor_id != query.actor_id:
+        return False
+    kind = aggregate_type(row.event_type)
+    if query.team_ids is not None and not _in_team(query, row, kind, objective):
+        return False
+    ctx = context(info)
+    if ctx.principal.has(Role.ADMIN):
+        return True
+    if kind not in OKR_AGGREGATES or row.event_type in BOOKKEEPING:
+        return False
+    if kind == "Objective":
+        return objective is not None and await can_see(ctx, objective)
+    if kind == "AlignmentProposal":
+        return await _proposal_visible(info, row.aggregate_id)
+    return True
+
+
+def _in_team(query: EventQuery, row: EventIndexRow, kind: str,
+             objective: ObjectiveRow | None) -> bool:
+    assert query.team_ids is not None
+    if kind == "Team":
+        return row.aggregate_id in query.team_ids
+    if kind == "Person":
+        return row.aggregate_id in query.member_ids
+    if kind == "Objective" and objective is not None:
+        return (objective.owner_team_id in query.team_ids
+                or objective.owner_person_id in query.member_ids)
+    return False
+
+
+async def _proposal_visible(info: Info, proposal_id: UUID) -> bool:
+    ctx = context(info)
+    proposal = await ctx.loaders.proposal.load(proposal_id)
+    if proposal is None:
+        return False
+    for side in (proposal.child_id, proposal.parent_id):
+        objective = await ctx.loaders.objective.load(side)
+        if objective is None or not await can_see(ctx, objective):
+            return False
+    return True
+
+
+def time_range(since: datetime | None, until: datetime | None) -> None:
+    if since is not None and until is not None and until < since:
+        raise ApiError("INVALID_INPUT", "until is before since", field="filter.until")

@@ -1,0 +1,205 @@
+"""History queries for analysts and admins: ``events``, ``objective(id, asOf)``,
+``changes`` and ``cycleTimeline``, plus ``Objective.history``.
+
+Everything "as of" a moment is replayed from the events (see ``projections.asof``);
+results say the position (and moment) they reflect.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import strawberry
+from strawberry import relay
+
+from okr_api.errors import ApiError
+from okr_api.graphql import history_types as types
+from okr_api.graphql.analysis_queries import ScopeInput, scope_of
+from okr_api.graphql.asof import history_of, moment, require_history
+from okr_api.graphql.base import Info, can_see, context, first_of, optional_uuid, uuid_of
+from okr_api.graphql.history_changes import cycle_changes
+from okr_api.graphql.history_events import (
+    EventQuery,
+    event_after,
+    event_cursor,
+    list_events,
+    time_range,
+)
+from okr_api.graphql.history_timeline import cycle_timeline
+from okr_api.graphql.policy_types import PolicyInput
+from okr_api.graphql.queries import MIN_POSITION_WAIT_SECONDS
+from okr_api.graphql.types_okr import Objective
+from okr_api.history.past import CyclePast, StepPast
+from okr_api.history.payloads import aggregate_type, payload
+from okr_domain import ids
+from projections.analysis import timeline
+from projections.model import ObjectiveRow
+from projections.projection import topic_of
+from projections.reading import EventFilter
+
+
+@strawberry.input(description="Which events: every condition given applies.")
+class EventFilterInput:
+    cycle: str | None = strawberry.field(default=None, description="A cycle key: its events.")
+    since: datetime | None = strawberry.field(default=None, description="Recorded at or after.")
+    until: datetime | None = strawberry.field(default=None, description="Recorded before.")
+    types: list[str] | None = strawberry.field(
+        default=None, description="Event types, like okr.Objective.CheckInRecorded.")
+    objective_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="That objective's events.")
+    team_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="Events of the team and its sub-teams, their people, and "
+                                  "the objectives they own.")
+    actor_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="Events caused by this person.")
+
+
+async def _event_query(info: Info, given: EventFilterInput | None) -> EventQuery:
+    if given is None:
+        return EventQuery(EventFilter())
+    ctx = context(info)
+    org_id = ctx.principal.organization_id
+    time_range(given.since, given.until)
+    where = EventFilter(
+        cycle_id=ids.cycle_id(org_id, given.cycle) if given.cycle else None,
+        aggregate_id=optional_uuid(given.objective_id, "Objective", field="filter.objectiveId"),
+        event_types=tuple(given.types or ()),
+        since=moment(given.since) if given.since else None,
+        until=moment(given.until) if given.until else None)
+    team = optional_uuid(given.team_id, "Team", field="filter.teamId")
+    actor = optional_uuid(given.actor_id, "Person", field="filter.actorId")
+    if team is None:
+        return EventQuery(where, actor)
+    from projections.scope import sub_teams
+
+    teams = frozenset(sub_teams(await ctx.services.read_model.teams(org_id), team))
+    if team not in teams:
+        raise ApiError("NOT_FOUND", "filter.teamId does not name a team", field="filter.teamId")
+    people = await ctx.services.read_model.people(org_id)
+    members = frozenset(p.id for p in people if p.team_id in teams)
+    return EventQuery(where, actor, teams, members)
+
+
+def _wants(info: Info, name: str) -> bool:
+    """Does the selection ask for a field called ``name`` anywhere below?"""
+    pending: list[Any] = list(info.selected_fields)
+    while pending:
+        field = pending.pop()
+        if getattr(field, "name", None) == name:
+            return True
+        pending.extend(getattr(field, "selections", ()) or ())
+    return False
+
+
+@strawberry.type
+class HistoryQuery:
+    @strawberry.field(description="An objective, now or as it was at asOf (asOf needs the "
+                                  "ANALYST or ADMIN role). Null when you may not see it or it "
+                                  "did not exist yet.")
+    async def objective(self, info: Info, id: relay.GlobalID,
+                        as_of: datetime | None = None) -> Objective | None:
+        if as_of is None:
+            return (await Objective.resolve_nodes(info=info, node_ids=[id.node_id]))[0] \
+                if id.type_name == "Objective" else None
+        require_history(info, "asOf")
+        ctx = context(info)
+        objective_id = uuid_of(id, "Objective", field="id")
+        live = await ctx.loaders.objective.load(objective_id)
+        if live is None or not await can_see(ctx, live):
+            return None
+        state = await history_of(info).state_at(ctx.principal.organization_id, live.cycle_id,
+                                                moment(as_of))
+        row = state.objective(objective_id)
+        return None if row is None else Objective(row=row, past=CyclePast(state, moment(as_of)))
+
+    @strawberry.field(description="Stored events in position order, from the event index "
+                                  "(ANALYST or ADMIN).")
+    async def events(self, info: Info, filter: EventFilterInput | None = None,
+                     first: int | None = None, after: str | None = None,
+                     min_position: int | None = None) -> types.HistoryEventConnection:
+        require_history(info, "events")
+        query = await _event_query(info, filter)
+        reader = await history_of(info).event_index()
+        if min_position is not None and not await reader.wait_for_position(
+                min_position, MIN_POSITION_WAIT_SECONDS):
+            raise ApiError("NOT_YET", f"the event index has not reached position "
+                                      f"{min_position} yet; retry shortly")
+        position = await reader.position()
+        listed = await list_events(info, query, first_of(first), event_after(after))
+        cycles = {c.id: c.key for c in await context(info).services.read_model.cycles(
+            context(info).principal.organization_id)}
+        events = (await history_of(info).events_of([e.row for e in listed.events])
+                  if _wants(info, "data") else {})
+        nodes = []
+        for item in listed.events:
+            row = item.row
+            event = events.get(row.position)
+            nodes.append(types.HistoryEvent(
+                position=row.position, occurred_at=row.occurred_at, type=row.event_type,
+                aggregate_type=aggregate_type(row.event_type), aggregate_id=str(row.aggregate_id),
+                aggregate_version=row.aggregate_version,
+                cycle_key=cycles.get(row.cycle_id) if row.cycle_id else None,
+                actor_id=types.person_gid(row.actor_id),
+                data=payload(event) if event is not None else None,
+                objective_row=item.objective))
+        edges = [types.HistoryEventEdge(cursor=event_cursor(n.position), node=n) for n in nodes]
+        return types.HistoryEventConnection(
+            edges=edges, nodes=nodes, position=position,
+            page_info=relay.PageInfo(
+                has_next_page=listed.has_next_page, has_previous_page=False,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=(event_cursor(listed.end_position)
+                            if listed.end_position is not None else None)))
+
+    @strawberry.field(description="What was created, archived, re-aligned, re-weighted and "
+                                  "re-scored in a cycle between two moments (ANALYST or ADMIN).")
+    async def changes(self, info: Info, cycle: str,
+                      from_: Annotated[datetime, strawberry.argument(name="from")],
+                      to: datetime | None = None) -> types.CycleChanges:
+        require_history(info, "changes")
+        return await cycle_changes(info, cycle, moment(from_),
+                                   moment(to or datetime.now(UTC)))
+
+    @strawberry.field(description="A cycle's evolution step by step (ANALYST or ADMIN): the "
+                                  "score distribution, band shares, mean, check-ins and "
+                                  "alignment coverage at the end of each step, replayed once.")
+    async def cycle_timeline(self, info: Info, cycle: str,
+                             every: timeline.Interval = timeline.Interval.WEEK,
+                             until: datetime | None = None, scope: ScopeInput | None = None,
+                             policy: PolicyInput | None = None) -> types.CycleTimeline:
+        require_history(info, "cycleTimeline")
+        return await cycle_timeline(info, cycle, every, moment(until or datetime.now(UTC)),
+                                    scope_of(scope), policy)
+
+
+def _history_cursor(position: int) -> str:
+    return event_cursor(position)
+
+
+async def objective_history(info: Info, row: ObjectiveRow, first: int | None,
+                            after: str | None) -> types.ObjectiveHistoryConnection:
+    """``Objective.history``: every event of the objective with its state after each."""
+    require_history(info, "history")
+    ctx = context(info)
+    position, steps = await history_of(info).objective_history(
+        ctx.principal.organization_id, row.id)
+    total = len(steps)
+    mark = event_after(after)
+    if mark is not None:
+        steps = [s for s in steps if s.position > mark]
+    size = first_of(first)
+    shown = steps[:size]
+    nodes = [types.ObjectiveHistoryEntry(
+        position=s.position, occurred_at=s.event.timestamp, type=topic_of(s.event),
+        actor_id=types.person_gid(s.event.actor_id), data=payload(s.event),
+        state=Objective(row=s.objective, past=StepPast(s)) if s.objective else None)
+        for s in shown]
+    edges = [types.ObjectiveHistoryEdge(cursor=_history_cursor(n.position), node=n)
+             for n in nodes]
+    return types.ObjectiveHistoryConnection(
+        edges=edges, nodes=nodes, total_count=total, position=position,
+        page_info=relay.PageInfo(has_next_page=len(steps) > size, has_previous_page=False,
+                                 start_cursor=edges[0].cursor if edges else None,
+                                 end_cursor=edges[-1].cursor if edges else None))
+

@@ -1,0 +1,1 @@
+"""History for analysts: "as of" replays, timelines, changes, exports and verification."""

@@ -1,0 +1,74 @@
+"""One export, end to end: find the cycle, replay what is needed, write the file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from okr_api.history.exports import (
+    COLUMNS,
+    Row,
+    check_in_rows,
+    event_rows,
+    objective_rows,
+    timeline_rows,
+)
+from okr_api.history.formats import Format, write_rows
+from okr_api.history.offline import Target, TargetError, find_target, parse_moment
+from okr_domain.application import OkrApplication
+from projections.analysis import Viewer
+from projections.analysis.timeline import Interval, step_moments
+from projections.asof import AsOfReplayer
+from projections.timeline_walk import cycle_timeline
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    cycle: str
+    what: str
+    format: Format
+    out: Path | None = None
+    until: str | None = None
+    every: str = "week"
+    organization: str | None = None
+
+
+def _rows(target: Target, request: ExportRequest, progress: Progress | None) -> Iterable[Row]:
+    moment = parse_moment(request.until)
+    if request.what == "events":
+        return event_rows(target.source, target.organization_id, target.cycle_id, moment,
+                          progress=progress)
+    replayer = AsOfReplayer(target.source)
+    if request.what == "timeline":
+        try:
+            interval = Interval(request.every.upper())
+        except ValueError:
+            raise TargetError("--every takes week or day") from None
+        moments = step_moments(target.starts_on, target.ends_on, interval, moment)
+        timeline = cycle_timeline(replayer, target.organization_id, target.cycle_id, moments,
+                                  Viewer.admin(), progress=progress)
+        return timeline_rows(timeline.steps)
+    state = replayer.state_at(target.organization_id, target.cycle_id, moment, progress)
+    if not state.exists:
+        raise TargetError(f"{target.cycle_key} did not exist yet at {moment.isoformat()}")
+    return objective_rows(state) if request.what == "objectives" else check_in_rows(state)
+
+
+def run_export(app: OkrApplication, request: ExportRequest,
+               progress: Progress | None = None) -> tuple[Path, int]:
+    """Write the export; the file and the number of rows."""
+    if request.what not in COLUMNS:
+        raise TargetError(f"--what takes {', '.join(COLUMNS)}")
+    if request.format is Format.PARQUET:
+        from okr_api.history.formats import require_parquet
+
+        require_parquet()
+    target = find_target(app, request.cycle, request.organization)
+    path = request.out or Path(
+        f"{target.slug}-{request.cycle}-{request.what}.{request.format.value}")
+    count = write_rows(path, request.format, COLUMNS[request.what],
+                       _rows(target, request, progress))
+    return path, count

@@ -1,0 +1,103 @@
+"""A past state of objectives, for GraphQL objects shown "as of" a moment.
+
+An ``Objective`` built with a ``Past`` resolves its key results, check-ins, children and
+proposals from that state instead of the live read model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+from projections.cycle_state import CycleState
+from projections.model import CheckInRow, KeyResultRow, ObjectiveRow, ProposalRow
+from projections.objective_history import ObjectiveStep
+from projections.reading import Page, check_in_after, check_in_cursor, page_of
+
+
+class Past(Protocol):
+    @property
+    def as_of(self) -> datetime: ...
+
+    @property
+    def position(self) -> int: ...
+
+    def objective(self, objective_id: UUID) -> ObjectiveRow | None: ...
+
+    def key_results_of(self, objective_id: UUID) -> list[KeyResultRow]: ...
+
+    def check_ins_of(self, key_result_id: UUID) -> list[CheckInRow]: ...
+
+    def children_of(self, objective_id: UUID) -> list[ObjectiveRow]: ...
+
+    def proposals_of(self, objective_id: UUID) -> list[ProposalRow]: ...
+
+
+@dataclass(frozen=True)
+class CyclePast:
+    """A cycle as of a moment (its objectives' parents in other cycles are unknown)."""
+
+    state: CycleState
+    as_of: datetime
+
+    @property
+    def position(self) -> int:
+        return self.state.position
+
+    def objective(self, objective_id: UUID) -> ObjectiveRow | None:
+        return self.state.objective(objective_id)
+
+    def key_results_of(self, objective_id: UUID) -> list[KeyResultRow]:
+        return self.state.key_results_of(objective_id)
+
+    def check_ins_of(self, key_result_id: UUID) -> list[CheckInRow]:
+        return self.state.check_ins_of(key_result_id)
+
+    def children_of(self, objective_id: UUID) -> list[ObjectiveRow]:
+        return self.state.children_of(objective_id)
+
+    def proposals_of(self, objective_id: UUID) -> list[ProposalRow]:
+        return [p for p in self.state.proposals_of(objective_id) if p.child_id == objective_id]
+
+
+@dataclass(frozen=True)
+class StepPast:
+    """One objective right after one of its events (nothing else is known)."""
+
+    step: ObjectiveStep
+
+    @property
+    def as_of(self) -> datetime:
+        return self.step.event.timestamp
+
+    @property
+    def position(self) -> int:
+        return self.step.position
+
+    def objective(self, objective_id: UUID) -> ObjectiveRow | None:
+        found = self.step.objective
+        return found if found is not None and found.id == objective_id else None
+
+    def key_results_of(self, objective_id: UUID) -> list[KeyResultRow]:
+        return list(self.step.key_results) if self.objective(objective_id) else []
+
+    def check_ins_of(self, key_result_id: UUID) -> list[CheckInRow]:
+        return [c for c in self.step.check_ins if c.key_result_id == key_result_id]
+
+    def children_of(self, objective_id: UUID) -> list[ObjectiveRow]:
+        return []
+
+    def proposals_of(self, objective_id: UUID) -> list[ProposalRow]:
+        return []
+
+
+def check_ins_page(rows: list[CheckInRow], first: int, after: str | None) -> Page[CheckInRow]:
+    """A page of check-ins (in the order they apply), as the live reader pages them."""
+    if after is not None:
+        mark = check_in_after(after)
+        kept = [r for r in rows if (r.applies_at, r.sequence) > mark]
+    else:
+        kept = rows
+    return page_of(kept[:first + 1], first, len(rows), check_in_cursor)

@@ -1,0 +1,157 @@
+"""The history service of one API process: "as of" replays with their checkpoint cache,
+objective histories, the event index reader and event payloads.
+
+Replays run in worker threads (the event store has no async API). Optionally a
+background thread warms the cache at start-up: it replays every open cycle up to the
+safe past, so that the first "as of" question about it is answered from checkpoints.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TypeVar
+from uuid import UUID
+
+from okr_domain.application import OkrApplication
+from projections.asof import DEFAULT_EVERY_EVENTS, AsOfReplayer
+from projections.checkpoints import DEFAULT_MAX_ROWS, CheckpointCache
+from projections.cycle_state import CycleState
+from projections.databases import Database
+from projections.model import EventIndexRow
+from projections.objective_history import ObjectiveStep, objective_steps
+from projections.projection import Event
+from projections.readers import AsyncEventIndexReader
+from projections.reading import MAX_EVENT_PAGE, EventFilter
+from projections.source import EventSource
+from projections.stepping import MARGIN
+
+log = logging.getLogger("okr_api")
+T = TypeVar("T")
+
+CYCLE_TOPICS = ("okr.Cycle.Created", "okr.Cycle.Closed")
+
+
+@dataclass(frozen=True)
+class HistoryOptions:
+    cache_rows: int = DEFAULT_MAX_ROWS
+    checkpoint_events: int = DEFAULT_EVERY_EVENTS
+    warm_up: bool = False
+
+
+class HistoryService:
+    def __init__(self, application: OkrApplication, database: Database,
+                 options: HistoryOptions = HistoryOptions()) -> None:
+        self.source = EventSource(application)
+        self.database = database
+        self.replayer = AsOfReplayer(self.source, CheckpointCache(max_rows=options.cache_rows),
+                                     every_events=options.checkpoint_events)
+        self._event_index: AsyncEventIndexReader | None = None
+        self._opening = asyncio.Lock()
+        self._stop = threading.Event()
+        self._warm: threading.Thread | None = None
+        if options.warm_up:
+            self._warm = threading.Thread(target=self._warm_up, name="history-warm-up",
+                                          daemon=True)
+            self._warm.start()
+
+    @property
+    def cache(self) -> CheckpointCache:
+        return self.replayer.cache
+
+    async def state_at(self, organization_id: UUID, cycle_id: UUID,
+                       moment: datetime) -> CycleState:
+        return await asyncio.to_thread(self.replayer.state_at, organization_id, cycle_id,
+                                       moment)
+
+    async def sample(self, organization_id: UUID, cycle_id: UUID,
+                     moments: Sequence[datetime], sample: Callable[[CycleState], T]) -> list[T]:
+        return await asyncio.to_thread(self.replayer.sample, organization_id, cycle_id,
+                                       moments, sample)
+
+    async def event_index(self) -> AsyncEventIndexReader:
+        async with self._opening:
+            if self._event_index is None:
+                self._event_index = await self.database.open_async_event_index_reader()
+            return self._event_index
+
+    async def objective_history(self, organization_id: UUID,
+                                objective_id: UUID) -> tuple[int, list[ObjectiveStep]]:
+        """The objective's steps as far as the event index has reached (and that
+        position)."""
+        reader = await self.event_index()
+        position = await reader.position()
+        rows: list[EventIndexRow] = []
+        after: int | None = None
+        while True:
+            page = await reader.events(organization_id, EventFilter(aggregate_id=objective_id),
+                                       after=after, first=MAX_EVENT_PAGE)
+            rows += page.rows
+            if not page.has_next_page:
+                break
+            after = page.end_position
+        steps = await asyncio.to_thread(self._steps, objective_id, rows)
+        return position, steps
+
+    def _steps(self, objective_id: UUID, rows: list[EventIndexRow]) -> list[ObjectiveStep]:
+        if not rows:
+            return []
+        positions = {r.aggregate_version: r.position for r in rows}
+        stored = self.source.recorder.select_events(
+            objective_id, lte=max(positions))
+        events = [self.source.mapper.to_domain_event(s) for s in stored]
+        return objective_steps([(positions[e.originator_version], e) for e in events
+                                if e.originator_version in positions])
+
+    async def events_of(self, rows: Sequence[EventIndexRow]) -> dict[int, Event]:
+        """The stored events the index rows point at, by position."""
+        return await asyncio.to_thread(self._events_of, list(rows))
+
+    def _events_of(self, rows: list[EventIndexRow]) -> dict[int, Event]:
+        found: dict[int, Event] = {}
+        for row in rows:
+            stored = self.source.recorder.select_events(
+                row.aggregate_id, gt=row.aggregate_version - 1, lte=row.aggregate_version,
+                limit=1)
+            if stored:
+                found[row.position] = self.source.mapper.to_domain_event(stored[0])
+        return found
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._warm is not None:
+            await asyncio.to_thread(self._warm.join, 5.0)
+        if self._event_index is not None:
+            await self._event_index.close()
+
+    def open_cycles(self) -> list[tuple[UUID, UUID]]:
+        """(organization, cycle) of every cycle not closed, from the event log."""
+        found: dict[UUID, UUID] = {}
+        position = 0
+        while True:
+            notifications = self.source.recorder.select_notifications(
+                start=position + 1, limit=MAX_EVENT_PAGE, topics=CYCLE_TOPICS)
+            if not notifications:
+                return [(org, cycle) for cycle, org in found.items()]
+            for notification in notifications:
+                event = self.source.decode(notification)
+                if notification.topic == CYCLE_TOPICS[0]:
+                    found[event.originator_id] = event.organization_id
+                else:
+                    found.pop(event.originator_id, None)
+            position = notifications[-1].id
+
+    def _warm_up(self) -> None:
+        try:
+            for organization_id, cycle_id in self.open_cycles():
+                if self._stop.is_set():
+                    return
+                moment = datetime.now(UTC) - 2 * MARGIN
+                self.replayer.state_at(organization_id, cycle_id, moment)
+                log.info("history cache warm for cycle %s", cycle_id)
+        except Exception:  # a failed warm-up only costs speed; the log says why
+            log.exception("history warm-up failed")
