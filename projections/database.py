@@ -68,7 +68,7 @@ def store_env(url: str, *, create_tables: bool) -> dict[str, str]:
     if parts.scheme in ("postgresql", "postgres"):
         query = parse_qs(parts.query)
         return {
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "PERSISTENCE_MODULE": "projections.event_store:BoundedRetryPostgresFactory",
             "POSTGRES_DBNAME": unquote(parts.path.lstrip("/")) or "postgres",
             "POSTGRES_HOST": parts.hostname or "127.0.0.1",
             "POSTGRES_PORT": str(parts.port or 5432),
@@ -77,7 +77,9 @@ def store_env(url: str, *, create_tables: bool) -> dict[str, str]:
             "POSTGRES_SCHEMA": query.get("schema", ["public"])[0],
             "POSTGRES_POOL_SIZE": query.get("pool_size", ["5"])[0],
             "POSTGRES_MAX_OVERFLOW": query.get("max_overflow", ["10"])[0],
-            "POSTGRES_CONNECT_TIMEOUT": "5",
+            # How long a call waits for a pooled connection: with the retry of
+            # projections.event_store, an outage is reported within a few seconds.
+            "POSTGRES_CONNECT_TIMEOUT": "2",
             "POSTGRES_PRE_PING": "y",
             "CREATE_TABLE": create,
         }

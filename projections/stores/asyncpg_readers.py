@@ -82,11 +82,17 @@ class AsyncPlanReader:
         await self._close()
 
 
+CONNECT_TIMEOUT_SECONDS = 3.0
+STATEMENT_TIMEOUT_SECONDS = 30.0
+
+
 async def open_pool(dsn: str, schema: str, max_size: int = 10) -> asyncpg.Pool[Any]:
     pool: asyncpg.Pool[Any] = await asyncpg.create_pool(
         dsn,
         min_size=1,
         max_size=max_size,
+        timeout=CONNECT_TIMEOUT_SECONDS,
+        command_timeout=STATEMENT_TIMEOUT_SECONDS,
         server_settings={"search_path": '"' + schema.replace('"', '""') + '"'},
     )
     return pool
@@ -94,7 +100,12 @@ async def open_pool(dsn: str, schema: str, max_size: int = 10) -> asyncpg.Pool[A
 
 def pool_fetch(pool: asyncpg.Pool[Any]) -> Callable[[Query], Awaitable[Rows]]:
     async def fetch(query: Query) -> Rows:
-        records = await pool.fetch(query.sql, *query.params)
+        try:
+            records = await pool.fetch(query.sql, *query.params)
+        except (asyncpg.ConnectionDoesNotExistError, asyncpg.AdminShutdownError):
+            # A pooled connection the server closed (it restarted, or the connection was
+            # terminated): reads are safe to run again, on a new connection.
+            records = await pool.fetch(query.sql, *query.params)
         return [tuple(r) for r in records]
 
     return fetch

@@ -17,6 +17,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
+from okr_api import unavailable
 from okr_domain.errors import DomainError
 from projections.reading import InvalidQueryError
 
@@ -56,6 +57,9 @@ def classify(error: GraphQLError) -> GraphQLError:
         return _client_error(error, "INVALID_INPUT", str(original))
     if isinstance(original, DomainError):
         return _client_error(error, original.code.value, original.message)
+    if unavailable.is_outage(original):
+        log.warning("database unavailable at %s: %s", error.path, original)
+        return _client_error(error, unavailable.CODE, unavailable.MESSAGE)
     error_id = uuid.uuid4().hex[:16]
     log.error("unexpected error %s at %s", error_id, error.path, exc_info=original)
     return _client_error(error, "INTERNAL", f"Internal error (id {error_id}).")

@@ -7,6 +7,7 @@ every well-formed request). Authentication, limits and metrics sit here too.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from functools import lru_cache
 from typing import Any
@@ -18,6 +19,7 @@ from graphql.language import FieldNode, IntValueNode, VariableNode, visit
 from graphql.language.visitor import Visitor
 from strawberry.http.ides import get_graphql_ide_html
 
+from okr_api import unavailable
 from okr_api.auth import AuthError, Principal, bearer_token, verify_token
 from okr_api.context import Context, Services
 from okr_api.errors import without_suggestions
@@ -26,6 +28,7 @@ from okr_api.graphql.schema import schema
 from okr_api.limits import CostExceeded, query_cost
 from okr_api.readmodel import RequestLoaders
 
+log = logging.getLogger("okr_api")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 
@@ -191,6 +194,11 @@ async def graphql_endpoint(request: Request) -> Response:
         media = GRAPHQL_RESPONSE if error.status != 406 else JSON
         return JSONResponse(_error_body(error.message, error.code), status_code=error.status,
                             headers=error.headers, media_type=media)
+    except Exception as error:
+        if not unavailable.is_outage(error):
+            raise
+        log.warning("database unavailable: %s", error)
+        return _unavailable_response(services)
     finally:
         metrics.duration.labels(operation_label).observe(time.perf_counter() - started)
 
@@ -255,6 +263,9 @@ async def _run(request: Request, services: Services, principal: Principal,
     body: dict[str, Any] = {}
     if result.errors:
         body["errors"] = [_formatted(e, services) for e in result.errors]
+        if any((e.get("extensions") or {}).get("code") == unavailable.CODE
+               for e in body["errors"]):
+            return _unavailable_response(services)
     # Errors with a path arose while executing (so "data" is part of the answer, maybe
     # null); errors without one are parse/validation errors, before execution.
     executed = result.data is not None or any(e.path for e in result.errors or ())
@@ -267,6 +278,13 @@ async def _run(request: Request, services: Services, principal: Principal,
         metrics.errors.labels((error.get("extensions") or {}).get("code", "GRAPHQL")).inc()
     status = 200 if legacy or executed else 400
     return _result_response(body, status, media_type, label)
+
+
+def _unavailable_response(services: Services) -> Response:
+    """503 whatever the transport negotiated: the request may be retried as it is."""
+    services.extras["metrics"].errors.labels(unavailable.CODE).inc()
+    return JSONResponse(_error_body(unavailable.MESSAGE, unavailable.CODE), status_code=503,
+                        headers=unavailable.retry_headers())
 
 
 def _formatted(error: GraphQLError, services: Services) -> dict[str, Any]:
