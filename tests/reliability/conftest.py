@@ -1,0 +1,115 @@
+"""Fixtures of the reliability scenarios: a private PostgreSQL cluster for the faults
+(restarted at will; the shared server is never touched), a store per test, the load
+world, and the service's processes (always stopped, also on failure)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from okr_api.read_side import init_read_models
+from okr_api.storage import init_database
+from tests.reliability.cluster import Cluster, find_bindir
+from tests.reliability.processes import ApiProcess, Process, api_process, worker_process
+from tests.reliability.world import LoadWorld, build_load_world
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(scope="session")
+def cluster() -> Iterator[Cluster]:
+    bindir = find_bindir()
+    if bindir is None:
+        message = "PostgreSQL's server binaries (initdb, pg_ctl) are not installed"
+        if IN_CI:
+            pytest.fail(message + " (CI=true: the fault scenarios need them)")
+        pytest.skip(message)
+    made = Cluster.make(bindir)
+    try:
+        made.start()
+        made.wait_ready()
+        yield made
+    finally:
+        made.remove()
+
+
+@pytest.fixture
+def private_url(cluster: Cluster) -> Iterator[str]:
+    """A fresh schema on the private cluster, with the tables made."""
+    schema = f"r_{uuid.uuid4().hex[:12]}"
+    url = f"{cluster.dsn}?schema={schema}"
+    init_database(url).close()
+    init_read_models(url)
+    yield url
+    cluster.wait_ready()
+    with psycopg.connect(cluster.dsn, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+
+
+@pytest.fixture
+def shared_url(postgres_url: str) -> str:
+    """A schema of its own on the shared server (for scenarios that restart nothing)."""
+    init_database(postgres_url).close()
+    init_read_models(postgres_url)
+    return postgres_url
+
+
+def make_world(url: str) -> LoadWorld:
+    from okr_api.storage import open_application
+
+    app = open_application(url)
+    try:
+        return build_load_world(app)
+    finally:
+        app.close()
+
+
+class Processes:
+    """Every process a test starts; all stopped at the end, whatever happened."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.started: list[Process] = []
+
+    def api(self, url: str, name: str = "api", **env: str) -> ApiProcess:
+        process = api_process(url, self.folder, name, **env)
+        self.started.append(process)
+        return process
+
+    def worker(self, url: str, name: str = "worker") -> Process:
+        process = worker_process(url, self.folder, name)
+        self.started.append(process)
+        return process
+
+    def stop_all(self) -> None:
+        for process in self.started:
+            process.stop()
+
+    def logs(self) -> str:
+        return "\n".join(f"--- {p.log_path.name}\n{p.output()}" for p in self.started)
+
+
+@pytest.fixture
+def processes(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Processes]:
+    running = Processes(tmp_path)
+    try:
+        yield running
+    finally:
+        running.stop_all()
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:
+            print(running.logs())
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    report = yield
+    if report.when == "call":
+        item.rep_call = report  # type: ignore[attr-defined]
+    return report
