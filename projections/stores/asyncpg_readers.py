@@ -98,14 +98,33 @@ async def open_pool(dsn: str, schema: str, max_size: int = 10) -> asyncpg.Pool[A
     return pool
 
 
+BROKEN = (asyncpg.PostgresConnectionError, asyncpg.exceptions.OperatorInterventionError,
+          asyncpg.InternalClientError, asyncpg.InterfaceError, OSError)
+"""What a connection the server dropped raises (a query interrupted by the loss can also
+leave the connection's protocol mid-operation: InternalClientError)."""
+
+
+async def _fetch_once(pool: asyncpg.Pool[Any], query: Query) -> list[Any]:
+    async with pool.acquire() as connection:
+        try:
+            records: list[Any] = await connection.fetch(query.sql, *query.params)
+        except BROKEN:
+            # Never hand a broken connection back for reuse: the pool opens a new one.
+            connection.terminate()
+            raise
+        return records
+
+
 def pool_fetch(pool: asyncpg.Pool[Any]) -> Callable[[Query], Awaitable[Rows]]:
     async def fetch(query: Query) -> Rows:
         try:
-            records = await pool.fetch(query.sql, *query.params)
-        except (asyncpg.ConnectionDoesNotExistError, asyncpg.AdminShutdownError):
-            # A pooled connection the server closed (it restarted, or the connection was
-            # terminated): reads are safe to run again, on a new connection.
-            records = await pool.fetch(query.sql, *query.params)
+            records = await _fetch_once(pool, query)
+        except BROKEN:
+            # The server restarted, or the connection was terminated: the other pooled
+            # connections are as stale, so all are replaced; reads are safe to run
+            # again, on a new connection (which fails at once if it is still down).
+            await pool.expire_connections()
+            records = await _fetch_once(pool, query)
         return [tuple(r) for r in records]
 
     return fetch

@@ -263,8 +263,11 @@ async def _run(request: Request, services: Services, principal: Principal,
     body: dict[str, Any] = {}
     if result.errors:
         body["errors"] = [_formatted(e, services) for e in result.errors]
-        if any((e.get("extensions") or {}).get("code") == unavailable.CODE
-               for e in body["errors"]):
+        outage = any((e.get("extensions") or {}).get("code") == unavailable.CODE
+                     for e in body["errors"])
+        # Nothing to show: answer 503. A write that went through keeps its 200 answer
+        # (its position), with the parts that could not be read marked unavailable.
+        if outage and not any(v is not None for v in (result.data or {}).values()):
             return _unavailable_response(services)
     # Errors with a path arose while executing (so "data" is part of the answer, maybe
     # null); errors without one are parse/validation errors, before execution.
