@@ -14,7 +14,7 @@ from tests.reliability.world import KeyResultRef
 @dataclass(frozen=True)
 class CheckInAck:
     key: str
-    check_in_id: UUID
+    check_in_id: UUID | None  # None: the write went through, reading it back did not
     position: int
     key_result: KeyResultRef
     note: str
@@ -38,6 +38,8 @@ class Ledger:
     """Check-in keys refused with user errors: nothing may have been written for them."""
     user_errors: Counter[str] = field(default_factory=Counter)
     retries: int = 0
+    partial: int = 0
+    """200 answers with parts marked SERVICE_UNAVAILABLE (the database went away)."""
     unavailable: list[tuple[float, float]] = field(default_factory=list)
     """(when, seconds it took) of every 503."""
     transport_errors: list[str] = field(default_factory=list)
@@ -60,6 +62,6 @@ class Ledger:
         return (f"{self.requests} requests {dict(self.statuses)}, "
                 f"{len(self.check_ins)} check-ins and {len(self.alignments)} alignment "
                 f"changes acknowledged, {self.retries} retries, {len(self.unavailable)} "
-                f"answered 503 (slowest {slowest:.2f}s), "
+                f"answered 503 (slowest {slowest:.2f}s), {self.partial} partly unavailable, "
                 f"{len(self.transport_errors)} transport errors, "
                 f"user errors {dict(self.user_errors)}")

@@ -85,7 +85,10 @@ class Client:
             self.ledger.fail(f"HTTP {response.status_code}: {text[:300]}")
             return response.status_code, None
         body = response.json()
-        if body.get("errors"):
+        codes = {(e.get("extensions") or {}).get("code") for e in body.get("errors", ())}
+        if codes == {"SERVICE_UNAVAILABLE"}:
+            self.ledger.partial += 1
+        elif codes:
             self.ledger.fail(f"errors in a 200 answer: {text[:300]}")
         return 200, body
 
@@ -121,8 +124,10 @@ class Client:
                 self.ledger.user_errors[error["code"]] += 1
             self.ledger.refused_keys.add(key)
             return
-        _, raw = from_base64(payload["checkIn"]["id"])
-        check_in_id = UUID(hex=raw.split(".")[-1])
+        check_in_id = None
+        if payload["checkIn"] is not None:
+            _, raw = from_base64(payload["checkIn"]["id"])
+            check_in_id = UUID(hex=raw.split(".")[-1])
         self.ledger.check_ins.append(CheckInAck(key, check_in_id, payload["position"], ref,
                                                 note))
 

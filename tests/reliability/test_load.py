@@ -30,6 +30,7 @@ async def load_scenario(url: str, processes: Processes, seconds: float) -> None:
                      f"checked, {models.rows_compared} read-model rows compared\n")
     assert not ledger.failures, ledger.failures[:5]
     assert ledger.statuses.keys() <= {200}, ledger.statuses
+    assert ledger.partial == 0
     assert len(ledger.check_ins) > 100
     assert ledger.alignments
 
