@@ -50,7 +50,7 @@ def _bar(label: str) -> Iterator[Callable[[int, int], None]]:
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    console.print(f"[red]{message}[/red]")
+    console.print(message, style="red", markup=False, highlight=False)
     return typer.Exit(code)
 
 

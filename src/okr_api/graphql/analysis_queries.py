@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
@@ -15,7 +16,9 @@ from strawberry import relay
 
 from okr_api.errors import ApiError
 from okr_api.graphql import analysis_types as types
+from okr_api.graphql import asof_analysis
 from okr_api.graphql.base import Info, context, global_id, optional_uuid, uuid_of
+from okr_api.graphql.policy_types import PolicyInput
 from okr_api.graphql.queries import wait_for
 from okr_domain.errors import InvalidInput
 from okr_domain.values import OkrPolicy
@@ -24,6 +27,10 @@ from projections.model import CycleRow, KeyResultRow, ObjectiveRow
 
 TREND_CYCLES = 4
 MAX_TREE_DEPTH = 10
+AsOf = Annotated[datetime | None, strawberry.argument(
+    description="Answer as of this moment, replayed from the events (ANALYST or ADMIN).")]
+Rescore = Annotated[PolicyInput | None, strawberry.argument(
+    description="Answer as if this scoring policy had held all cycle (ANALYST or ADMIN).")]
 
 
 @dataclass(frozen=True)
@@ -95,9 +102,15 @@ class AnalysisQuery:
                                   "roots, team and individual objectives below, orphans.")
     async def alignment_tree(self, info: Info, cycle: str, root_id: relay.GlobalID | None = None,
                              team_id: relay.GlobalID | None = None, depth: int | None = None,
-                             min_position: int | None = None) -> types.AlignmentTree:
+                             min_position: int | None = None, as_of: AsOf = None,
+                             policy: Rescore = None) -> types.AlignmentTree:
         if depth is not None and not 0 <= depth <= MAX_TREE_DEPTH:
             raise ApiError("INVALID_INPUT", f"depth must be between 0 and {MAX_TREE_DEPTH}")
+        if as_of is not None or policy is not None:
+            return await asof_analysis.alignment_tree(info, cycle, analysis.TreeView(
+                root_objective_id=optional_uuid(root_id, "Objective", field="rootId"),
+                team_id=optional_uuid(team_id, "Team", field="teamId"), max_depth=depth),
+                as_of, policy, min_position)
         data = await load_cycle(info, cycle, min_position)
         view = analysis.TreeView(
             root_objective_id=optional_uuid(root_id, "Objective", field="rootId"),
@@ -146,7 +159,11 @@ class AnalysisQuery:
 
     @strawberry.field(description="The 70% stretch analysis of a cycle for a scope.")
     async def stretch_analysis(self, info: Info, cycle: str, scope: ScopeInput | None = None,
-                               min_position: int | None = None) -> types.StretchAnalysis:
+                               min_position: int | None = None, as_of: AsOf = None,
+                               policy: Rescore = None) -> types.StretchAnalysis:
+        if as_of is not None or policy is not None:
+            return await asof_analysis.stretch_analysis(info, cycle, scope_of(scope), as_of,
+                                                        policy, min_position)
         data = await load_cycle(info, cycle, min_position)
         chosen = scope_of(scope)
         try:
@@ -180,7 +197,9 @@ class AnalysisQuery:
 
     @strawberry.field(description="OKR health findings of a cycle for a scope.")
     async def okr_health(self, info: Info, cycle: str, scope: ScopeInput | None = None,
-                         min_position: int | None = None) -> types.OkrHealth:
+                         min_position: int | None = None, as_of: AsOf = None) -> types.OkrHealth:
+        if as_of is not None:
+            return await asof_analysis.okr_health(info, cycle, scope_of(scope), as_of)
         data = await load_cycle(info, cycle, min_position)
         try:
             report = analysis.okr_health(data.cycle, data.objectives, data.key_results,

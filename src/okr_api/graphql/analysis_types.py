@@ -9,6 +9,7 @@ import strawberry
 from strawberry import relay
 
 from okr_api.graphql.base import Info, composite_id, context, global_id
+from okr_api.graphql.policy_types import ScoringPolicy
 from okr_api.graphql.types_org import Person, Team
 from okr_domain import values
 from projections import analysis
@@ -196,6 +197,11 @@ class AlignmentTree:
         description="Team and individual objectives aligned to nothing.")
     hidden_count: int
     coverage: Coverage
+    as_of: datetime | None = strawberry.field(
+        default=None, description="The moment it is as of (null: now, the live read model).")
+    scoring: ScoringPolicy | None = strawberry.field(
+        default=None, description="The policy it was re-scored under (null: the "
+                                  "organization's own).")
 
 
 @strawberry.type
@@ -282,6 +288,11 @@ class StretchAnalysis:
     hidden_count: int
     trends: list[AmbitionTrend] = strawberry.field(
         description="Ambition per person and team across cycles (flagged ones first).")
+    as_of: datetime | None = strawberry.field(
+        default=None, description="The moment it is as of (null: now, the live read model).")
+    scoring: ScoringPolicy | None = strawberry.field(
+        default=None, description="The policy it was re-scored under (null: the "
+                                  "organization's own).")
 
 
 @strawberry.type
@@ -310,5 +321,7 @@ class OkrHealth:
     hidden_count: int
     findings: list[HealthFinding]
     counts: list[HealthRuleCount]
+    as_of: datetime | None = strawberry.field(
+        default=None, description="The moment it is as of (null: now, the live read model).")
 
 
