@@ -6,7 +6,6 @@ from __future__ import annotations
 import builtins
 import csv
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,18 +26,17 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Quarter]]:
+def store(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Quarter]:
     """A closed quarter in an SQLite store (the commands read the event store only)."""
     url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'okr.sqlite3'}"
     app = init_database(url)
     quarter = build_quarter(app, close=True)
     app.close()
-    yield url, quarter
+    return url, quarter
 
 
 def run(url: str, *args: str) -> Any:
-    result = runner.invoke(cli, [*args, "--database-url", url])
-    return result
+    return runner.invoke(cli, [*args, "--database-url", url])
 
 
 def export(url: str, tmp: Path, what: str, fmt: str, name: str, *extra: str) -> Path:
@@ -149,3 +147,12 @@ def test_every_command_explains_itself(command: str) -> None:
     assert "--cycle" in result.output
     if command == "export":
         assert "value_text" in result.output  # the columns are documented
+
+
+def test_the_readme_documents_every_column() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme[readme.index("### Exports"):]
+    for what, columns in COLUMNS.items():
+        table = section[section.index(f"`{what}` columns:"):]
+        for column in columns:
+            assert f"| `{column.name}` | {column.kind.value} |" in table, (what, column.name)
