@@ -86,7 +86,8 @@ class Checkpoint:
     @cached_property
     def state(self) -> CycleState:
         return CycleState.of_rows(self.organization_id, self.cycle_id, self.rows,
-                                  self.position, self.changed_at, self.frontier.counts)
+                                  self.position, self.changed_at, self.frontier.counts,
+                                  self.valid_until)
 
     def stepper(self, stepper: CycleStepper) -> CycleStepper:
         """A stepper resuming from here (``stepper`` gives the source and settings)."""

@@ -55,15 +55,19 @@ class CycleState:
     cycle: CycleRow | None
     objectives: tuple[ObjectiveRow, ...]
     key_results: tuple[KeyResultRow, ...]
-    check_ins: tuple[CheckInRow, ...]
+    unordered_check_ins: tuple[CheckInRow, ...]
     teams: tuple[TeamRow, ...]
     people: tuple[PersonRow, ...]
     proposals: tuple[ProposalRow, ...]
     counts: Mapping[str, int]
+    valid_until: datetime | None = None
+    """The same rows hold for every moment from ``changed_at`` up to this one (None: not
+    known, the state is of a moment too recent to keep)."""
 
     @classmethod
     def of_rows(cls, organization_id: UUID, cycle_id: UUID, rows: RowSets, position: int,
-                changed_at: datetime | None, counts: Mapping[str, int]) -> CycleState:
+                changed_at: datetime | None, counts: Mapping[str, int],
+                valid_until: datetime | None = None) -> CycleState:
         """From the rows of a replay of this organization's cycle alone (see
         ``projections.stepping``): every row there belongs to it."""
         by_table = {table.name: table_rows for table, table_rows in rows}
@@ -81,13 +85,24 @@ class CycleState:
             objectives=tuple(sorted(rows_in(OBJECTIVES), key=lambda r: r.created_position)),
             key_results=tuple(sorted(rows_in(KEY_RESULTS),
                                      key=lambda r: (r.objective_id.int, r.sort_index))),
-            check_ins=tuple(sorted(rows_in(CHECK_INS),
-                                   key=lambda r: (r.applies_at, r.sequence, r.id.int))),
+            unordered_check_ins=rows_in(CHECK_INS),
             teams=tuple(sorted(rows_in(TEAMS), key=lambda r: (r.name, r.id.int))),
             people=tuple(sorted(rows_in(PEOPLE), key=lambda r: (r.name, r.id.int))),
             proposals=tuple(sorted(rows_in(PROPOSALS), key=lambda r: (r.created_at, r.id.int))),
-            counts=dict(counts),
+            counts=dict(counts), valid_until=valid_until,
         )
+
+    @cached_property
+    def check_ins(self) -> tuple[CheckInRow, ...]:
+        """Sorted when first asked for (a big quarter has many)."""
+        return tuple(sorted(self.unordered_check_ins,
+                            key=lambda r: (r.applies_at, r.sequence, r.id.int)))
+
+    @property
+    def key(self) -> tuple[UUID, UUID, int, datetime | None, int]:
+        """Names the rows: states of one cycle with the same key hold the same events."""
+        return (self.organization_id, self.cycle_id, self.position, self.changed_at,
+                sum(self.counts.values()))
 
     @property
     def exists(self) -> bool:

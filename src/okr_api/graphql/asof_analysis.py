@@ -8,8 +8,12 @@ Nothing stored changes either way.
 
 from __future__ import annotations
 
+import asyncio
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 from uuid import UUID
 
 from strawberry import relay
@@ -25,6 +29,9 @@ from projections import analysis
 from projections.model import CycleRow, KeyResultRow, ObjectiveRow
 
 TREND_CYCLES = 4
+RESULTS_KEY = "asof_results"
+MAX_RESULTS = 32
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,16 @@ class Rows:
     viewer: analysis.Viewer
     position: int
     as_of: datetime | None
+    state_key: Hashable | None = None
+    """Names the replayed rows when they are kept in the history cache (None: live rows,
+    or a moment too recent to keep)."""
+
+    def result_key(self, *parts: Hashable) -> Hashable | None:
+        """A key for a result computed from these rows (None: do not keep it)."""
+        if self.state_key is None:
+            return None
+        viewer = analysis.Viewer.admin() if self.viewer.is_admin else self.viewer
+        return (self.state_key, self.as_of, viewer, *parts)
 
 
 async def rows_for(info: Info, key: str, as_of: datetime | None,
@@ -48,7 +65,7 @@ async def rows_for(info: Info, key: str, as_of: datetime | None,
         assert state.organization is not None
         return Rows(state.cycle, state.organization.policy, list(state.objectives),
                     list(state.key_results), state.directory, viewer, state.position,
-                    moment(as_of))
+                    moment(as_of), state.key if state.valid_until is not None else None)
     from okr_api.graphql.analysis_queries import load_cycle
 
     data = await load_cycle(info, key, min_position)
@@ -71,6 +88,22 @@ def _gid(type_name: str, value: UUID | None) -> relay.GlobalID | None:
     return global_id(type_name, value) if value else None
 
 
+async def kept(info: Info, key: Hashable | None, compute: Callable[[], T]) -> T:
+    """``compute()`` in a worker thread, its result kept by ``key`` (when there is one):
+    repeated questions about the same cycle and moment are answered from here."""
+    results = context(info).services.extras.setdefault(RESULTS_KEY, OrderedDict())
+    if key is not None and key in results:
+        results.move_to_end(key)
+        found: T = results[key]
+        return found
+    value = await asyncio.to_thread(compute)
+    if key is not None:
+        results[key] = value
+        while len(results) > MAX_RESULTS:
+            results.popitem(last=False)
+    return value
+
+
 def _now(rows: Rows) -> datetime:
     return rows.as_of or datetime.now(UTC)
 
@@ -81,6 +114,13 @@ async def alignment_tree(info: Info, key: str, view: analysis.TreeView,
     _check(info, as_of, policy)
     rows = await rows_for(info, key, as_of, min_position)
     rules, options, scoring = rescoring(rows.policy, policy)
+    return await kept(info, rows.result_key("tree", view, rules, options),
+                      lambda: _tree(rows, view, rules, options, scoring))
+
+
+def _tree(rows: Rows, view: analysis.TreeView, rules: OkrPolicy,
+          options: analysis.ScoringOptions, scoring: ScoringPolicy | None,
+          ) -> types.AlignmentTree:
     try:
         tree = analysis.alignment_tree(rows.cycle.id, rows.objectives, rows.key_results,
                                        rows.directory, rows.viewer, rules, view, options)
@@ -101,10 +141,15 @@ async def stretch_analysis(info: Info, key: str, scope: analysis.Scope,
     _check(info, as_of, policy)
     rows = await rows_for(info, key, as_of, min_position)
     rules, options, scoring = rescoring(rows.policy, policy)
+
+    def compute() -> analysis.StretchAnalysis:
+        return analysis.stretch_analysis(rows.cycle, rows.objectives, rows.key_results,
+                                         rows.directory, rows.viewer, rules, _now(rows),
+                                         scope, options)
+
     try:
-        result = analysis.stretch_analysis(rows.cycle, rows.objectives, rows.key_results,
-                                           rows.directory, rows.viewer, rules, _now(rows),
-                                           scope, options)
+        result = await kept(info, rows.result_key("stretch", scope, rules, options), compute)
+        # Earlier cycles are read as they are now: not kept.
         trends = await _trends(info, rows, scope, rules, options)
     except InvalidInput as error:
         raise _domain(error) from None
@@ -169,10 +214,13 @@ async def okr_health(info: Info, key: str, scope: analysis.Scope,
                      as_of: datetime) -> types.OkrHealth:
     _check(info, as_of, None)
     rows = await rows_for(info, key, as_of, None)
+
+    def compute() -> analysis.HealthReport:
+        return analysis.okr_health(rows.cycle, rows.objectives, rows.key_results,
+                                   rows.directory, rows.viewer, rows.policy, _now(rows), scope)
+
     try:
-        report = analysis.okr_health(rows.cycle, rows.objectives, rows.key_results,
-                                     rows.directory, rows.viewer, rows.policy, _now(rows),
-                                     scope)
+        report = await kept(info, rows.result_key("health", scope), compute)
     except InvalidInput as error:
         raise _domain(error) from None
 
