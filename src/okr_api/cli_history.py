@@ -179,9 +179,10 @@ def verify_command(
         typer.echo(f"verified: {len(result.graded)} grades of {cycle} match the close at "
                    f"position {result.close_position} ({result.recorded_hash})")
         return
-    table = Table("objective", "what", "recorded", "recomputed",
-                  title=f"{cycle}: {len(result.mismatches)} mismatches")
+    typer.echo(f"NOT verified: {len(result.mismatches)} mismatches in {cycle} "
+               f"(close at position {result.close_position})")
     for m in result.mismatches:
-        table.add_row(str(m.objective_id or "-"), m.what, m.recorded or "-", m.recomputed or "-")
-    Console().print(table)
+        where = f"objective {m.objective_id}" if m.objective_id else "cycle"
+        typer.echo(f"  {where}: {m.what} recorded {m.recorded or '-'}, "
+                   f"recomputed {m.recomputed or '-'}")
     raise typer.Exit(1)

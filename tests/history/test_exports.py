@@ -156,3 +156,24 @@ def test_the_readme_documents_every_column() -> None:
         table = section[section.index(f"`{what}` columns:"):]
         for column in columns:
             assert f"| `{column.name}` | {column.kind.value} |" in table, (what, column.name)
+
+
+def test_verify_names_each_mismatch_of_a_tampered_store(tmp_path: Path) -> None:
+    from okr_api.storage import open_application
+    from tests.history.test_verify import rewrite_event
+
+    url = f"sqlite:///{tmp_path / 'okr.sqlite3'}"
+    app = init_database(url)
+    q = build_quarter(app, close=True)
+    app.close()
+    app = open_application(url)
+    try:
+        rewrite_event(app, url, q.t1, "okr.Objective.CheckInRecorded",
+                      lambda data: data["value"].update(_data_="0"))  # t1b: launched no more
+    finally:
+        app.close()
+    result = run(url, "verify", "--cycle", CYCLE)
+    assert result.exit_code == 1
+    for what in ("computed_score", "final_score", "band", "GRADES_HASH"):
+        assert what in result.stdout
+    assert str(q.t1) in result.stdout
