@@ -86,6 +86,10 @@ GRADES = """query($ids: [ID!]!) { nodes(ids: $ids) { ... on Objective { title st
 
 async def test_close_cycle_grades_every_open_objective(api: Api, world: World) -> None:
     w = world
+    draft = await _individual(api, w, w.bob, "Still a draft")
+    archived = await _individual(api, w, w.bob, "Dropped")
+    await mutate(api, "archiveObjective", {"objectiveId": archived, "reason": "dropped"},
+                 as_="bob")
     await mutate(api, "recordCheckIn", {"keyResultId": _kr(w), "value": "7.5"}, as_="alice")
     await mutate(api, "gradeObjective", {"objectiveId": gid("Objective", w.team_objective),
                                          "override": 0.65, "reason": "scope was cut"},
@@ -117,6 +121,15 @@ async def test_close_cycle_grades_every_open_objective(api: Api, world: World) -
         "Private growth goal": {"computedScore": 0.0, "override": None, "reason": None,
                                 "finalScore": 0.0, "band": "MISSED"},
     }
+    # Drafts are open, so graded too; archived objectives are not.
+    others = (await read(api, GRADES, {"ids": [draft, archived]}))["nodes"]
+    assert others == [
+        {"title": "Still a draft", "status": "CLOSED", "grade": {
+            "computedScore": 0.0, "override": None, "reason": None, "finalScore": 0.0,
+            "band": "LOW"}},
+        {"title": "Dropped", "status": "ARCHIVED", "grade": {
+            "computedScore": None, "override": None, "reason": None, "finalScore": None,
+            "band": None}}]
     cycles = await read(api, "{ cycles { key status gradesHash } }")
     assert cycles["cycles"] == [{"key": "2026-Q4", "status": "CLOSED",
                                  "gradesHash": closed["cycle"]["gradesHash"]}]
