@@ -233,9 +233,11 @@ function startLive() {
     cycleKey: state.cycle.key,
     after: state.tree ? state.tree.position : 0,
     onChange: (position) => {
+      // At most one redraw per LIVE_SETTLE_MS, however fast events arrive.
       state.livePosition = Math.max(state.livePosition || 0, position);
-      window.clearTimeout(state.liveTimer);
+      if (state.liveTimer) return;
       state.liveTimer = window.setTimeout(async () => {
+        state.liveTimer = null;
         await refresh({ minPosition: state.livePosition });
         announce("Scores updated.");
       }, LIVE_SETTLE_MS);
@@ -250,6 +252,7 @@ function startLive() {
 
 function stopLive() {
   window.clearTimeout(state.liveTimer);
+  state.liveTimer = null;
   if (state.live) state.live.stop();
   state.live = null;
 }
