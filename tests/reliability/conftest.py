@@ -9,13 +9,15 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import psycopg
 import pytest
 from psycopg import sql
 
 from okr_api.read_side import init_read_models
-from okr_api.storage import init_database
+from okr_api.storage import init_database, postgres_dsn
 from tests.reliability.cluster import Cluster, find_bindir
+from tests.reliability.hostile import Target
 from tests.reliability.processes import ApiProcess, Process, api_process, worker_process
 from tests.reliability.world import LoadWorld, build_load_world
 
@@ -105,6 +107,31 @@ def processes(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Proces
         report = getattr(request.node, "rep_call", None)
         if report is not None and report.failed:
             print(running.logs())
+
+
+@pytest.fixture(scope="module")
+def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
+    """One API process on a schema of its own (shared server), for a whole module."""
+    from tests.conftest import POSTGRES_URL, require_postgres
+
+    require_postgres()
+    schema = f"h_{uuid.uuid4().hex[:12]}"
+    dsn, _ = postgres_dsn(POSTGRES_URL)
+    url = f"{dsn}?schema={schema}"
+    init_database(url).close()
+    init_read_models(url)
+    folder = tmp_path_factory.mktemp("hostile")
+    api = api_process(url, folder)
+    try:
+        world = make_world(url)
+        api.start_ready()
+        with httpx.Client(base_url=api.base_url, timeout=30) as http:
+            yield Target(api, world, url, http)
+    finally:
+        api.stop()
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(
+                sql.Identifier(schema)))
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
