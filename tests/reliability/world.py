@@ -39,6 +39,7 @@ class LoadWorld:
     children: list[UUID]
     key_results: list[KeyResultRef]
     private_objective: UUID
+    private_key_result: UUID
     other_objective: UUID
     tokens: dict[str, str] = field(default_factory=dict)
 
@@ -70,7 +71,8 @@ def build_load_world(app: OkrApplication) -> LoadWorld:
             key_results.append(KeyResultRef(objective, kr))
     private = app.create_objective(system, cycle, Level.INDIVIDUAL, "Private plan",
                                    owner_person_id=people[0], visibility=Visibility.PRIVATE).id
-    app.add_key_result(system, private, "Private key result", MetricType.BINARY)
+    private_kr = app.add_key_result(system, private, "Private key result",
+                                    MetricType.INCREASE_TO, start=0, target=10).id
     for objective in (*parents, *children, private):
         app.activate_objective(system, objective)
     other = app.create_organization("Globex", "globex").id
@@ -79,10 +81,13 @@ def build_load_world(app: OkrApplication) -> LoadWorld:
     app.activate_cycle(other_system, other_cycle)
     other_objective = app.create_objective(other_system, other_cycle, Level.COMPANY,
                                            "Globex secret plan").id
+    app.record_check_in(system, private, private_kr, 3, note="Private note")
     world = LoadWorld(org, other, "2026-Q4", admin, people, parents, children, key_results,
-                      private, other_objective)
+                      private, private_kr, other_objective)
     world.tokens["admin"] = token_for(org, admin, Role.ADMIN)
     for i, person in enumerate(people):
         world.tokens[f"p{i}"] = token_for(org, person, Role.MEMBER)
     world.tokens["other_admin"] = token_for(other, UUID(int=7), Role.ADMIN)
+    for role in Role:
+        world.tokens[f"role_{role.value}"] = token_for(org, people[1], role)
     return world
