@@ -22,6 +22,7 @@ from okr_api.dashboard.routes import mount_dashboard
 from okr_api.history.service import HistoryOptions, HistoryService
 from okr_api.http import graphql_endpoint
 from okr_api.limits import Limits
+from okr_api.live.drain import drain_on_signals
 from okr_api.live.service import LiveFeed
 from okr_api.live.socket import graphql_socket
 from okr_api.metrics import Metrics
@@ -66,9 +67,11 @@ def create_app(settings: Settings | None = None, *, run_projections: bool = True
             extras={"metrics": metrics, "accounts": ServiceAccountCheck(application),
                     "read_side": read_side, "live": live, "webhooks": webhooks,
                     "history": history})
+        undo_drain = drain_on_signals(live.hub)
         try:
             yield
         finally:
+            undo_drain()
             await history.stop()
             await webhooks.stop()
             await live.stop()
