@@ -58,6 +58,7 @@ class ProjectionRunner:
         self._wakes = {p.name: threading.Event() for p in self.projections}
         self._threads: list[threading.Thread] = []
         self._remove_listener: Callable[[], None] | None = None
+        self._remove_close_hook: Callable[[], None] | None = None
         self._caught_up = threading.Condition()
 
     def wake(self, position: int | None = None) -> None:
@@ -70,6 +71,10 @@ class ProjectionRunner:
         add_listener = getattr(self.source.app, "add_save_listener", None)
         if add_listener is not None:
             self._remove_listener = add_listener(self.wake)
+        add_close_hook = getattr(self.source.app, "add_close_hook", None)
+        if add_close_hook is not None:
+            # Stop (and join) before the application closes its store connections.
+            self._remove_close_hook = add_close_hook(self.stop)
         for projection in self.projections:
             self._spawn(self._supervise, projection.name, projection)
         channel = self.source.channel
@@ -87,6 +92,9 @@ class ProjectionRunner:
         self.wake()
         if self._remove_listener is not None:
             self._remove_listener()
+        if self._remove_close_hook is not None:
+            self._remove_close_hook()
+            self._remove_close_hook = None
         for thread in self._threads:
             thread.join(timeout)
         self._threads.clear()

@@ -82,6 +82,7 @@ class CommandBase(Application[UUID]):
         # arise between processes; the retry loop below handles those.
         self._stripes = [threading.Lock() for _ in range(LOCK_STRIPES)]
         self._save_listeners: list[Callable[[int], None]] = []
+        self._close_hooks: list[Callable[[], None]] = []
 
     def add_save_listener(self, listener: Callable[[int], None]) -> Callable[[], None]:
         """Call ``listener(position)`` in the saving thread after every save that
@@ -130,9 +131,23 @@ class CommandBase(Application[UUID]):
         self._take_snapshots(processing)
         self._notify(recordings)
 
+    def add_close_hook(self, hook: Callable[[], None]) -> Callable[[], None]:
+        """Call ``hook()`` when the application closes, before its store connections
+        do: threads that read the store (projection runners) stop first, so none is
+        cut off in the middle of a query. Returns a function that removes the hook."""
+        self._close_hooks.append(hook)
+
+        def remove() -> None:
+            if hook in self._close_hooks:
+                self._close_hooks.remove(hook)
+
+        return remove
+
     def close(self) -> None:
-        if self._committer is not None:
-            self._committer.close()
+        for hook in tuple(getattr(self, "_close_hooks", ())):
+            hook()
+        if getattr(self, "_committer", None) is not None:
+            self._committer.close()  # type: ignore[union-attr]
         super().close()
 
     def _save_events(self, *events: Any) -> int:
