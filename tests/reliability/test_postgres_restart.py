@@ -109,7 +109,7 @@ async def restart_scenario(url: str, cluster: Cluster, processes: Processes, sec
 
 async def test_postgres_restart_in_the_middle_of_the_load(
         private_url: str, cluster: Cluster, processes: Processes) -> None:
-    await restart_scenario(private_url, cluster, processes, seconds=12, outages=1)
+    await restart_scenario(private_url, cluster, processes, seconds=10, outages=1)
 
 
 @pytest.mark.slow

@@ -38,7 +38,7 @@ async def api_kill_scenario(url: str, processes: Processes, seconds: float,
 
 
 async def test_api_killed_and_restarted(private_url: str, processes: Processes) -> None:
-    await api_kill_scenario(private_url, processes, seconds=10, kills=1)
+    await api_kill_scenario(private_url, processes, seconds=7, kills=1)
 
 
 @pytest.mark.slow
@@ -71,7 +71,7 @@ async def worker_kill_scenario(url: str, processes: Processes, seconds: float,
 
 async def test_projection_worker_killed_and_restarted(private_url: str,
                                                       processes: Processes) -> None:
-    await worker_kill_scenario(private_url, processes, seconds=10, kills=1)
+    await worker_kill_scenario(private_url, processes, seconds=6, kills=1)
 
 
 @pytest.mark.slow
@@ -114,7 +114,7 @@ async def listen_cut_scenario(url: str, processes: Processes, seconds: float,
 
 
 async def test_listen_connections_cut(private_url: str, processes: Processes) -> None:
-    await listen_cut_scenario(private_url, processes, seconds=8, cuts=2)
+    await listen_cut_scenario(private_url, processes, seconds=6, cuts=2)
 
 
 @pytest.mark.slow

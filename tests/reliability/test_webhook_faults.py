@@ -75,7 +75,7 @@ async def webhook_scenario(url: str, processes: Processes, receivers: dict[Mode,
 
 async def test_failing_webhook_receivers(shared_url: str, processes: Processes,
                                          receivers: dict[Mode, Receiver]) -> None:
-    await webhook_scenario(shared_url, processes, receivers, seconds=8)
+    await webhook_scenario(shared_url, processes, receivers, seconds=5)
 
 
 @pytest.mark.slow
