@@ -6,6 +6,8 @@ functions over them; the result says the read-model position it reflects.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
@@ -17,12 +19,20 @@ from strawberry import relay
 from okr_api.errors import ApiError
 from okr_api.graphql import analysis_types as types
 from okr_api.graphql import asof_analysis
+from okr_api.graphql.analysis_cache import (
+    CycleInputs,
+    cached_result,
+    cached_result_async,
+    cycle_inputs,
+    viewer_key,
+)
 from okr_api.graphql.base import Info, context, global_id, optional_uuid, uuid_of
 from okr_api.graphql.policy_types import PolicyInput
 from okr_api.graphql.queries import wait_for
 from okr_domain.errors import InvalidInput
 from okr_domain.values import OkrPolicy
 from projections import analysis
+from projections.analysis import clock as analysis_clock
 from projections.model import CycleRow, KeyResultRow, ObjectiveRow
 
 TREND_CYCLES = 4
@@ -42,24 +52,24 @@ class CycleData:
     directory: analysis.Directory
     viewer: analysis.Viewer
     position: int
+    inputs: CycleInputs
+
+    def key(self, *parts: Hashable) -> tuple[Hashable, ...]:
+        """A result cache key: the cycle, the viewer, and what else the result depends on."""
+        return (self.inputs.organization.id, self.cycle.id, viewer_key(self.viewer), *parts)
 
 
 async def load_cycle(info: Info, key: str, min_position: int | None) -> CycleData:
     await wait_for(info, min_position)
     ctx = context(info)
     org_id = ctx.principal.organization_id
-    read_model = ctx.services.read_model
-    position = await read_model.position()
-    org = await read_model.organization(org_id)
-    cycle = next((c for c in await read_model.cycles(org_id) if c.key == key), None)
-    if org is None or cycle is None:
+    position = await ctx.services.read_model.position()
+    inputs = await cycle_inputs(ctx.services, org_id, key, position)
+    if inputs is None:
         raise ApiError("NOT_FOUND", f"no cycle {key}")
-    objectives = await read_model.cycle_objectives(org_id, cycle.id)
-    key_results = await read_model.cycle_key_results(org_id, cycle.id)
-    directory = analysis.Directory.build(await read_model.people(org_id),
-                                         (await ctx.loaders.teams()).values())
-    return CycleData(cycle, org.policy, objectives, key_results, directory,
-                     analysis.Viewer.from_actor(ctx.principal.actor), position)
+    return CycleData(inputs.cycle, inputs.organization.policy, inputs.objectives,
+                     inputs.key_results, inputs.directory,
+                     analysis.Viewer.from_actor(ctx.principal.actor), position, inputs)
 
 
 @strawberry.input(description="Whose objectives: the organization (default), a team "
@@ -115,17 +125,8 @@ class AnalysisQuery:
         view = analysis.TreeView(
             root_objective_id=optional_uuid(root_id, "Objective", field="rootId"),
             team_id=optional_uuid(team_id, "Team", field="teamId"), max_depth=depth)
-        try:
-            tree = analysis.alignment_tree(data.cycle.id, data.objectives, data.key_results,
-                                           data.directory, data.viewer, data.policy, view)
-        except InvalidInput as error:
-            raise _domain(error) from None
-        return types.AlignmentTree(
-            cycle_key=data.cycle.key, roll_up=tree.roll_up, position=data.position,
-            nodes=[types.TreeNode.of(n) for n in tree.nodes],
-            root_ids=[global_id("Objective", i) for i in tree.root_ids],
-            orphan_ids=[global_id("Objective", i) for i in tree.orphan_ids],
-            hidden_count=tree.hidden_count, coverage=types.Coverage.of(tree.coverage))
+        return await cached_result(context(info).services, data.position,
+                                   data.key("tree", view), lambda: _tree(data, view))
 
     @strawberry.field(description="The path from an objective up to the company objective.")
     async def alignment_path(self, info: Info, objective_id: relay.GlobalID,
@@ -166,34 +167,17 @@ class AnalysisQuery:
                                                         policy, min_position)
         data = await load_cycle(info, cycle, min_position)
         chosen = scope_of(scope)
-        try:
-            result = analysis.stretch_analysis(
-                data.cycle, data.objectives, data.key_results, data.directory, data.viewer,
-                data.policy, _now(), chosen)
-            trends = await _trends(info, data, chosen)
-        except InvalidInput as error:
-            raise _domain(error) from None
-        pace = result.pace
-        return types.StretchAnalysis(
-            cycle_key=data.cycle.key, position=data.position, final_grades=result.final_grades,
-            aspirational_count=result.aspirational_count, mean=result.mean,
-            median=result.median, distance_from_target=result.distance_from_target,
-            histogram=[types.HistogramBucket(lower=b.lower, upper=b.upper, count=b.count)
-                       for b in result.histogram],
-            bands=[types.BandCount(band=b.band, count=b.count, share=b.share)
-                   for b in result.bands],
-            committed_count=result.committed_count, committed_met=result.committed_met,
-            committed_hit_rate=result.committed_hit_rate,
-            pace=None if pace is None else types.Pace(
-                elapsed_fraction=pace.elapsed_fraction, tolerance=pace.tolerance,
-                aspirational_expected=pace.aspirational_expected,
-                aspirational_mean=pace.aspirational_mean,
-                committed_expected=pace.committed_expected,
-                committed_mean=pace.committed_mean,
-                behind=[types.BehindPace(objective_id=global_id("Objective", b.objective_id),
-                                         kind=b.kind, score=b.score, expected=b.expected,
-                                         gap=b.gap) for b in pace.behind]),
-            hidden_count=result.hidden_count, trends=trends)
+        services = context(info).services
+        # The analysis reads the clock only as the cycle's elapsed fraction (whole days).
+        now = _now()
+        elapsed = analysis_clock.elapsed_fraction(data.cycle, now)
+        stretch = await cached_result(services, data.position,
+                                      data.key("stretch", chosen, elapsed),
+                                      lambda: _stretch(data, chosen, now))
+        trends = await cached_result_async(services, data.position,
+                                           data.key("trends", chosen),
+                                           lambda: _trends(info, data, chosen))
+        return dataclasses.replace(stretch, trends=trends)
 
     @strawberry.field(description="OKR health findings of a cycle for a scope.")
     async def okr_health(self, info: Info, cycle: str, scope: ScopeInput | None = None,
@@ -218,6 +202,51 @@ class AnalysisQuery:
                 for f in report.findings],
             counts=[types.HealthRuleCount(rule=c.rule, severity=c.severity, count=c.count)
                     for c in report.counts])
+
+
+def _tree(data: CycleData, view: analysis.TreeView) -> types.AlignmentTree:
+    try:
+        tree = analysis.alignment_tree(data.cycle.id, data.objectives, data.key_results,
+                                       data.directory, data.viewer, data.policy, view)
+    except InvalidInput as error:
+        raise _domain(error) from None
+    return types.AlignmentTree(
+        cycle_key=data.cycle.key, roll_up=tree.roll_up, position=data.position,
+        nodes=[types.TreeNode.of(n, data.directory) for n in tree.nodes],
+        root_ids=[global_id("Objective", i) for i in tree.root_ids],
+        orphan_ids=[global_id("Objective", i) for i in tree.orphan_ids],
+        hidden_count=tree.hidden_count, coverage=types.Coverage.of(tree.coverage))
+
+
+def _stretch(data: CycleData, chosen: analysis.Scope, now: datetime) -> types.StretchAnalysis:
+    """The analysis without its trends (they are added per request)."""
+    try:
+        result = analysis.stretch_analysis(
+            data.cycle, data.objectives, data.key_results, data.directory, data.viewer,
+            data.policy, now, chosen)
+    except InvalidInput as error:
+        raise _domain(error) from None
+    pace = result.pace
+    return types.StretchAnalysis(
+        cycle_key=data.cycle.key, position=data.position, final_grades=result.final_grades,
+        aspirational_count=result.aspirational_count, mean=result.mean,
+        median=result.median, distance_from_target=result.distance_from_target,
+        histogram=[types.HistogramBucket(lower=b.lower, upper=b.upper, count=b.count)
+                   for b in result.histogram],
+        bands=[types.BandCount(band=b.band, count=b.count, share=b.share)
+               for b in result.bands],
+        committed_count=result.committed_count, committed_met=result.committed_met,
+        committed_hit_rate=result.committed_hit_rate,
+        pace=None if pace is None else types.Pace(
+            elapsed_fraction=pace.elapsed_fraction, tolerance=pace.tolerance,
+            aspirational_expected=pace.aspirational_expected,
+            aspirational_mean=pace.aspirational_mean,
+            committed_expected=pace.committed_expected,
+            committed_mean=pace.committed_mean,
+            behind=[types.BehindPace(objective_id=global_id("Objective", b.objective_id),
+                                     kind=b.kind, score=b.score, expected=b.expected,
+                                     gap=b.gap) for b in pace.behind]),
+        hidden_count=result.hidden_count, trends=[])
 
 
 async def _trends(info: Info, data: CycleData,

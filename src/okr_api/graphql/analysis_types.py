@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from uuid import UUID
 
 import strawberry
 from strawberry import relay
@@ -47,79 +48,83 @@ class TreeKeyResult:
 
 @strawberry.type(description="What a viewer allowed to see an objective gets in the tree.")
 class TreeObjective:
-    details: strawberry.Private[analysis.NodeDetails]
+    """Plain values, filled in once: a tree can hold thousands of nodes, and fields
+    without resolvers (and without awaiting) are what keeps executing it cheap."""
+
+    title: str
+    description: str
+    level: values.Level
+    kind: values.Kind
+    status: values.ObjectiveStatus
+    visibility: values.Visibility
+    own_score: float = strawberry.field(description="Weighted mean of its own key results.")
+    graded_score: float = strawberry.field(
+        description="The score it would be graded at (or was, once closed).")
+    band: values.Band
+    final_score: float | None
+    grade_override: float | None
+    supporter_count: int
+    last_check_in_at: datetime | None
+    owner_team_id: strawberry.Private[UUID | None]
+    owner_person_id: strawberry.Private[UUID | None]
+    owners: strawberry.Private[analysis.Directory | None]
+    """The organization's people and teams when known (else they are loaded)."""
 
     @strawberry.field
-    def title(self) -> str:
-        return self.details.title
-
-    @strawberry.field
-    def description(self) -> str:
-        return self.details.description
-
-    @strawberry.field
-    def level(self) -> values.Level:
-        return self.details.level
-
-    @strawberry.field
-    def kind(self) -> values.Kind:
-        return self.details.kind
-
-    @strawberry.field
-    def status(self) -> values.ObjectiveStatus:
-        return self.details.status
-
-    @strawberry.field
-    def visibility(self) -> values.Visibility:
-        return self.details.visibility
-
-    @strawberry.field(description="Weighted mean of its own key results.")
-    def own_score(self) -> float:
-        return self.details.own_score
-
-    @strawberry.field(description="The score it would be graded at (or was, once closed).")
-    def graded_score(self) -> float:
-        return self.details.graded_score
-
-    @strawberry.field
-    def band(self) -> values.Band:
-        return self.details.band
-
-    @strawberry.field
-    def final_score(self) -> float | None:
-        return self.details.final_score
-
-    @strawberry.field
-    def grade_override(self) -> float | None:
-        return self.details.grade_override
-
-    @strawberry.field
-    def supporter_count(self) -> int:
-        return len(self.details.supporters)
-
-    @strawberry.field
-    def last_check_in_at(self) -> datetime | None:
-        return self.details.last_check_in_at
-
-    @strawberry.field
-    async def owner_team(self, info: Info) -> Team | None:
-        if self.details.owner_team_id is None:
+    def owner_team(self, info: Info) -> Team | None:
+        if self.owner_team_id is None:
             return None
-        row = (await context(info).loaders.teams()).get(self.details.owner_team_id)
-        return Team(row=row) if row else None
+        if self.owners is not None:
+            row = self.owners.teams.get(self.owner_team_id)
+            return Team(row=row) if row else None
+        return _load_team(info, self.owner_team_id)  # type: ignore[return-value]
 
     @strawberry.field
-    async def owner_person(self, info: Info) -> Person | None:
-        if self.details.owner_person_id is None:
+    def owner_person(self, info: Info) -> Person | None:
+        if self.owner_person_id is None:
             return None
-        row = await context(info).loaders.person.load(self.details.owner_person_id)
-        return Person(row=row) if row else None
+        if self.owners is not None:
+            row = self.owners.people.get(self.owner_person_id)
+            return Person(row=row) if row else None
+        return _load_person(info, self.owner_person_id)  # type: ignore[return-value]
 
-    key_results_: strawberry.Private[tuple[TreeKeyResult, ...]] = ()
+    key_results_: strawberry.Private[list[TreeKeyResult]]
 
     @strawberry.field
     def key_results(self) -> list[TreeKeyResult]:
-        return list(self.key_results_)
+        return self.key_results_
+
+    @classmethod
+    def of(cls, objective_id: UUID, details: analysis.NodeDetails,
+           owners: analysis.Directory | None) -> TreeObjective:
+        return cls(
+            title=details.title, description=details.description, level=details.level,
+            kind=details.kind, status=details.status, visibility=details.visibility,
+            own_score=details.own_score, graded_score=details.graded_score,
+            band=details.band, final_score=details.final_score,
+            grade_override=details.grade_override,
+            supporter_count=len(details.supporters),
+            last_check_in_at=details.last_check_in_at,
+            owner_team_id=details.owner_team_id, owner_person_id=details.owner_person_id,
+            owners=owners,
+            key_results_=[
+                TreeKeyResult(
+                    id=relay.GlobalID("KeyResult", composite_id(objective_id, kr.id)),
+                    title=kr.title, metric_type=kr.metric_type, start=kr.start,
+                    target=kr.target, current=kr.current, unit=kr.unit, weight=kr.weight,
+                    progress=kr.progress, score=kr.score, check_in_count=kr.check_in_count,
+                    last_check_in_at=kr.last_check_in_at)
+                for kr in details.key_results])
+
+
+async def _load_team(info: Info, team_id: UUID) -> Team | None:
+    row = (await context(info).loaders.teams()).get(team_id)
+    return Team(row=row) if row else None
+
+
+async def _load_person(info: Info, person_id: UUID) -> Person | None:
+    row = await context(info).loaders.person.load(person_id)
+    return Person(row=row) if row else None
 
 
 @strawberry.type(description="One objective in the alignment tree (depth-first order).")
@@ -136,18 +141,12 @@ class TreeNode:
     objective: TreeObjective | None
 
     @classmethod
-    def of(cls, node: analysis.TreeNode) -> TreeNode:
+    def of(cls, node: analysis.TreeNode, owners: analysis.Directory | None = None) -> TreeNode:
+        """``owners``: the people and teams the tree was drawn with, so that owners are
+        not loaded again per node."""
         details = node.details
-        shown = None
-        if details is not None:
-            shown = TreeObjective(details=details, key_results_=tuple(
-                TreeKeyResult(
-                    id=relay.GlobalID("KeyResult", composite_id(node.objective_id, kr.id)),
-                    title=kr.title, metric_type=kr.metric_type, start=kr.start,
-                    target=kr.target, current=kr.current, unit=kr.unit, weight=kr.weight,
-                    progress=kr.progress, score=kr.score, check_in_count=kr.check_in_count,
-                    last_check_in_at=kr.last_check_in_at)
-                for kr in details.key_results))
+        shown = (TreeObjective.of(node.objective_id, details, owners)
+                 if details is not None else None)
         return cls(id=_objective_id(node.objective_id),
                    parent_id=_objective_id(node.parent_id) if node.parent_id else None,
                    depth=node.depth, placement=node.placement, hidden=node.hidden,
