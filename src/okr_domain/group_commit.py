@@ -24,6 +24,10 @@ from eventsourcing.persistence import IntegrityError, Recording
 MAX_GROUP = 64
 
 
+class ApplicationClosedError(RuntimeError):
+    """A command tried to save after the application closed."""
+
+
 @dataclass
 class Submission:
     aggregates: list[Aggregate]
@@ -40,6 +44,10 @@ class GroupCommitter:
         self._record = record
         self._after = after
         self._queue: queue.SimpleQueue[Submission | None] = queue.SimpleQueue()
+        # Submissions and the closing sentinel are queued under this lock, so nothing
+        # can be queued behind the sentinel and wait for an answer that never comes.
+        self._closing = threading.Lock()
+        self._closed = False
         self.transactions = 0
         self.submissions = 0
         self._thread = threading.Thread(target=self._loop, name="okr-group-commit",
@@ -53,12 +61,19 @@ class GroupCommitter:
         if not events:
             return []
         submission = Submission(chosen, events)
-        self._queue.put(submission)
+        with self._closing:
+            if self._closed:
+                raise ApplicationClosedError("the application is closed")
+            self._queue.put(submission)
         return submission.done.result()
 
     def close(self) -> None:
-        self._queue.put(None)
-        self._thread.join(timeout=5)
+        with self._closing:
+            if self._closed:
+                return
+            self._closed = True
+            self._queue.put(None)
+        self._thread.join(timeout=30)
 
     def _loop(self) -> None:
         while True:
