@@ -46,6 +46,7 @@ class Tailer:
         self.listener_restarts = 0
         self.failures = 0
         self._wake = asyncio.Event()
+        self._stopping = False
         self._tasks: list[asyncio.Task[None]] = []
         self._remove_listener: Callable[[], None] | None = None
 
@@ -63,6 +64,10 @@ class Tailer:
             self._tasks.append(asyncio.create_task(self._listen(channel), name="live-listen"))
 
     async def stop(self) -> None:
+        # The flag ends the loops even when a cancellation lands on a wake-up that
+        # completes at the same moment (the cancel is then lost on Python 3.11).
+        self._stopping = True
+        self._wake.set()
         if self._remove_listener is not None:
             self._remove_listener()
         for task in self._tasks:
@@ -80,7 +85,7 @@ class Tailer:
         return self.app.recorder.max_notification_id() or 0
 
     async def _follow(self) -> None:
-        while True:
+        while not self._stopping:
             # Cleared before reading, so a save during the catch-up wakes us again.
             self._wake.clear()
             try:
@@ -90,7 +95,8 @@ class Tailer:
                 log.warning("the live tailer failed (retrying): %s", error)
                 await asyncio.sleep(self.retry_seconds)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+                async with asyncio.timeout(self.poll_seconds):
+                    await self._wake.wait()
 
     async def catch_up(self) -> None:
         """Publish everything stored after the hub's position."""
@@ -107,7 +113,7 @@ class Tailer:
                 return
 
     async def _listen(self, channel: str) -> None:
-        while True:
+        while not self._stopping:
             try:
                 await self._listen_once(channel)
             except (OSError, TimeoutError, asyncpg.PostgresError,
@@ -129,12 +135,14 @@ class Tailer:
             await conn.add_listener(channel, lambda *_args: self._wake.set())
             self.listening = True
             self._wake.set()  # catch up on what was written while not listening
-            while not lost.is_set():
+            while not lost.is_set() and not self._stopping:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(lost.wait(), HEARTBEAT_SECONDS)
-                if not lost.is_set():
+                    async with asyncio.timeout(HEARTBEAT_SECONDS):
+                        await lost.wait()
+                if not lost.is_set() and not self._stopping:
                     # A dead peer is only noticed when something is sent.
-                    await asyncio.wait_for(conn.execute("SELECT 1"), HEARTBEAT_SECONDS)
+                    async with asyncio.timeout(HEARTBEAT_SECONDS):
+                        await conn.execute("SELECT 1")
         finally:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(conn.close(), CONNECT_TIMEOUT_SECONDS)
