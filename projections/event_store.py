@@ -1,52 +1,116 @@
-"""The PostgreSQL event store with bounded retries.
+"""The PostgreSQL event store, quick to report an outage.
 
 The library retries every read and insert ten times when the database cannot be
 reached, each time waiting up to the pool timeout for a connection: with the database
-down, one call blocks for about a minute. Here each call is tried twice (a pooled
-connection the server dropped is replaced on the second try), so an outage is reported
-within a few seconds and the API can answer 503 instead of hanging.
+down, one call blocks for about a minute (and commands queued behind it on the same
+aggregate for longer still). Here:
+
+- a call is tried again once, after a pause, only when a connection broke under it (the
+  server restarted): a pooled connection it dropped is then replaced; when no connection
+  could be had within the pool timeout, the outage is reported at once;
+- once a call found the database unreachable, the calls of the next ``PAUSE_SECONDS``
+  fail at once instead of each waiting for the pool (the first call after the pause
+  tries again, so recovery is noticed within about a second).
+
+The API answers these failures with 503 (``okr_api.unavailable``).
 """
 
 from __future__ import annotations
 
+import functools
+import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
+import psycopg
 from eventsourcing.persistence import InterfaceError, OperationalError
 from eventsourcing.postgres import (
     PostgresAggregateRecorder,
     PostgresApplicationRecorder,
     PostgresFactory,
 )
-from eventsourcing.utils import retry
+from psycopg_pool import PoolTimeout
 
-ATTEMPTS = 2
-WAIT_SECONDS = 0.2
+RETRY_WAIT_SECONDS = 0.2
+PAUSE_SECONDS = 1.0
 FACTORY_TOPIC = "projections.event_store:BoundedRetryPostgresFactory"
+CONNECTION_STATES = ("08", "57P")  # connection exceptions, operator intervention
+UNREACHABLE = "the database is unreachable (failing fast for a moment)"
 
 
-def _bounded(method: Any) -> Any:
-    """The library's method without its own retry loop, under a bounded one."""
+def unreachable(error: BaseException) -> bool:
+    """Whether the failure says the database could not be reached (not a bad query)."""
+    cause = error.__cause__
+    if isinstance(cause, PoolTimeout):
+        return True
+    if isinstance(cause, psycopg.OperationalError | psycopg.InterfaceError):
+        state = cause.sqlstate
+        return state is None or state.startswith(CONNECTION_STATES)
+    return isinstance(error, InterfaceError)
+
+
+class Breaker:
+    """Fails calls at once for a moment after one found the database unreachable."""
+
+    def __init__(self, pause: float = PAUSE_SECONDS) -> None:
+        self.pause = pause
+        self._until = 0.0
+        self._lock = threading.Lock()
+
+    def check(self) -> None:
+        if time.monotonic() < self._until:
+            raise OperationalError(UNREACHABLE)
+
+    def trip(self) -> None:
+        with self._lock:
+            self._until = max(self._until, time.monotonic() + self.pause)
+
+
+def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
+    """The library's method without its retry loop, under the rules above."""
     unwrapped = getattr(method, "__wrapped__", method)
-    return retry((InterfaceError, OperationalError), max_attempts=ATTEMPTS,
-                 wait=WAIT_SECONDS)(unwrapped)
+
+    @functools.wraps(unwrapped)
+    def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+        breaker: Breaker = self.datastore.okr_breaker
+        breaker.check()
+        for attempt in range(2):
+            try:
+                return unwrapped(self, *args, **kwargs)
+            except (OperationalError, InterfaceError) as error:
+                if not unreachable(error):
+                    raise
+                if attempt == 1 or isinstance(error.__cause__, PoolTimeout):
+                    breaker.trip()
+                    raise
+            time.sleep(RETRY_WAIT_SECONDS)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    return call
 
 
 class BoundedAggregateRecorder(PostgresAggregateRecorder):
     """Snapshots."""
 
-    insert_events = _bounded(PostgresAggregateRecorder.insert_events)
-    select_events = _bounded(PostgresAggregateRecorder.select_events)
+    insert_events = _guarded(PostgresAggregateRecorder.insert_events)
+    select_events = _guarded(PostgresAggregateRecorder.select_events)
 
 
 class BoundedApplicationRecorder(PostgresApplicationRecorder):
     """Events and the notification log."""
 
-    insert_events = _bounded(PostgresApplicationRecorder.insert_events)
-    select_events = _bounded(PostgresApplicationRecorder.select_events)
-    select_notifications = _bounded(PostgresApplicationRecorder.select_notifications)
-    max_notification_id = _bounded(PostgresApplicationRecorder.max_notification_id)
+    insert_events = _guarded(PostgresApplicationRecorder.insert_events)
+    select_events = _guarded(PostgresApplicationRecorder.select_events)
+    select_notifications = _guarded(PostgresApplicationRecorder.select_notifications)
+    max_notification_id = _guarded(PostgresApplicationRecorder.max_notification_id)
 
 
 class BoundedRetryPostgresFactory(PostgresFactory):
+    def __init__(self, env: Any) -> None:
+        super().__init__(env)
+        # One breaker per datastore: the events and the snapshots share its pool.
+        self.datastore.okr_breaker = Breaker()  # type: ignore[attr-defined]
+
     aggregate_recorder_class = BoundedAggregateRecorder
     application_recorder_class = BoundedApplicationRecorder
