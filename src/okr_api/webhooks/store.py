@@ -31,6 +31,7 @@ from projections.database import Backend, StoreUrl
 T = TypeVar("T")
 Execute = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
 LOG_KEEP = 1000
+POOL_TIMEOUT_SECONDS = 2.0
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS webhook_state (
@@ -103,9 +104,13 @@ class WebhookStore:
             def configure(conn: Any) -> None:
                 conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
 
+            # Bounded waits and a check of pooled connections: the endpoint queries
+            # read here, and must answer 503 quickly, not hang, while the database is
+            # down; after a restart, dropped connections are replaced.
             self._pool = ConnectionPool(self.url.dsn, min_size=1, max_size=2,
                                         kwargs={"autocommit": True}, configure=configure,
-                                        open=True)
+                                        open=True, timeout=POOL_TIMEOUT_SECONDS,
+                                        check=ConnectionPool.check_connection)
         elif self.url.backend is Backend.MEMORY:
             self._memory = f"file:okr-webhooks-{id(self)}?mode=memory&cache=shared"
             self._keep_alive = sqlite3.connect(self._memory, uri=True, check_same_thread=False)
