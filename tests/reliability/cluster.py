@@ -107,6 +107,16 @@ class Cluster:
         self._ctl("restart", "-m", "fast")
         self.restarts += 1
 
+    @property
+    def running(self) -> bool:
+        return (self.data / "postmaster.pid").exists()
+
+    def ensure_running(self) -> None:
+        """Started again if a scenario left it stopped (a failure mid-outage)."""
+        if not self.running:
+            self.start()
+        self.wait_ready()
+
     def wait_ready(self, within: float = 30) -> None:
         deadline = time.monotonic() + within
         while True:

@@ -44,12 +44,13 @@ def cluster() -> Iterator[Cluster]:
 @pytest.fixture
 def private_url(cluster: Cluster) -> Iterator[str]:
     """A fresh schema on the private cluster, with the tables made."""
+    cluster.ensure_running()
     schema = f"r_{uuid.uuid4().hex[:12]}"
     url = f"{cluster.dsn}?schema={schema}"
     init_database(url).close()
     init_read_models(url)
     yield url
-    cluster.wait_ready()
+    cluster.ensure_running()
     with psycopg.connect(cluster.dsn, autocommit=True) as conn:
         conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
 

@@ -34,6 +34,27 @@ async def outage(cluster: Cluster, base_url: str, world: LoadWorld, record: dict
     """Stop the cluster, probe the service while it is down, start it, time recovery."""
     await asyncio.to_thread(cluster.stop, "fast")
     stopped = time.monotonic()
+    try:
+        await probe_while_down(base_url, world, record, stopped)
+    finally:
+        await asyncio.to_thread(cluster.start)
+    back = time.monotonic()
+    record["down_seconds"] = back - stopped
+    async with httpx.AsyncClient(base_url=base_url, timeout=30) as http:
+        while True:
+            response = await http.post(
+                "/graphql", json={"query": "{ position objectives(first: 1) { totalCount } }"},
+                headers={"Authorization": f"Bearer {world.tokens['admin']}"})
+            if response.status_code == 200 and (await http.get("/readyz")).status_code == 200:
+                break
+            assert time.monotonic() - back < RECOVER_WITHIN, "no recovery"
+            await asyncio.sleep(0.1)
+    record["recovered_after"] = time.monotonic() - back
+
+
+async def probe_while_down(base_url: str, world: LoadWorld, record: dict[str, float],
+                           stopped: float) -> None:
+    """Mutations and /readyz answer 503, quickly, with the clear error."""
     async with httpx.AsyncClient(base_url=base_url, timeout=30) as http:
         started = time.monotonic()
         ready = await http.get("/readyz")
@@ -56,18 +77,6 @@ async def outage(cluster: Cluster, base_url: str, world: LoadWorld, record: dict
             assert int(response.headers["Retry-After"]) > 0
             probes += 1
         record["probes"] = probes
-        await asyncio.to_thread(cluster.start)
-        back = time.monotonic()
-        record["down_seconds"] = back - stopped
-        while True:
-            response = await http.post(
-                "/graphql", json={"query": "{ position objectives(first: 1) { totalCount } }"},
-                headers={"Authorization": f"Bearer {world.tokens['admin']}"})
-            if response.status_code == 200 and (await http.get("/readyz")).status_code == 200:
-                break
-            assert time.monotonic() - back < RECOVER_WITHIN, "no recovery"
-            await asyncio.sleep(0.1)
-        record["recovered_after"] = time.monotonic() - back
 
 
 async def restart_scenario(url: str, cluster: Cluster, processes: Processes, seconds: float,
