@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 import strawberry
 from graphql import (
@@ -78,15 +78,29 @@ def _when_fragments_known(rule: type[ASTValidationRule]) -> type[ASTValidationRu
     return Guarded
 
 
+# Extensions are made afresh for every request, and strawberry's limiters make new rule
+# classes each time; the validation cache is keyed by the rules, so the classes are made
+# once per process and reused, or no validation would ever be served from the cache.
+
+
 class DepthLimit(QueryDepthLimiter):
+    rules: ClassVar[list[type[ASTValidationRule]]] = []
+
     def __init__(self) -> None:
         super().__init__(max_depth=MAX_DEPTH)
-        self.validation_rules = [_when_fragments_known(r) for r in self.validation_rules]
+        if not DepthLimit.rules:
+            DepthLimit.rules = [_when_fragments_known(r) for r in self.validation_rules]
+        self.validation_rules = DepthLimit.rules
 
 
 class AliasLimit(MaxAliasesLimiter):
+    rules: ClassVar[list[type[ASTValidationRule]]] = []
+
     def __init__(self) -> None:
         super().__init__(max_alias_count=MAX_ALIASES)
+        if not AliasLimit.rules:
+            AliasLimit.rules = list(self.validation_rules)
+        self.validation_rules = AliasLimit.rules
 
 
 class TokenLimit(MaxTokensLimiter):
