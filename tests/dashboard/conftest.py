@@ -47,13 +47,16 @@ def require_browser() -> None:
     pytest.skip(f"browser tests skipped: {problem}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: Playwright's synchronous driver keeps an event loop
+# running on the main thread while it is open, which would break every asyncio test
+# that runs after this folder.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     require_browser()
     from playwright.sync_api import sync_playwright
@@ -64,7 +67,7 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def demo(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     """The demo service, shared by the session's tests (they only add check-ins)."""
     service = start_service(tmp_path_factory.mktemp("demo") / "data", demo=True)
