@@ -3,7 +3,9 @@ into a ``TimelineStep`` as the walk passes it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -33,13 +35,37 @@ class Timeline:
     options: ScoringOptions
 
 
+class StepMemo:
+    """Steps already computed, by what they were computed from (least recently used
+    dropped first). Only steps of kept states are remembered."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size = size
+        self._steps: OrderedDict[Hashable, TimelineStep] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> TimelineStep | None:
+        with self._lock:
+            step = self._steps.get(key)
+            if step is not None:
+                self._steps.move_to_end(key)
+            return step
+
+    def put(self, key: Hashable, step: TimelineStep) -> None:
+        with self._lock:
+            self._steps[key] = step
+            while len(self._steps) > self.size:
+                self._steps.popitem(last=False)
+
+
 class _Sampler:
     def __init__(self, moments: Sequence[datetime], viewer: Viewer, scope: Scope,
-                 rescore: Rescore) -> None:
+                 rescore: Rescore, memo: StepMemo | None) -> None:
         self.moments = iter(moments)
-        self.viewer = viewer
+        self.viewer = viewer.admin() if viewer.is_admin else viewer
         self.scope = scope
         self.rescore = rescore
+        self.memo = memo
         self.previous: TimelineStep | None = None
         self.policy: OkrPolicy | None = None
         self.options = NORMAL_RULES
@@ -51,23 +77,31 @@ class _Sampler:
         else:
             self.policy, self.options = self.rescore(state.organization.policy)
             previous = self.previous
-            step = timeline_step(StepInput(
+            key = None if state.valid_until is None else (
+                state.key, at, previous.at if previous else None,
+                previous.check_ins_total if previous else 0, self.viewer, self.scope,
+                self.policy, self.options)
+            known = self.memo.get(key) if self.memo is not None and key is not None else None
+            step = known or timeline_step(StepInput(
                 at=at, position=state.position, cycle=state.cycle,
                 objectives=state.objectives, key_results=state.key_results,
                 directory=state.directory, check_ins_total=state.check_ins_recorded,
                 previous_at=previous.at if previous else None,
                 previous_check_ins_total=previous.check_ins_total if previous else 0),
                 self.viewer, self.policy, self.scope, self.options)
+            if self.memo is not None and key is not None and known is None:
+                self.memo.put(key, step)
         self.previous = step
         return step
 
 
 def cycle_timeline(replayer: AsOfReplayer, organization_id: UUID, cycle_id: UUID,
                    moments: Sequence[datetime], viewer: Viewer, scope: Scope = ORGANIZATION,
-                   rescore: Rescore = normal_rules,
-                   progress: Progress | None = None) -> Timeline:
-    """``moments`` in increasing order (``analysis.timeline.step_moments``)."""
+                   rescore: Rescore = normal_rules, progress: Progress | None = None,
+                   memo: StepMemo | None = None) -> Timeline:
+    """``moments`` in increasing order (``analysis.timeline.step_moments``); ``memo``
+    keeps steps between calls."""
     ordered = sorted(moments)
-    sampler = _Sampler(ordered, viewer, scope, rescore)
+    sampler = _Sampler(ordered, viewer, scope, rescore, memo)
     steps = replayer.sample(organization_id, cycle_id, ordered, sampler, progress)
     return Timeline(steps, sampler.policy, sampler.options)

@@ -11,16 +11,24 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
-from okr_domain.values import CycleStatus, OkrPolicy
+from okr_domain.values import CycleStatus, Kind, OkrPolicy
 from projections.analysis.clock import as_utc
 from projections.analysis.coverage import Coverage, alignment_coverage
 from projections.analysis.directory import Directory
 from projections.analysis.options import NORMAL_RULES, ScoringOptions
 from projections.analysis.rows import CycleRows
 from projections.analysis.scope import ORGANIZATION, Scope, scope_filter
+from projections.analysis.scores import score_cycle
 from projections.analysis.selection import select
-from projections.analysis.stats import BandCount, HistogramBucket
-from projections.analysis.stretch import stretch_analysis
+from projections.analysis.stats import (
+    BandCount,
+    HistogramBucket,
+    band_counts,
+    histogram,
+    mean_of,
+    median_of,
+)
+from projections.analysis.stretch import MET
 from projections.analysis.visibility import Viewer
 from projections.model import CycleRow, KeyResultRow, ObjectiveRow
 
@@ -104,12 +112,14 @@ class StepInput:
 def timeline_step(given: StepInput, viewer: Viewer, policy: OkrPolicy,
                   scope: Scope = ORGANIZATION,
                   options: ScoringOptions = NORMAL_RULES) -> TimelineStep:
-    objectives = list(given.objectives)
-    key_results = list(given.key_results)
-    stretch = stretch_analysis(given.cycle, objectives, key_results, given.directory, viewer,
-                               policy, given.at, scope, options)
-    rows = CycleRows.build(given.cycle.id, objectives, key_results)
+    """The stretch analysis's distribution (``stretch.py``) and the alignment coverage
+    (``coverage.py``) of one step, from the cycle's rows indexed once."""
+    rows = CycleRows.build(given.cycle.id, given.objectives, given.key_results)
+    scores = score_cycle(rows, policy, options)
     chosen = select(rows, given.directory, viewer, scope)
+    aspirational = [scores[o.id].graded for o in chosen.objectives
+                    if o.kind == Kind.ASPIRATIONAL]
+    committed = [scores[o.id].graded for o in chosen.objectives if o.kind == Kind.COMMITTED]
     keep = scope_filter(scope, given.directory)
     coverage = alignment_coverage([o for o in rows.objectives if keep(o)], rows,
                                   given.directory)
@@ -119,10 +129,10 @@ def timeline_step(given: StepInput, viewer: Viewer, policy: OkrPolicy,
                      and as_utc(o.last_check_in_at) <= given.at)
     return TimelineStep(
         at=given.at, position=given.position, status=given.cycle.status,
-        objective_count=len(chosen.objectives),
-        aspirational_count=stretch.aspirational_count, mean=stretch.mean,
-        median=stretch.median, histogram=stretch.histogram, bands=stretch.bands,
-        committed_count=stretch.committed_count, committed_met=stretch.committed_met,
+        objective_count=len(chosen.objectives), aspirational_count=len(aspirational),
+        mean=mean_of(aspirational), median=median_of(aspirational),
+        histogram=histogram(aspirational), bands=band_counts(aspirational, policy.bands),
+        committed_count=len(committed), committed_met=sum(1 for s in committed if s >= MET),
         check_ins=given.check_ins_total - given.previous_check_ins_total,
         check_ins_total=given.check_ins_total, checked_in_objectives=checked_in,
         coverage=coverage, hidden_count=chosen.hidden_count,

@@ -9,6 +9,7 @@ Nothing stored changes either way.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from okr_api.graphql.policy_types import PolicyInput, ScoringPolicy
 from okr_domain.errors import InvalidInput
 from okr_domain.values import OkrPolicy
 from projections import analysis
+from projections.analysis import clock as analysis_clock
 from projections.model import CycleRow, KeyResultRow, ObjectiveRow
 
 TREND_CYCLES = 4
@@ -49,11 +51,12 @@ class Rows:
     or a moment too recent to keep)."""
 
     def result_key(self, *parts: Hashable) -> Hashable | None:
-        """A key for a result computed from these rows (None: do not keep it)."""
+        """A key for a result computed from these rows and ``parts`` alone (None: do not
+        keep it). Every moment the kept rows hold for shares it."""
         if self.state_key is None:
             return None
         viewer = analysis.Viewer.admin() if self.viewer.is_admin else self.viewer
-        return (self.state_key, self.as_of, viewer, *parts)
+        return (self.state_key, viewer, *parts)
 
 
 async def rows_for(info: Info, key: str, as_of: datetime | None,
@@ -114,8 +117,9 @@ async def alignment_tree(info: Info, key: str, view: analysis.TreeView,
     _check(info, as_of, policy)
     rows = await rows_for(info, key, as_of, min_position)
     rules, options, scoring = rescoring(rows.policy, policy)
-    return await kept(info, rows.result_key("tree", view, rules, options),
+    tree = await kept(info, rows.result_key("tree", view, rules, options),
                       lambda: _tree(rows, view, rules, options, scoring))
+    return dataclasses.replace(tree, as_of=rows.as_of)
 
 
 def _tree(rows: Rows, view: analysis.TreeView, rules: OkrPolicy,
@@ -128,7 +132,7 @@ def _tree(rows: Rows, view: analysis.TreeView, rules: OkrPolicy,
         raise _domain(error) from None
     return types.AlignmentTree(
         cycle_key=rows.cycle.key, roll_up=tree.roll_up, position=rows.position,
-        nodes=[types.TreeNode.of(n) for n in tree.nodes],
+        nodes=[types.TreeNode.of(n, rows.directory) for n in tree.nodes],
         root_ids=[global_id("Objective", i) for i in tree.root_ids],
         orphan_ids=[global_id("Objective", i) for i in tree.orphan_ids],
         hidden_count=tree.hidden_count, coverage=types.Coverage.of(tree.coverage),
@@ -148,7 +152,10 @@ async def stretch_analysis(info: Info, key: str, scope: analysis.Scope,
                                          scope, options)
 
     try:
-        result = await kept(info, rows.result_key("stretch", scope, rules, options), compute)
+        # The analysis reads the moment only as the cycle's elapsed whole days.
+        elapsed = analysis_clock.elapsed_days(rows.cycle, _now(rows))
+        result = await kept(info, rows.result_key("stretch", scope, rules, options, elapsed),
+                            compute)
         # Earlier cycles are read as they are now: not kept.
         trends = await _trends(info, rows, scope, rules, options)
     except InvalidInput as error:
@@ -220,7 +227,7 @@ async def okr_health(info: Info, key: str, scope: analysis.Scope,
                                    rows.directory, rows.viewer, rows.policy, _now(rows), scope)
 
     try:
-        report = await kept(info, rows.result_key("health", scope), compute)
+        report = await kept(info, rows.result_key("health", scope, _now(rows)), compute)
     except InvalidInput as error:
         raise _domain(error) from None
 

@@ -44,9 +44,10 @@ async def cycle_timeline(info: Info, key: str, every: Interval, until: datetime,
         return chosen, options
 
     moments = step_moments(cycle.starts_on, cycle.ends_on, every, until)
+    history = history_of(info)
     found = await asyncio.to_thread(
-        walk, history_of(info).replayer, org_id, cycle.id, moments,
-        Viewer.from_actor(ctx.principal.actor), scope, rescore)
+        walk, history.replayer, org_id, cycle.id, moments,
+        Viewer.from_actor(ctx.principal.actor), scope, rescore, None, history.timeline_steps)
     policy = found.policy
     if policy is None:  # no step saw the cycle: report the organization's rules now
         organization = await ctx.services.read_model.organization(org_id)

@@ -29,6 +29,7 @@ from projections.readers import AsyncEventIndexReader
 from projections.reading import MAX_EVENT_PAGE, EventFilter
 from projections.source import EventSource
 from projections.stepping import MARGIN
+from projections.timeline_walk import StepMemo
 
 log = logging.getLogger("okr_api")
 T = TypeVar("T")
@@ -50,6 +51,7 @@ class HistoryService:
         self.database = database
         self.replayer = AsOfReplayer(self.source, CheckpointCache(max_rows=options.cache_rows),
                                      every_events=options.checkpoint_events)
+        self.timeline_steps = StepMemo()
         self._event_index: AsyncEventIndexReader | None = None
         self._opening = asyncio.Lock()
         self._stop = threading.Event()
