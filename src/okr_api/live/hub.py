@@ -127,9 +127,11 @@ class Hub:
         """Wait until something after ``position`` was published (or ``timeout``)."""
         async with self._advanced:
             try:
-                await asyncio.wait_for(
-                    self._advanced.wait_for(lambda: self.position > position or self.closed),
-                    timeout)
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for can lose a
+                # cancellation that arrives as the wait completes.
+                async with asyncio.timeout(timeout):
+                    await self._advanced.wait_for(
+                        lambda: self.position > position or self.closed)
             except TimeoutError:
                 return False
         return self.position > position

@@ -69,6 +69,7 @@ class WebhookWorker:
         self._main: asyncio.Task[None] | None = None
         self._client: httpx.AsyncClient | None = None
         self._kick = asyncio.Event()
+        self._stopping = False
 
     async def start(self) -> None:
         await asyncio.to_thread(self.store.setup)
@@ -77,6 +78,10 @@ class WebhookWorker:
         self._main = asyncio.create_task(self._run(), name="webhook-worker")
 
     async def stop(self) -> None:
+        # The flag ends the loops even when a cancellation is lost on a wake-up that
+        # completes at the same moment (Python 3.11), as it does once the hub is closed.
+        self._stopping = True
+        self._kick.set()
         tasks = [t for t in (self._main, *self._endpoints.values()) if t is not None]
         for task in tasks:
             task.cancel()
@@ -96,7 +101,7 @@ class WebhookWorker:
         self._kick.set()
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping and not self.feed.hub.closed:
             self._kick.clear()
             seen = self.feed.hub.position
             try:
@@ -174,7 +179,7 @@ class WebhookWorker:
                             frozenset(EventType(t) for t in endpoint.event_types))
         audience = LiveFeed.role_audience(organization_id, Role(endpoint.role))
         hub, event_log = self.feed.hub, self.feed.event_log
-        while True:
+        while not self._stopping and not hub.closed:
             cursor = await asyncio.to_thread(self.store.cursor, endpoint_id)
             if cursor is None or cursor.status != "ACTIVE":
                 return
