@@ -68,6 +68,12 @@ async def webhook_scenario(url: str, processes: Processes, receivers: dict[Mode,
     for receiver in receivers.values():
         positions = receiver.positions()
         assert positions == sorted(positions), f"{receiver.mode}: out of order"
+    # Shutting down with deliveries under way (and a receiver gone) ends promptly.
+    for receiver in receivers.values():
+        receiver.stop()
+    await asyncio.sleep(1)
+    exit_code = await asyncio.to_thread(api.terminate, 15)
+    assert exit_code in (0, -15), api.output()
     sys.stderr.write(f"webhooks: {len(acked)} check-ins to each of {len(receivers)} "
                      f"receivers; healthy caught up {healthy:.1f}s after the load; attempts "
                      f"{ {m.value: r.attempts for m, r in receivers.items()} }\n")
