@@ -100,8 +100,9 @@ async def _hr_and_admin(server: Server, world: World, mode: HrMode,
 
 
 async def _check_in_of(server: Server, world: World, position: int) -> Any:
-    rows = await server.fastapi.state.services.read_model.check_ins(
-        world.org, key_result_id=world.key_result)
+    read_model = server.fastapi.state.services.read_model
+    assert await read_model.wait_for_position(position, 10.0)  # the row is there to read
+    rows = await read_model.check_ins(world.org, key_result_id=world.key_result)
     return next(r.id for r in rows if r.position == position)
 
 
