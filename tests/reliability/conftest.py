@@ -90,9 +90,9 @@ class Processes:
         self.started.append(process)
         return process
 
-    def stop_all(self) -> None:
-        for process in self.started:
-            process.stop()
+    def stop_all(self) -> list[str]:
+        """Stop every process; the names of those that ignored SIGTERM for 20 s."""
+        return [p.log_path.stem for p in self.started if p.stop()]
 
     def logs(self) -> str:
         return "\n".join(f"--- {p.log_path.name}\n{p.output()}" for p in self.started)
@@ -101,13 +101,15 @@ class Processes:
 @pytest.fixture
 def processes(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Processes]:
     running = Processes(tmp_path)
+    forced: list[str] = []
     try:
         yield running
     finally:
-        running.stop_all()
+        forced = running.stop_all()
         report = getattr(request.node, "rep_call", None)
-        if report is not None and report.failed:
+        if forced or (report is not None and report.failed):
             print(running.logs())
+    assert not forced, f"{forced} did not shut down within 20 s of SIGTERM"
 
 
 @pytest.fixture(scope="module")

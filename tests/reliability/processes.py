@@ -68,14 +68,17 @@ class Process:
             self.popen.send_signal(signal.SIGTERM)
         return self.popen.wait(within)
 
-    def stop(self) -> None:
+    def stop(self) -> bool:
+        """SIGTERM, then SIGKILL after 20 s; whether it had to be killed."""
         if self.popen is None or self.popen.poll() is not None:
-            return
+            return False
         try:
             self.terminate(20)
         except subprocess.TimeoutExpired:
             self.popen.kill()
             self.popen.wait(10)
+            return True
+        return False
 
     def output(self, last: int = 4000) -> str:
         try:

@@ -35,6 +35,7 @@ SCALARS = {
 }
 CASES: Counter[str] = Counter()
 TOOK: Counter[str] = Counter()
+SLOWEST: list[Any] = [0.0, ""]
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers(-2**70, 2**70)
     | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=50),
@@ -58,7 +59,10 @@ def check(target: Target, kind: str, send: Callable[[], Any], *, writes: bool) -
     before = target.head() if writes else 0
     started = time.monotonic()
     response = send()
-    TOOK[kind] += time.monotonic() - started
+    took = time.monotonic() - started
+    TOOK[kind] += took
+    if took > SLOWEST[0]:
+        SLOWEST[:] = [took, response.request.content.decode()[:300]]
     CASES[kind] += 1
     assert_no_internals(response)
     if writes and refused(response):
@@ -129,7 +133,8 @@ def fuzz_all(target: Target, examples: int) -> None:
     fuzz_variables(target, examples)
     fuzz_text(target, examples // 2)
     sys.stderr.write(f"\nfuzz cases tried: {sum(CASES.values())} {dict(CASES)}; seconds "
-                     f"spent answering { {k: round(v, 1) for k, v in TOOK.items()} }\n")
+                     f"spent answering { {k: round(v, 1) for k, v in TOOK.items()} }; "
+                     f"slowest {SLOWEST[0]:.2f}s: {SLOWEST[1]}\n")
 
 
 def test_fuzz_the_schema(target: Target) -> None:
