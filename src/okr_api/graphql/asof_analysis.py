@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
@@ -40,8 +40,8 @@ T = TypeVar("T")
 class Rows:
     cycle: CycleRow
     policy: OkrPolicy
-    objectives: list[ObjectiveRow]
-    key_results: list[KeyResultRow]
+    objectives: Sequence[ObjectiveRow]
+    key_results: Sequence[KeyResultRow]
     directory: analysis.Directory
     viewer: analysis.Viewer
     position: int
@@ -66,13 +66,13 @@ async def rows_for(info: Info, key: str, as_of: datetime | None,
         state = await cycle_as_of(info, key, as_of)
         assert state.cycle is not None
         assert state.organization is not None
-        return Rows(state.cycle, state.organization.policy, list(state.objectives),
-                    list(state.key_results), state.directory, viewer, state.position,
+        return Rows(state.cycle, state.organization.policy, state.objectives,
+                    state.key_results, state.directory, viewer, state.position,
                     moment(as_of), state.key if state.valid_until is not None else None)
     from okr_api.graphql.analysis_queries import load_cycle
 
     data = await load_cycle(info, key, min_position)
-    return Rows(data.cycle, data.policy, list(data.objectives), list(data.key_results),
+    return Rows(data.cycle, data.policy, data.objectives, data.key_results,
                 data.directory, viewer, data.position, None)
 
 
