@@ -48,9 +48,12 @@ def bad_tokens(world: LoadWorld) -> dict[str, str | None]:
     }
 
 
-def filler(world: LoadWorld) -> Any:
-    private = gid("Objective", world.private_objective)
-    private_kr = gid("KeyResult", world.private_objective, world.private_key_result)
+def filler(world: LoadWorld, objective: uuid.UUID | None = None,
+           key_result: uuid.UUID | None = None) -> Any:
+    """Arguments aimed at the private objective (or at the given, unknown, ids)."""
+    objective = objective or world.private_objective
+    private = gid("Objective", objective)
+    private_kr = gid("KeyResult", objective, key_result or world.private_key_result)
 
     def fill(name: str, kind: GraphQLScalarType) -> Any:
         if kind.name == "ID":
@@ -140,6 +143,54 @@ def test_nothing_private_or_foreign_leaks_over_http(target: Target) -> None:
     assert body["data"]["node"] == {"title": "Private plan", "visibility": "PRIVATE",
                                     "status": "ACTIVE"}
     assert checked == len(PEEKERS) * len(http_operations(world))
+
+
+def _answer(response: Any) -> list[tuple[str | None, str]]:
+    """What an answer says, whatever ids it was about: error codes and user errors."""
+    body = response.json()
+    said = [((e.get("extensions") or {}).get("code"), "error")
+            for e in body.get("errors") or ()]
+    for value in (body.get("data") or {}).values():
+        if isinstance(value, dict):
+            said += [(e["code"], str(e.get("field"))) for e in value.get("userErrors") or ()]
+    return sorted(said, key=str)
+
+
+def test_a_private_objective_answers_as_an_unknown_one(target: Target) -> None:
+    """Every mutation and query aimed at the private objective answers a member outside
+    its chain exactly as it answers for an id that does not exist (no existence oracle
+    through error codes or fields)."""
+    world = target.world
+    unknown = operations(SCHEMA, filler(world, uuid.uuid4(), uuid.uuid4()))
+    private = operations(SCHEMA, filler(world))
+    before = target.head()
+    compared = 0
+    for aimed, missing in zip(private, unknown, strict=True):
+        if aimed.kind == "subscription" or aimed.variables == missing.variables:
+            continue
+        for who in ("role_MEMBER", "role_ANALYST", "role_HR"):
+            token = world.tokens[who]
+            one = target.post(aimed.document, aimed.variables, token=token)
+            other = target.post(missing.document, missing.variables, token=token)
+            assert _answer(one) == _answer(other), (who, aimed.field, one.text[:300],
+                                                    other.text[:300])
+            compared += 1
+    assert target.head() == before
+    assert compared > 20
+
+
+def test_allowed_roles_answer_every_query(target: Target) -> None:
+    world = target.world
+    for who in ("admin", "role_ADMIN", "p0"):
+        for op in http_operations(world):
+            if op.kind != "query":
+                continue
+            assert_no_internals(target.post(op.document, op.variables,
+                                            token=world.tokens[who]))
+    body = target.post("query($id: ID!) { node(id: $id) { ... on Objective { title } } }",
+                       {"id": gid("Objective", world.private_objective)},
+                       token=world.tokens["p0"]).json()
+    assert body["data"]["node"] == {"title": "Private plan"}  # its owner sees it
 
 
 def test_counts_and_cursors_do_not_reveal_a_private_objective(target: Target) -> None:
