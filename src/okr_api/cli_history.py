@@ -17,7 +17,7 @@ from okr_api.history.exports import columns_help
 from okr_api.history.formats import Format
 
 console = Console(stderr=True)
-TABLE_WIDTH = 140
+TABLE_WIDTH = 160
 
 CycleKey = Annotated[str, typer.Option("--cycle", help="The cycle's key, like 2026-Q3.")]
 Until = Annotated[str | None, typer.Option(
