@@ -1,0 +1,1 @@
+"""The benchmark suite: ``python -m bench`` (``--quick`` for CI). See bench/README.md."""

@@ -1,0 +1,118 @@
+"""GraphQL over HTTP from the benchmark: one async client, and load patterns (one
+client in sequence, N clients in a closed loop, a fixed rate)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from bench.stats import ms, percentile, rate
+
+Request = Callable[[int, int], Awaitable[None]]
+"""(client number, request number) -> one request, raising on failure."""
+
+
+class GraphQLError(RuntimeError):
+    pass
+
+
+class GraphQLClient:
+    def __init__(self, base_url: str, token: str, connections: int = 64) -> None:
+        limits = httpx.Limits(max_connections=connections,
+                              max_keepalive_connections=connections)
+        self._http = httpx.AsyncClient(base_url=base_url, limits=limits, timeout=120,
+                                       headers={"Authorization": f"Bearer {token}"})
+
+    async def execute(self, query: str, variables: dict[str, Any] | None = None
+                      ) -> dict[str, Any]:
+        response = await self._http.post("/graphql", json={
+            "query": query, "variables": variables or {}})
+        if response.status_code != 200:
+            raise GraphQLError(f"HTTP {response.status_code}: {response.text[:300]}")
+        body: dict[str, Any] = response.json()
+        if body.get("errors"):
+            raise GraphQLError(str(body["errors"])[:500])
+        data: dict[str, Any] = body["data"]
+        return data
+
+    async def close(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> GraphQLClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+
+@dataclass
+class LoadResult:
+    count: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    first_error: str = ""
+
+    @property
+    def rate(self) -> float:
+        return rate(self.count, self.seconds)
+
+    def p(self, share: float) -> float:
+        return ms(percentile(self.latencies, share))
+
+
+async def sequential(request: Request, count: int, warmup: int = 1,
+                     max_seconds: float | None = None, at_least: int = 5) -> LoadResult:
+    """One client, one request after the other: ``count`` of them, or fewer (but
+    ``at_least``) when ``max_seconds`` run out first."""
+    for n in range(warmup):
+        await request(0, -1 - n)
+    result = LoadResult()
+    started = time.perf_counter()
+    for n in range(count):
+        if (max_seconds is not None and n >= at_least
+                and time.perf_counter() - started > max_seconds):
+            break
+        before = time.perf_counter()
+        await request(0, n)
+        result.latencies.append(time.perf_counter() - before)
+        result.count += 1
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+async def closed_loop(request: Request, clients: int, seconds: float,
+                      warmup: float = 1.0) -> LoadResult:
+    """``clients`` clients each sending its next request when the last one answers;
+    only requests started after ``warmup`` seconds count."""
+    result = LoadResult()
+    begin = time.perf_counter()
+    measure_from = begin + warmup
+    until = measure_from + seconds
+
+    async def client(number: int) -> None:
+        n = 0
+        while True:
+            before = time.perf_counter()
+            if before >= until:
+                return
+            try:
+                await request(number, n)
+            except Exception as error:
+                if before >= measure_from:
+                    result.errors += 1
+                    result.first_error = result.first_error or repr(error)[:300]
+            else:
+                if before >= measure_from:
+                    result.count += 1
+                    result.latencies.append(time.perf_counter() - before)
+            n += 1
+
+    await asyncio.gather(*(client(i) for i in range(clients)))
+    result.seconds = max(time.perf_counter(), until) - measure_from
+    return result

@@ -1,0 +1,167 @@
+"""``python -m bench``: seed, rebuild, start the API as its own process, measure, report.
+
+Every figure is measured beside its baseline in the same run. A figure whose feature
+the server does not offer (read from its schema) is reported as not available, with
+the reason; a measurement that fails is reported the same way, and the run goes on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from bench import (
+    m1_memory,
+    q1_tree,
+    q2_stretch,
+    r1_rebuild,
+    s1_subscribers,
+    s2_catch_up,
+    server,
+    t1_as_of,
+    w1_checkins,
+    w2_seed,
+)
+from bench.config import FULL, QUICK, Scale
+from bench.database import DEFAULT_URL, BenchDatabase
+from bench.features import Features, detect
+from bench.gql_baseline import server_schema
+from bench.load import GraphQLClient
+from bench.r1_rebuild import ReadRate
+from bench.report import Figure, details, table, unavailable, write_json
+from bench.world import World, load_world
+
+DEFAULT_OUTPUT = Path(__file__).resolve().parent / "results"
+NAMES = {
+    "W1": "recordCheckIn over HTTP", "W2": "seed/import", "R1": "projection rebuild",
+    "Q1": "alignmentTree", "Q2": "stretchAnalysis", "S1": "subscribers' delivery",
+    "S2": "subscriber catch-up", "T1": "alignmentTree(asOf:)", "M1": "API process RSS",
+}
+ORDER = list(NAMES)
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+async def guarded(id_: str, measure: Callable[[], Awaitable[list[Figure] | Figure]]
+                  ) -> list[Figure]:
+    log(f"{id_}: {NAMES[id_]}")
+    try:
+        result = await measure()
+    except Exception as error:
+        log(f"{id_} failed: {error!r}")
+        return [unavailable(id_, NAMES[id_], f"failed: {error!r}"[:300])]
+    return result if isinstance(result, list) else [result]
+
+
+def _missing(id_: str, what: str) -> list[Figure]:
+    return [unavailable(id_, NAMES[id_], f"the server's schema has no {what} yet")]
+
+
+async def against_api(api: server.ApiProcess, db: BenchDatabase, world: World,
+                      scale: Scale, read_rate: ReadRate | None) -> list[Figure]:
+    idle = api.rss_mb()
+    figures: list[Figure] = []
+    async with GraphQLClient(api.base_url, world.token) as client:
+        features: Features = await detect(client)
+        schema = await server_schema(client)
+        figures += await guarded("Q1", lambda: q1_tree.measure(client, schema, world, scale))
+        figures += await guarded("Q2", lambda: q2_stretch.measure(client, schema, world,
+                                                                  scale))
+        if features.has_query("alignmentTree", "asOf"):
+            figures += await guarded("T1", lambda: t1_as_of.measure(client, world, scale))
+        else:
+            figures += _missing("T1", "alignmentTree(asOf:)")
+        figures += await guarded("W1", lambda: w1_checkins.measure(client, db, world, scale))
+        if not features.has_subscription("scoreEvents", "after"):
+            figures += _missing("S2", "scoreEvents(after:) subscription")
+            figures += _missing("S1", "scoreEvents subscription")
+        else:
+            if read_rate is None:
+                figures.append(unavailable("S2", NAMES["S2"], "R1's baseline failed"))
+            else:
+                rate = read_rate
+                figures += await guarded("S2", lambda: s2_catch_up.measure(
+                    api.ws_url, db, world, scale, rate))
+            figures += await guarded("S1", lambda: s1_subscribers.measure(
+                client, api.ws_url, world, scale))
+    figures.append(m1_memory.figure(idle, api.peak_rss_mb(), scale.people))
+    return figures
+
+
+def measure_all(db: BenchDatabase, scale: Scale, work_dir: Path) -> tuple[list[Figure],
+                                                                          dict[str, Any]]:
+    figures: list[Figure] = []
+    log(f"W2: seeding {scale.people:,} people into {db.schema}")
+    report = w2_seed.seed_organization(db, scale)
+    log(f"seeded {report.events:,} events in {report.seconds:.1f} s")
+    figures += asyncio.run(guarded("W2", lambda: w2_seed.measure(db, report)))
+    log("R1: rebuilding every projection")
+    read_rate: ReadRate | None = None
+    try:
+        r1, read_rate = r1_rebuild.measure(db)
+        figures.append(r1)
+    except Exception as error:
+        log(f"R1 failed: {error!r}")
+        figures.append(unavailable("R1", NAMES["R1"], f"failed: {error!r}"[:300]))
+    world = load_world(db, report.organization_id, scale.subtree_target)
+    log(f"starting the API ({world.objectives:,} objectives in {world.cycle})")
+    api = server.start(db.url, work_dir)
+    try:
+        figures += asyncio.run(against_api(api, db, world, scale, read_rate))
+    finally:
+        api.stop()
+    run = {"scale": scale.name, "people": scale.people, "events": report.events,
+           "objectives": world.objectives, "key_results": world.key_results,
+           "subtree_objectives": world.subtree_size, "department": world.department_name}
+    return sorted(figures, key=lambda f: ORDER.index(f.id)), run
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true",
+                        help="a small run (CI checks that it completes)")
+    parser.add_argument("--database-url", default=os.environ.get("OKR_BENCH_POSTGRES_URL",
+                                                                 DEFAULT_URL),
+                        help="PostgreSQL on 127.0.0.1; a schema of its own is made and "
+                             "dropped [env: OKR_BENCH_POSTGRES_URL]")
+    parser.add_argument("--output", type=Path, default=None,
+                        help="the JSON file to write (default: bench/results/<scale>.json)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the schema (to look at it afterwards)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse(argv)
+    logging.basicConfig(level=logging.WARNING)
+    scale = QUICK if args.quick else FULL
+    output: Path = args.output or DEFAULT_OUTPUT / f"{scale.name}.json"
+    started = time.perf_counter()
+    load_before = os.getloadavg()
+    db = BenchDatabase.create(args.database_url)
+    try:
+        with tempfile.TemporaryDirectory(prefix="okr-bench-") as work:
+            figures, run = measure_all(db, scale, Path(work))
+    finally:
+        if args.keep:
+            log(f"kept schema {db.schema}")
+        else:
+            db.drop()
+    run["seconds"] = round(time.perf_counter() - started, 1)
+    # Other work on the machine skews every figure; the load average says how busy it was.
+    run["load_average"] = {"before": load_before, "after": os.getloadavg()}
+    write_json(output, figures, run)
+    print(table(figures))
+    print()
+    print(details(figures))
+    log(f"done in {run['seconds']:.0f} s; wrote {output}")

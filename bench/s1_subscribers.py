@@ -1,0 +1,109 @@
+"""S1: 1,000 concurrent subscribers on one process while 10 check-ins per second are
+recorded: latency from the event's time (taken just before its commit) to delivery."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+
+from bench.config import Scale
+from bench.load import GraphQLClient
+from bench.queries import RECORD_CHECK_IN
+from bench.report import Figure
+from bench.stats import ms, percentile
+from bench.subscribers import Subscriber, connect, epoch, stop_all, wait_until
+from bench.world import World
+
+P99_LIMIT_MS = 500.0
+SETTLE_SECONDS = 60.0
+DRAIN_SECONDS = 20.0
+
+
+@dataclass
+class Delivery:
+    latencies: list[float]
+    expected: int
+    delivered: int
+    check_ins: int
+
+    def p(self, share: float) -> float:
+        return ms(percentile(self.latencies, share))
+
+
+class Writer:
+    def __init__(self, client: GraphQLClient, world: World) -> None:
+        self.client = client
+        self.world = world
+        self.sent = 0
+
+    async def check_in(self) -> int:
+        key_result, value = self.world.check_ins[self.sent % len(self.world.check_ins)]
+        self.sent += 1
+        data = await self.client.execute(RECORD_CHECK_IN, {"input": {
+            "keyResultId": key_result, "value": value, "confidence": 6}})
+        payload = data["recordCheckIn"]
+        if payload["userErrors"]:
+            raise RuntimeError(f"user errors: {payload['userErrors']}")
+        position: int = payload["position"]
+        return position
+
+
+async def _until_all_listen(writer: Writer, subscribers: list[Subscriber]) -> None:
+    """Check in (once a second) until every subscriber has received one of those
+    check-ins: from then on, all of them are live."""
+    deadline = time.monotonic() + SETTLE_SECONDS
+    probes: list[int] = []
+    while time.monotonic() < deadline:
+        probes.append(await writer.check_in())
+        for _ in range(10):
+            if all(s.last_position >= probes[0] for s in subscribers):
+                return
+            await asyncio.sleep(0.1)
+    raise RuntimeError("the subscribers did not all start receiving events")
+
+
+async def deliver(client: GraphQLClient, ws_url: str, world: World, subscribers: int,
+                  seconds: float, rate: float) -> Delivery:
+    writer = Writer(client, world)
+    listening = await connect(ws_url, world.token, subscribers)
+    try:
+        await _until_all_listen(writer, listening)
+        written: set[int] = set()
+        started = time.perf_counter()
+        pending: list[asyncio.Task[int]] = []
+        for n in range(max(1, int(seconds * rate))):
+            # An open loop: one check-in every 1/rate seconds, whatever the answers do.
+            delay = started + n / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            pending.append(asyncio.create_task(writer.check_in()))
+        written.update(await asyncio.gather(*pending))
+        last = max(written)
+        await wait_until(lambda: all(s.last_position >= last for s in listening),
+                         DRAIN_SECONDS)
+        latencies = [received - epoch(occurred)
+                     for s in listening for position, occurred, received in s.received
+                     if position in written]
+        return Delivery(latencies, len(written) * len(listening), len(latencies),
+                        len(written))
+    finally:
+        await stop_all(listening)
+
+
+async def measure(client: GraphQLClient, ws_url: str, world: World, scale: Scale) -> Figure:
+    single = await deliver(client, ws_url, world, 1, scale.subscriber_seconds,
+                           scale.check_in_rate)
+    many = await deliver(client, ws_url, world, scale.subscribers, scale.subscriber_seconds,
+                         scale.check_in_rate)
+    p99 = many.p(0.99)
+    complete = many.delivered == many.expected
+    return Figure(
+        id="S1", name=f"{scale.subscribers:,} subscribers, {scale.check_in_rate:.0f} "
+                      "check-ins/s: p99 event time to delivery",
+        value=p99, unit="ms", baseline=single.p(0.99), baseline_name="1 subscriber",
+        target=f"p99 <= {P99_LIMIT_MS:.0f} ms, nothing lost",
+        met=p99 <= P99_LIMIT_MS and complete,
+        details={"p50_ms": many.p(0.5), "baseline_p50_ms": single.p(0.5),
+                 "delivered": many.delivered, "expected": many.expected,
+                 "check_ins": many.check_ins})

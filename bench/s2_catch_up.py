@@ -1,0 +1,62 @@
+"""S2: a resuming subscriber (``scoreEvents(after:)``) catching up from the store."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import psycopg
+from psycopg import sql
+
+from bench.config import Scale
+from bench.database import BenchDatabase
+from bench.r1_rebuild import ReadRate
+from bench.report import Figure
+from bench.stats import rate
+from bench.subscribers import connect, stop_all
+from bench.world import World
+
+TARGET = 0.5
+TOPIC = "okr.Objective.CheckInRecorded"
+CATCH_UP_SECONDS = 300.0
+
+
+def resume_point(db: BenchDatabase, events: int) -> tuple[int, int]:
+    """(after, last): ``after`` leaves about ``events`` check-ins to replay; ``last`` is
+    the last one stored."""
+    table = sql.Identifier(db.schema, "okr_events")
+    with psycopg.connect(db.dsn, connect_timeout=5) as conn:
+        rows = conn.execute(sql.SQL(
+            "SELECT notification_id FROM {} WHERE topic = %s "
+            "ORDER BY notification_id DESC LIMIT %s").format(table),
+            (TOPIC, events + 1)).fetchall()
+    if len(rows) < 2:
+        raise RuntimeError("too few check-ins stored to catch up on")
+    return rows[-1][0], rows[0][0]
+
+
+async def measure(ws_url: str, db: BenchDatabase, world: World, scale: Scale,
+                  read_rate: ReadRate) -> Figure:
+    after, last = resume_point(db, scale.catch_up_events)
+    started = time.perf_counter()
+    subscribers = await connect(ws_url, world.token, 1, after=after)
+    subscriber = subscribers[0]
+    try:
+        deadline = time.monotonic() + CATCH_UP_SECONDS
+        while subscriber.last_position < last:
+            if subscriber.error is not None:
+                raise RuntimeError(f"the subscription failed: {subscriber.error!r}")
+            if time.monotonic() > deadline:
+                raise RuntimeError("the subscriber did not catch up in time")
+            await asyncio.sleep(0.01)
+        seconds = time.perf_counter() - started
+        events = sum(1 for position, _, _ in subscriber.received if position <= last)
+    finally:
+        await stop_all(subscribers)
+    value = rate(events, seconds)
+    return Figure(
+        id="S2", name=f"resuming subscriber catching up on {events:,} score events",
+        value=value, unit="events/s", baseline=read_rate.per_second,
+        baseline_name="R1's read + decode", target=f">= {TARGET}x baseline",
+        met=value >= TARGET * read_rate.per_second,
+        details={"seconds": seconds, "after": after})

@@ -1,0 +1,96 @@
+"""The API as a separate process: ``okr-api serve`` on a free loopback port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import httpx
+
+SECRET = "bench-secret-that-is-long-enough-for-hs256-signing"
+READY_SECONDS = 120.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _status_kb(pid: int, key: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    raise KeyError(key)
+
+
+@dataclass
+class ApiProcess:
+    process: subprocess.Popen[bytes]
+    port: int
+    log: IO[bytes]
+    log_path: Path
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/graphql"
+
+    def rss_mb(self) -> float:
+        return _status_kb(self.process.pid, "VmRSS") / 1024
+
+    def peak_rss_mb(self) -> float:
+        """The process's high-water mark of resident memory so far."""
+        return _status_kb(self.process.pid, "VmHWM") / 1024
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+        self.log.close()
+
+    def tail(self, lines: int = 20) -> str:
+        text = self.log_path.read_text(errors="replace").splitlines()
+        return "\n".join(text[-lines:])
+
+
+def start(url: str, work_dir: Path, env: dict[str, str] | None = None) -> ApiProcess:
+    """Start the service and wait until /readyz answers."""
+    port = free_port()
+    executable = Path(sys.executable).parent / "okr-api"
+    environment = {**os.environ, "OKR_JWT_SECRET": SECRET, "OKR_DATA_DIR": str(work_dir),
+                   **(env or {})}
+    log_path = work_dir / f"api-{port}.log"
+    log = log_path.open("wb")
+    process = subprocess.Popen(
+        [str(executable), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
+         "--database-url", url],
+        env=environment, stdout=log, stderr=subprocess.STDOUT, cwd=work_dir)
+    api = ApiProcess(process, port, log, log_path)
+    deadline = time.monotonic() + READY_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            api.stop()
+            raise RuntimeError(f"the API process exited:\n{api.tail()}")
+        try:
+            if httpx.get(f"{api.base_url}/readyz", timeout=2).status_code == 200:
+                return api
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    api.stop()
+    raise RuntimeError(f"the API process did not become ready:\n{api.tail()}")
