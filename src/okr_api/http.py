@@ -25,6 +25,7 @@ from okr_api.context import Context, Services
 from okr_api.errors import without_suggestions
 from okr_api.graphql import queries
 from okr_api.graphql.schema import schema
+from okr_api.json_body import GraphQLJSONResponse
 from okr_api.limits import CostExceeded, query_cost
 from okr_api.readmodel import RequestLoaders
 
@@ -299,5 +300,5 @@ def _formatted(error: GraphQLError, services: Services) -> dict[str, Any]:
 
 def _result_response(body: dict[str, Any], status: int, media_type: str,
                      label: str) -> Response:
-    return JSONResponse(body, status_code=status, media_type=media_type,
-                        headers={"x-okr-operation": label[:64]})
+    return GraphQLJSONResponse(body, status_code=status, media_type=media_type,
+                               headers={"x-okr-operation": label[:64]})
