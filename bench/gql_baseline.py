@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     GraphQLSchema,
     build_client_schema,
     build_schema,
@@ -21,7 +22,7 @@ from graphql import (
     validate,
 )
 
-from bench.load import GraphQLClient, GraphQLError, LoadResult
+from bench.load import GraphQLClient, GraphQLError
 
 SDL_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
 
@@ -35,28 +36,25 @@ async def server_schema(client: GraphQLClient) -> GraphQLSchema:
         return build_schema(SDL_FILE.read_text())
 
 
-def execute_from_dicts(schema: GraphQLSchema, query: str, variables: dict[str, Any],
-                       data: dict[str, Any], count: int, max_seconds: float | None = None,
-                       warmup: int = 1, at_least: int = 5) -> LoadResult:
-    document = parse(query)
-    errors = validate(schema, document)
-    if errors:
-        raise ValueError(f"the baseline schema rejects the query: {errors[0].message}")
-    result = LoadResult()
-    started = 0.0
-    for n in range(warmup + count):
-        if n == warmup:
-            started = time.perf_counter()
-        elif (max_seconds is not None and n - warmup >= at_least
-              and time.perf_counter() - started > max_seconds):
-            break
+class DictExecution:
+    """One query answered by graphql-core from the server's answer, kept in memory."""
+
+    def __init__(self, schema: GraphQLSchema, query: str, variables: dict[str, Any],
+                 data: dict[str, Any]) -> None:
+        self.schema = schema
+        self.document: DocumentNode = parse(query)
+        errors = validate(schema, self.document)
+        if errors:
+            raise ValueError(f"the baseline schema rejects the query: {errors[0].message}")
+        self.variables = variables
+        self.data = data
+
+    def run(self) -> float:
+        """Execute once; the seconds it took (checked against the server's answer)."""
         before = time.perf_counter()
-        answer = execute(schema, document, root_value=data, variable_values=variables)
+        answer = execute(self.schema, self.document, root_value=self.data,
+                         variable_values=self.variables)
         elapsed = time.perf_counter() - before
-        if n >= warmup:
-            result.latencies.append(elapsed)
-        if answer.errors or answer.data != data:  # type: ignore[union-attr]
+        if answer.errors or answer.data != self.data:  # type: ignore[union-attr]
             raise ValueError("the baseline did not reproduce the server's answer")
-    result.count = len(result.latencies)
-    result.seconds = time.perf_counter() - started
-    return result
+        return elapsed

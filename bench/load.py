@@ -13,8 +13,10 @@ import httpx
 
 from bench.stats import ms, percentile, rate
 
-Request = Callable[[int, int], Awaitable[None]]
+Request = Callable[[int, int], Awaitable[Any]]
 """(client number, request number) -> one request, raising on failure."""
+Check = Callable[[Any], object] | None
+"""Run on a request's answer after its time is taken (parsing it, say); may raise."""
 
 
 class GraphQLError(RuntimeError):
@@ -30,8 +32,17 @@ class GraphQLClient:
 
     async def execute(self, query: str, variables: dict[str, Any] | None = None
                       ) -> dict[str, Any]:
-        response = await self._http.post("/graphql", json={
-            "query": query, "variables": variables or {}})
+        return self.check(await self.send(query, variables))
+
+    async def send(self, query: str, variables: dict[str, Any] | None = None
+                   ) -> httpx.Response:
+        """The request, answered in full (the body read, not parsed)."""
+        return await self._http.post("/graphql", json={"query": query,
+                                                        "variables": variables or {}})
+
+    @staticmethod
+    def check(response: httpx.Response) -> dict[str, Any]:
+        """The answer's data; raises on an HTTP or GraphQL error."""
         if response.status_code != 200:
             raise GraphQLError(f"HTTP {response.status_code}: {response.text[:300]}")
         body: dict[str, Any] = response.json()
@@ -67,7 +78,8 @@ class LoadResult:
 
 
 async def sequential(request: Request, count: int, warmup: int = 1,
-                     max_seconds: float | None = None, at_least: int = 5) -> LoadResult:
+                     max_seconds: float | None = None, at_least: int = 5,
+                     check: Check = None) -> LoadResult:
     """One client, one request after the other: ``count`` of them, or fewer (but
     ``at_least``) when ``max_seconds`` run out first."""
     for n in range(warmup):
@@ -79,40 +91,54 @@ async def sequential(request: Request, count: int, warmup: int = 1,
                 and time.perf_counter() - started > max_seconds):
             break
         before = time.perf_counter()
-        await request(0, n)
+        answer = await request(0, n)
         result.latencies.append(time.perf_counter() - before)
         result.count += 1
+        if check is not None:
+            check(answer)
     result.seconds = time.perf_counter() - started
     return result
 
 
 async def closed_loop(request: Request, clients: int, seconds: float,
-                      warmup: float = 1.0) -> LoadResult:
-    """``clients`` clients each sending its next request when the last one answers;
-    only requests started after ``warmup`` seconds count."""
+                      warmup: float = 1.0, check: Check = None) -> LoadResult:
+    """``clients`` clients, each sending its next request when the last one answers,
+    until ``warmup + seconds`` have passed. Requests that answer after the warmup count,
+    over the time from the end of the warmup to the last answer: when one round of
+    requests takes longer than the window (a heavy query, many clients), the rate is
+    that of the round, as it should be."""
     result = LoadResult()
     begin = time.perf_counter()
     measure_from = begin + warmup
     until = measure_from + seconds
+    last = measure_from
 
     async def client(number: int) -> None:
+        nonlocal last
         n = 0
-        while True:
+        while time.perf_counter() < until:
             before = time.perf_counter()
-            if before >= until:
-                return
             try:
-                await request(number, n)
+                answer = await request(number, n)
+                done = time.perf_counter()
+                if check is not None:
+                    check(answer)
             except Exception as error:
-                if before >= measure_from:
-                    result.errors += 1
-                    result.first_error = result.first_error or repr(error)[:300]
+                done = time.perf_counter()
+                failed = True
+                message = repr(error)[:300]
             else:
-                if before >= measure_from:
+                failed = False
+            if done >= measure_from:
+                last = max(last, done)
+                if failed:
+                    result.errors += 1
+                    result.first_error = result.first_error or message
+                else:
                     result.count += 1
-                    result.latencies.append(time.perf_counter() - before)
+                    result.latencies.append(done - before)
             n += 1
 
     await asyncio.gather(*(client(i) for i in range(clients)))
-    result.seconds = max(time.perf_counter(), until) - measure_from
+    result.seconds = max(last, until) - measure_from
     return result

@@ -1,20 +1,28 @@
 """One query measured three ways: one client (p50/p95), 32 clients (requests/s), and
-the graphql-core baseline on the same answer; shared by Q1 and Q2."""
+the graphql-core baseline on the same answer; shared by Q1 and Q2.
+
+The one-client requests and the baseline's executions take turns, so that both see the
+same machine (other work on it shifts both alike). A request's time runs from sending
+it to having its whole answer; parsing the answer's JSON in the benchmark is not timed.
+"""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 from graphql import GraphQLSchema
 
 from bench.config import CLIENTS, Scale
-from bench.gql_baseline import execute_from_dicts
-from bench.load import GraphQLClient, LoadResult, closed_loop, sequential
+from bench.gql_baseline import DictExecution
+from bench.load import GraphQLClient, LoadResult, closed_loop
 from bench.report import Figure
 from bench.stats import ms
 
 P95_FACTOR = 1.5
+AT_LEAST = 5
 
 
 @dataclass(frozen=True)
@@ -35,20 +43,37 @@ class CaseResult:
     answer: dict[str, Any]
 
 
+async def alternate(client: GraphQLClient, case: QueryCase, baseline: DictExecution,
+                    scale: Scale) -> tuple[LoadResult, LoadResult]:
+    """One client in sequence and the baseline, turn about."""
+    one, base = LoadResult(), LoadResult()
+    started = time.perf_counter()
+    for n in range(scale.single_requests):
+        if n >= AT_LEAST and time.perf_counter() - started > scale.single_seconds:
+            break
+        before = time.perf_counter()
+        response = await client.send(case.query, case.variables)
+        one.latencies.append(time.perf_counter() - before)
+        GraphQLClient.check(response)
+        base.latencies.append(baseline.run())
+    one.count, base.count = len(one.latencies), len(base.latencies)
+    one.seconds, base.seconds = sum(one.latencies), sum(base.latencies)
+    return one, base
+
+
 async def run_case(client: GraphQLClient, schema: GraphQLSchema, case: QueryCase,
                    scale: Scale) -> CaseResult:
-    answer = await client.execute(case.query, case.variables)
+    answer = await client.execute(case.query, case.variables)  # warms the server up
+    baseline = DictExecution(schema, case.query, case.variables, answer)
+    baseline.run()
+    one, base = await alternate(client, case, baseline, scale)
 
-    async def request(_client: int, _n: int) -> None:
-        await client.execute(case.query, case.variables)
+    async def request(_client: int, _n: int) -> httpx.Response:
+        return await client.send(case.query, case.variables)
 
-    one = await sequential(request, scale.single_requests, warmup=1,
-                           max_seconds=scale.single_seconds)
     many = await closed_loop(request, CLIENTS, scale.seconds,
-                             warmup=scale.warmup().total_seconds())
-    baseline = execute_from_dicts(schema, case.query, case.variables, answer,
-                                  max(scale.single_requests, 20), scale.single_seconds)
-    return CaseResult(one, many, baseline, answer)
+                             warmup=scale.warmup().total_seconds(), check=GraphQLClient.check)
+    return CaseResult(one, many, base, answer)
 
 
 def figures(case: QueryCase, result: CaseResult, size: str) -> list[Figure]:
@@ -67,7 +92,8 @@ def figures(case: QueryCase, result: CaseResult, size: str) -> list[Figure]:
         id=case.id, name=f"{case.label} ({size}): requests/s, {CLIENTS} clients",
         value=many.rate, unit="/s", baseline=base.rate,
         baseline_name="graphql-core from dicts, 1 thread",
-        target=f">= 1 client's {one_rate:.1f}/s", met=many.rate >= one_rate and not many.errors,
+        target=f">= 1 client's {one_rate:.2f}/s",
+        met=many.rate >= one_rate and not many.errors,
         details={"one_client_per_s": one_rate, "p50_ms": many.p(0.5), "p99_ms": many.p(0.99),
                  "errors": many.errors, "requests": many.count,
                  "baseline_mean_ms": ms(base.seconds / max(base.count, 1))})

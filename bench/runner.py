@@ -67,21 +67,38 @@ def _missing(id_: str, what: str) -> list[Figure]:
     return [unavailable(id_, NAMES[id_], f"the server's schema has no {what} yet")]
 
 
+class Phases:
+    """The API process's memory after each phase (which phase made the peak)."""
+
+    def __init__(self, api: server.ApiProcess) -> None:
+        self.api = api
+        self.idle = api.rss_mb()
+        self.after: dict[str, float] = {}
+
+    def mark(self, id_: str) -> None:
+        self.after[f"peak_after_{id_}_mb"] = self.api.peak_rss_mb()
+        self.after[f"rss_after_{id_}_mb"] = self.api.rss_mb()
+
+
 async def against_api(api: server.ApiProcess, db: BenchDatabase, world: World,
                       scale: Scale, read_rate: ReadRate | None) -> list[Figure]:
-    idle = api.rss_mb()
+    phases = Phases(api)
     figures: list[Figure] = []
     async with GraphQLClient(api.base_url, world.token) as client:
         features: Features = await detect(client)
         schema = await server_schema(client)
         figures += await guarded("Q1", lambda: q1_tree.measure(client, schema, world, scale))
+        phases.mark("Q1")
         figures += await guarded("Q2", lambda: q2_stretch.measure(client, schema, world,
                                                                   scale))
+        phases.mark("Q2")
         if features.has_query("alignmentTree", "asOf"):
             figures += await guarded("T1", lambda: t1_as_of.measure(client, world, scale))
+            phases.mark("T1")
         else:
             figures += _missing("T1", "alignmentTree(asOf:)")
         figures += await guarded("W1", lambda: w1_checkins.measure(client, db, world, scale))
+        phases.mark("W1")
         if not features.has_subscription("scoreEvents", "after"):
             figures += _missing("S2", "scoreEvents(after:) subscription")
             figures += _missing("S1", "scoreEvents subscription")
@@ -92,9 +109,13 @@ async def against_api(api: server.ApiProcess, db: BenchDatabase, world: World,
                 rate = read_rate
                 figures += await guarded("S2", lambda: s2_catch_up.measure(
                     api.ws_url, db, world, scale, rate))
+                phases.mark("S2")
             figures += await guarded("S1", lambda: s1_subscribers.measure(
                 client, api.ws_url, world, scale))
-    figures.append(m1_memory.figure(idle, api.peak_rss_mb(), scale.people))
+            phases.mark("S1")
+    memory = m1_memory.figure(phases.idle, api.peak_rss_mb(), scale.people)
+    memory.details.update(phases.after)
+    figures.append(memory)
     return figures
 
 
