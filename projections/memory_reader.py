@@ -124,6 +124,9 @@ class MemoryCatalogReader(MemoryReader):
     def people_by_ids(self, org: UUID, ids: Sequence[UUID]) -> list[PersonRow]:
         return self._of(PEOPLE, org, _in(ids), lambda r: r.id)
 
+    def teams_by_ids(self, org: UUID, ids: Sequence[UUID]) -> list[TeamRow]:
+        return self._of(TEAMS, org, _in(ids), lambda r: r.id)
+
     def people_page(self, org: UUID, *, team_id: UUID | None = None, text: str | None = None,
                     first: int = 20, after: str | None = None) -> Page[PersonRow]:
         check_first(first)
@@ -202,6 +205,11 @@ class MemoryCatalogReader(MemoryReader):
 
     def check_ins_by_ids(self, org: UUID, ids: Sequence[UUID]) -> list[CheckInRow]:
         return self._of(CHECK_INS, org, _in(ids), lambda r: r.id)
+
+    def check_ins_of(self, org: UUID, key_result_ids: Sequence[UUID]) -> list[CheckInRow]:
+        wanted = set(key_result_ids)
+        return self._of(CHECK_INS, org, lambda r: r.key_result_id in wanted,
+                        lambda r: (r.key_result_id, r.applies_at, r.sequence, r.id))
 
     def cycle_check_ins(self, org: UUID, cycle_id: UUID) -> list[CheckInRow]:
         return self._of(CHECK_INS, org, lambda r: r.cycle_id == cycle_id,

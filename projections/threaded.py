@@ -93,6 +93,9 @@ class ThreadedCatalogReader(_Threaded[CatalogReader]):
     async def people_by_ids(self, org: UUID, ids: Sequence[UUID]) -> list[PersonRow]:
         return await asyncio.to_thread(self._sync.people_by_ids, org, ids)
 
+    async def teams_by_ids(self, org: UUID, ids: Sequence[UUID]) -> list[TeamRow]:
+        return await asyncio.to_thread(self._sync.teams_by_ids, org, ids)
+
     async def people_page(
         self,
         org: UUID,
@@ -165,6 +168,10 @@ class ThreadedCatalogReader(_Threaded[CatalogReader]):
 
     async def check_ins_by_ids(self, org: UUID, ids: Sequence[UUID]) -> list[CheckInRow]:
         return await asyncio.to_thread(self._sync.check_ins_by_ids, org, ids)
+
+    async def check_ins_of(self, org: UUID,
+                           key_result_ids: Sequence[UUID]) -> list[CheckInRow]:
+        return await asyncio.to_thread(self._sync.check_ins_of, org, key_result_ids)
 
     async def cycle_check_ins(self, org: UUID, cycle_id: UUID) -> list[CheckInRow]:
         return await asyncio.to_thread(self._sync.cycle_check_ins, org, cycle_id)

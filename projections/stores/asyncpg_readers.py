@@ -160,6 +160,9 @@ class AsyncpgCatalogReader(AsyncPlanReader):
     async def people_by_ids(self, org: UUID, ids: Sequence[UUID]) -> list[PersonRow]:
         return await self._run(self._plans.people_by_ids(org, ids))
 
+    async def teams_by_ids(self, org: UUID, ids: Sequence[UUID]) -> list[TeamRow]:
+        return await self._run(self._plans.teams_by_ids(org, ids))
+
     async def people_page(
         self,
         org: UUID,
@@ -221,6 +224,10 @@ class AsyncpgCatalogReader(AsyncPlanReader):
 
     async def check_ins_by_ids(self, org: UUID, ids: Sequence[UUID]) -> list[CheckInRow]:
         return await self._run(self._plans.check_ins_by_ids(org, ids))
+
+    async def check_ins_of(self, org: UUID,
+                           key_result_ids: Sequence[UUID]) -> list[CheckInRow]:
+        return await self._run(self._plans.check_ins_of(org, key_result_ids))
 
     async def cycle_check_ins(self, org: UUID, cycle_id: UUID) -> list[CheckInRow]:
         return await self._run(self._plans.cycle_check_ins(org, cycle_id))

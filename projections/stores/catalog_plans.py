@@ -84,6 +84,9 @@ class CatalogPlans(Plans):
     def teams(self, org: UUID) -> Plan[list[TeamRow]]:
         return (yield from self.select(TEAMS, org_is(org), f"name{self.d.text_collation}, id"))
 
+    def teams_by_ids(self, org: UUID, ids: Sequence[UUID]) -> Plan[list[TeamRow]]:
+        return (yield from self.select(TEAMS, both(org_is(org), id_in(ids)), "id"))
+
     def people(self, org: UUID, team_id: UUID | None,
                manager_id: UUID | None) -> Plan[list[PersonRow]]:
         return (yield from self.select(PEOPLE, both(
@@ -215,6 +218,12 @@ class CatalogPlans(Plans):
 
     def check_ins_by_ids(self, org: UUID, ids: Sequence[UUID]) -> Plan[list[CheckInRow]]:
         return (yield from self.select(CHECK_INS, both(org_is(org), id_in(ids)), "id"))
+
+    def check_ins_of(self, org: UUID,
+                     key_result_ids: Sequence[UUID]) -> Plan[list[CheckInRow]]:
+        return (yield from self.select(CHECK_INS, both(
+            org_is(org), id_in(key_result_ids, "key_result_id")),
+            "key_result_id, applies_at, sequence, id"))
 
     def cycle_check_ins(self, org: UUID, cycle_id: UUID) -> Plan[list[CheckInRow]]:
         return (yield from self.select(CHECK_INS, both(

@@ -95,6 +95,9 @@ class SqlCatalogReader(PlanReader):
     def people_by_ids(self, org: UUID, ids: Sequence[UUID]) -> list[PersonRow]:
         return self._run(self._plans.people_by_ids(org, ids))
 
+    def teams_by_ids(self, org: UUID, ids: Sequence[UUID]) -> list[TeamRow]:
+        return self._run(self._plans.teams_by_ids(org, ids))
+
     def people_page(self, org: UUID, *, team_id: UUID | None = None, text: str | None = None,
                     first: int = 20, after: str | None = None) -> Page[PersonRow]:
         return self._run(self._plans.people_page(org, team_id, text, first, after))
@@ -137,6 +140,9 @@ class SqlCatalogReader(PlanReader):
 
     def check_ins_by_ids(self, org: UUID, ids: Sequence[UUID]) -> list[CheckInRow]:
         return self._run(self._plans.check_ins_by_ids(org, ids))
+
+    def check_ins_of(self, org: UUID, key_result_ids: Sequence[UUID]) -> list[CheckInRow]:
+        return self._run(self._plans.check_ins_of(org, key_result_ids))
 
     def cycle_check_ins(self, org: UUID, cycle_id: UUID) -> list[CheckInRow]:
         return self._run(self._plans.cycle_check_ins(org, cycle_id))

@@ -39,6 +39,7 @@ log = logging.getLogger("okr_api.live")
 
 OBJECTIVE_TOPICS: tuple[str, ...] = tuple(TOPIC_TYPES)
 CATCH_UP_SECONDS = 2.0
+MAX_TEAM_DEPTH = 64
 
 Decoded = tuple[int, Any]
 """A position and the domain event stored there."""
@@ -66,7 +67,7 @@ class _OrgFacts:
 
     def team_path(self, team_id: UUID | None) -> tuple[UUID, ...]:
         path: list[UUID] = []
-        while team_id is not None and team_id not in path and len(path) < 64:
+        while team_id is not None and team_id not in path and len(path) < MAX_TEAM_DEPTH:
             path.append(team_id)
             team = self.teams.get(team_id)
             team_id = team.parent_team_id if team else None
@@ -101,21 +102,36 @@ class EventBuilder:
         cycle_ids = sorted({c for _, e in events if (c := e.cycle_id) is not None})
         cadence_krs = sorted({e.key_result_id for _, e in events
                               if TOPIC_TYPES[e.TOPIC] is EventType.CHECK_IN_RECORDED})
-        organization, objectives, key_results, cycles, teams = await asyncio.gather(
+        organization, objectives, key_results, cycles, histories = await asyncio.gather(
             rm.organization(org), rm.objectives_by_ids(org, objective_ids),
             rm.key_results_by_ids(org, kr_ids), rm.cycles_by_ids(org, cycle_ids),
-            rm.teams(org))
+            rm.check_ins_of(org, cadence_krs) if cadence_krs else _no_check_ins())
         facts = _OrgFacts(organization, {o.id: o for o in objectives},
-                          {k.id: k for k in key_results}, {c.id: c for c in cycles},
-                          {t.id: t for t in teams})
+                          {k.id: k for k in key_results}, {c.id: c for c in cycles})
+        for check_in in histories:
+            facts.check_ins.setdefault(check_in.key_result_id, []).append(check_in)
         owners = sorted({p for _, e in events
                          if (p := self._owner_person(e, facts)) is not None})
         people = await rm.people_by_ids(org, owners) if owners else []
         facts.person_teams = {p.id: p.team_id for p in people}
-        histories = await asyncio.gather(*(rm.check_ins(org, key_result_id=k)
-                                           for k in cadence_krs))
-        facts.check_ins = dict(zip(cadence_krs, histories, strict=True))
+        owning_teams = {_objective_facts(e, facts.objectives.get(e.originator_id))[3]
+                        for _, e in events}
+        facts.teams = await self._team_paths(
+            org, (owning_teams | set(facts.person_teams.values())) - {None})
         return facts
+
+    async def _team_paths(self, org: UUID, team_ids: set[UUID | None]) -> dict[UUID, TeamRow]:
+        """The teams and every team above them (one query per level of the hierarchy)."""
+        teams: dict[UUID, TeamRow] = {}
+        wanted = {t for t in team_ids if t is not None}
+        for _ in range(MAX_TEAM_DEPTH):
+            if not wanted:
+                break
+            found = await self.read_model.teams_by_ids(org, sorted(wanted))
+            teams.update((t.id, t) for t in found)
+            wanted = {t.parent_team_id for t in found
+                      if t.parent_team_id is not None and t.parent_team_id not in teams}
+        return teams
 
     @staticmethod
     def _owner_person(event: Any, facts: _OrgFacts) -> UUID | None:
@@ -154,6 +170,10 @@ class EventBuilder:
             team_path=facts.team_path(team), cycle_id=e.cycle_id,
             cycle_key=cycle.key if cycle else None, cycle_name=cycle.name if cycle else None,
             actor_id=e.actor_id, **extra)
+
+
+async def _no_check_ins() -> list[CheckInRow]:
+    return []
 
 
 def _objective_facts(e: Any, row: ObjectiveRow | None) -> tuple[
