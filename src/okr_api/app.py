@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, *, run_projections: bool = True
     async def lifespan(api: FastAPI) -> AsyncIterator[None]:
         url = database_url(settings)
         application = await asyncio.to_thread(open_application, url, group_commit=True)
+        commands = ThreadPoolExecutor(settings.command_threads, thread_name_prefix="okr-command")
         metrics = Metrics()
         read_side = await ReadSide.start(url, application, metrics,
                                          run_projections=run_projections
@@ -66,7 +68,7 @@ def create_app(settings: Settings | None = None, *, run_projections: bool = True
             keys=keys, limits=Limits(),
             extras={"metrics": metrics, "accounts": ServiceAccountCheck(application),
                     "read_side": read_side, "live": live, "webhooks": webhooks,
-                    "history": history})
+                    "history": history}, commands=commands)
         undo_drain = drain_on_signals(live.hub)
         try:
             yield
@@ -76,6 +78,8 @@ def create_app(settings: Settings | None = None, *, run_projections: bool = True
             await webhooks.stop()
             await live.stop()
             await read_side.stop()
+            # Commands still running finish (and are saved) before the store closes.
+            await asyncio.to_thread(commands.shutdown)
             await asyncio.to_thread(application.close)
 
     api = FastAPI(title="okr-history", lifespan=lifespan, docs_url=None, redoc_url=None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,8 @@ class Services:
     keys: TokenKeys
     limits: Limits = field(default_factory=Limits)
     extras: dict[str, Any] = field(default_factory=dict)
+    commands: Executor | None = None
+    """Runs commands (None: the event loop's default threads)."""
 
 
 @dataclass

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
                                      "process (a 10,000-person quarter is some 700,000).")
     history_checkpoint_events: int = Field(
         25_000, ge=100, description="Events between two checkpoints of an \"as of\" replay.")
+    command_threads: int = Field(
+        32, ge=1, le=256, description="Threads that run commands: up to this many commands "
+                                      "are in flight at once and share a transaction.")
     history_warm_up: bool = Field(
         False, description="Replay every open cycle into the \"as of\" cache at start-up (in "
                            "the background), so the first question about one is fast.")

@@ -4,12 +4,14 @@ and payload fields that read the result back once the read model has caught up."
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID
 
 import strawberry
 
+from okr_api.context import Services
 from okr_api.errors import ApiError
 from okr_api.graphql.base import Info, can_see, context
 from okr_api.readmodel import forget
@@ -42,12 +44,25 @@ def _field_path(field: str | None) -> list[str] | None:
     return ["input", *field.split(".")] if field else None
 
 
+async def run_command(services: Services, command: Callable[[], Result]) -> Result:
+    """Run a command in one of the command threads (the event store is blocking).
+
+    Commands get threads of their own, as many as may usefully share one group commit,
+    so that slow reads in the default threads (history replays) never hold them up. The
+    context variables travel with the call, as with ``asyncio.to_thread``.
+    """
+    if services.commands is None:
+        return await asyncio.to_thread(command)
+    call = contextvars.copy_context().run
+    return await asyncio.get_running_loop().run_in_executor(services.commands, call, command)
+
+
 async def execute(info: Info, command: Callable[[], Result]) -> Outcome:
-    """Run a command in a worker thread (the event store is blocking) and turn expected
-    failures into user errors. The context variables travel with ``to_thread``."""
-    metrics = context(info).services.extras.get("metrics")
+    """Run a command and turn expected failures into user errors."""
+    services = context(info).services
+    metrics = services.extras.get("metrics")
     try:
-        result = await asyncio.to_thread(command)
+        result = await run_command(services, command)
     except DomainError as error:
         return Outcome(None, [UserError(code=error.code.value, field=_field_path(error.field),
                                         message=error.message)])
