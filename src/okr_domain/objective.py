@@ -232,16 +232,17 @@ class Objective(OkrAggregate):
         trial = KeyResult(kr.id, kr.title, kr.metric_type, kr.start, kr.target, kr.unit,
                           kr.weight, [*others, CheckIn(check_in_id, kr.id, value, applies_at,
                                                        sequence, None, "", None)])
-        after = scoring.weighted_mean(
-            (trial.score if k.id == kr.id else k.score, k.weight)
-            for k in self.key_results.values()
-        )
+        # Each key result's score is computed once (each is a walk over its check-ins).
+        scored = [(k.id, k.score, k.weight) for k in self.key_results.values()]
+        progress = trial.progress
+        after = scoring.clamp(progress)
         return {
-            "progress": trial.progress,
-            "score_before": kr.score,
-            "score_after": trial.score,
-            "objective_score_before": self.score,
-            "objective_score_after": after,
+            "progress": progress,
+            "score_before": next(score for id_, score, _ in scored if id_ == kr.id),
+            "score_after": after,
+            "objective_score_before": scoring.weighted_mean((s, w) for _, s, w in scored),
+            "objective_score_after": scoring.weighted_mean(
+                (after if id_ == kr.id else s, w) for id_, s, w in scored),
         }
 
     # Alignment, support and grades.
