@@ -11,6 +11,10 @@ With ``background=True`` a full batch is written by a saver thread while the com
 go on staging the next one (at most one batch in flight, so memory stays bounded). The
 batches are written one after the other in staging order, so positions, events and
 snapshots are the same as without it; ``flush()`` waits for everything.
+
+A bulk load that starts on an empty store knows every aggregate there is: those it
+staged, and those it was told to ``forget`` (saved, then dropped from memory). Looking
+up any other id then needs no query: it does not exist.
 """
 
 from __future__ import annotations
@@ -30,8 +34,10 @@ class BulkLoadError(RuntimeError):
 
 class Bulk:
     def __init__(self, save: Callable[..., int], flush_every: int, *,
-                 background: bool = False) -> None:
+                 background: bool = False, empty_store: bool = False) -> None:
         self._save = save
+        self._knows_all = empty_store
+        self._forgotten: set[UUID] = set()
         self.flush_every = flush_every
         self.staged: dict[UUID, Aggregate] = {}
         self.pending: list[Any] = []
@@ -47,6 +53,17 @@ class Bulk:
 
     def keep(self, aggregate: Aggregate) -> None:
         self.staged[aggregate.id] = aggregate
+
+    def may_be_stored(self, aggregate_id: UUID) -> bool:
+        """Whether the store may hold this aggregate although it is not staged (False:
+        it does not exist, no need to look)."""
+        return not self._knows_all or aggregate_id in self._forgotten
+
+    def forget(self, aggregate_id: UUID) -> None:
+        """Drop a saved aggregate from memory; it is loaded again when needed. Flush
+        first: what is still pending for it must be saved."""
+        if self.staged.pop(aggregate_id, None) is not None:
+            self._forgotten.add(aggregate_id)
 
     def stage(self, aggregates: Iterable[Aggregate | None]) -> int:
         for aggregate in aggregates:

@@ -73,3 +73,41 @@ def test_a_failing_command_stops_the_bulk_load(app: OkrApplication) -> None:
         with pytest.raises(DomainError):
             app.create_cycle(admin, "2026-Q3")  # fails inside the command: it exists
     assert app.current_position() == before
+
+
+def test_a_bulk_load_on_an_empty_store_does_not_look_up_new_ids(
+        app: OkrApplication, monkeypatch: pytest.MonkeyPatch) -> None:
+    looked_up: list[object] = []
+    get = app.repository.get
+
+    def counting_get(aggregate_id: object, *args: object, **kwargs: object) -> object:
+        looked_up.append(aggregate_id)
+        return get(aggregate_id, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(app.repository, "get", counting_get)
+    with app.bulk(flush_every=100):
+        _load(app, people=5, weeks=2)
+        assert looked_up == []
+
+
+def test_a_bulk_load_on_a_used_store_still_finds_what_it_holds(app: OkrApplication) -> None:
+    org = app.create_organization("Acme", "acme").id
+    admin = Actor.system(org)
+    with pytest.raises(BulkLoadError), app.bulk():  # noqa: PT012
+        app.create_cycle(admin, "2026-Q3")
+        with pytest.raises(DomainError):
+            app.create_organization("Again", "acme")  # found in the store: it exists
+
+
+def test_a_forgotten_aggregate_is_loaded_again(app: OkrApplication) -> None:
+    with app.bulk(flush_every=100) as bulk:
+        made = _load(app, people=2, weeks=1)
+        objective_id, kr_id = made[0]
+        bulk.flush()
+        bulk.forget(objective_id)  # type: ignore[arg-type]
+        assert bulk.get(objective_id) is None  # type: ignore[arg-type]
+        org = next(a for a in bulk.staged.values() if type(a).__name__ == "Organization")
+        app.record_check_in(Actor.system(org.id), objective_id, kr_id, 7)  # type: ignore[arg-type]
+    objective = app.repository.get(objective_id)  # type: ignore[arg-type]
+    assert isinstance(objective, Objective)
+    assert objective.key_results[kr_id].current == 7  # type: ignore[index]

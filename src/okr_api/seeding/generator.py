@@ -104,8 +104,7 @@ def seed(app: OkrApplication, plan: SeedPlan, progress: Progress | None = None,
                 # A closed quarter is frozen: its objectives need not stay in memory.
                 bulk.flush()
                 for objective in objectives:
-                    staged = bulk.staged.get(objective.id)
-                    if isinstance(staged, Objective):
-                        del bulk.staged[objective.id]
+                    if isinstance(bulk.staged.get(objective.id), Objective):
+                        bulk.forget(objective.id)
     seconds = time.perf_counter() - started
     return SeedReport(org_id, app.current_position() - before, seconds, keys)
