@@ -76,7 +76,7 @@ def store_env(url: str, *, create_tables: bool) -> dict[str, str]:
             "POSTGRES_PASSWORD": unquote(parts.password or ""),
             "POSTGRES_SCHEMA": query.get("schema", ["public"])[0],
             "POSTGRES_POOL_SIZE": query.get("pool_size", ["5"])[0],
-            "POSTGRES_MAX_OVERFLOW": query.get("max_overflow", ["10"])[0],
+            "POSTGRES_MAX_OVERFLOW": query.get("max_overflow", ["20"])[0],
             # How long a call waits for a pooled connection: with the retry of
             # projections.event_store, an outage is reported within a few seconds.
             "POSTGRES_CONNECT_TIMEOUT": "2",
