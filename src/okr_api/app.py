@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from okr_api.accounts import ServiceAccountCheck
+from okr_api.admission import Admission
 from okr_api.auth import TokenKeys
 from okr_api.context import Services
 from okr_api.dashboard.routes import mount_dashboard
@@ -68,7 +69,8 @@ def create_app(settings: Settings | None = None, *, run_projections: bool = True
             keys=keys, limits=Limits(),
             extras={"metrics": metrics, "accounts": ServiceAccountCheck(application),
                     "read_side": read_side, "live": live, "webhooks": webhooks,
-                    "history": history}, commands=commands)
+                    "history": history}, commands=commands,
+            admission=Admission(settings.heavy_query_slots))
         undo_drain = drain_on_signals(live.hub)
         try:
             yield

@@ -6,6 +6,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from okr_api.admission import HEAVY_QUERY_SLOTS, Admission
 from okr_api.auth import Principal, TokenKeys
 from okr_api.limits import Limits
 from okr_api.settings import Settings
@@ -27,6 +28,7 @@ class Services:
     extras: dict[str, Any] = field(default_factory=dict)
     commands: Executor | None = None
     """Runs commands (None: the event loop's default threads)."""
+    admission: Admission = field(default_factory=lambda: Admission(HEAVY_QUERY_SLOTS))
 
 
 @dataclass

@@ -20,6 +20,7 @@ from graphql.language.visitor import Visitor
 from strawberry.http.ides import get_graphql_ide_html
 
 from okr_api import unavailable
+from okr_api.admission import is_heavy
 from okr_api.auth import AuthError, Principal, bearer_token, verify_token
 from okr_api.context import Context, Services
 from okr_api.errors import without_suggestions
@@ -32,6 +33,8 @@ from okr_api.readmodel import RequestLoaders
 log = logging.getLogger("okr_api")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
+CLIENT_CLOSED_REQUEST = 499
+"""Logged for a heavy query whose client left while it waited its turn (nobody reads it)."""
 
 
 class RequestError(Exception):
@@ -259,8 +262,15 @@ async def _run(request: Request, services: Services, principal: Principal,
     ctx = Context(services=services, principal=principal,
                   loaders=RequestLoaders(services.read_model, principal.organization_id),
                   cost=cost)
-    result = await schema.execute(query, variable_values=variables, context_value=ctx,
-                                  operation_name=operation_name)
+    if is_heavy(document, operation):
+        async with services.admission.turn():
+            if await request.is_disconnected():
+                return Response(status_code=CLIENT_CLOSED_REQUEST)
+            result = await schema.execute(query, variable_values=variables,
+                                          context_value=ctx, operation_name=operation_name)
+    else:
+        result = await schema.execute(query, variable_values=variables, context_value=ctx,
+                                      operation_name=operation_name)
     body: dict[str, Any] = {}
     if result.errors:
         body["errors"] = [_formatted(e, services) for e in result.errors]

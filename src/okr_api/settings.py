@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     command_threads: int = Field(
         32, ge=1, le=256, description="Threads that run commands: up to this many commands "
                                       "are in flight at once and share a transaction.")
+    heavy_query_slots: int = Field(
+        2, ge=1, le=64, description="Heavy queries (trees, analyses, history) executing at "
+                                    "once; the others wait their turn in arrival order.")
     history_warm_up: bool = Field(
         False, description="Replay every open cycle into the \"as of\" cache at start-up (in "
                            "the background), so the first question about one is fast.")
