@@ -17,6 +17,9 @@ from projections.stores.base import StoreSession, Target
 from projections.tables import ChangeSet, Table
 
 DEFAULT_BATCH = 1000
+REBUILD_BATCH = 10_000
+"""A rebuild fills shadow tables alone: bigger batches load each row once for more
+events and write each changed row once for all of them."""
 
 
 def apply_batch(session: StoreSession, projection: Projection, target: Target,

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from projections.databases import Database
-from projections.processing import DEFAULT_BATCH, ProjectionWorker
+from projections.processing import REBUILD_BATCH, ProjectionWorker
 from projections.registry import PROJECTIONS, projection
 from projections.source import EventSource
 from projections.stores.base import SHADOW_SUFFIX, Target
@@ -29,7 +29,7 @@ class RebuildStoppedError(RuntimeError):
 
 def rebuild(source: EventSource, database: Database, name: str, *,
             progress: Progress | None = None, fresh: bool = False,
-            batch_size: int = DEFAULT_BATCH, stop: threading.Event | None = None) -> int:
+            batch_size: int = REBUILD_BATCH, stop: threading.Event | None = None) -> int:
     """Rebuild ``name`` and swap it in; the position of the new view.
 
     A rebuild left unfinished (killed, or stopped) is resumed unless ``fresh``.

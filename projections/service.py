@@ -17,7 +17,7 @@ from eventsourcing.application import Application
 from okr_domain.application import OkrApplication
 from projections.database import Backend, StoreUrl, store_env
 from projections.databases import Database, open_database
-from projections.processing import DEFAULT_BATCH
+from projections.processing import DEFAULT_BATCH, REBUILD_BATCH
 from projections.rebuild import Progress, ProjectionStatus, rebuild, status
 from projections.runner import ProjectionRunner
 from projections.source import EventSource
@@ -52,7 +52,7 @@ def start_projections(app: Application[Any], database: Database,
 
 
 def rebuild_projection(url: str, name: str, progress: Progress | None = None, *,
-                       fresh: bool = False, batch_size: int = DEFAULT_BATCH,
+                       fresh: bool = False, batch_size: int = REBUILD_BATCH,
                        stop: threading.Event | None = None) -> int:
     """Rebuild ``name`` from position zero and swap it in; the new view's position."""
     app = open_events(url)
