@@ -75,8 +75,11 @@ def serve(
         from okr_api.demo_cli import print_demo
 
         print_demo(settings, url, host, port)
+    # No per-message compression on WebSockets: an event fanned out to a thousand
+    # subscribers would be compressed a thousand times, for a few hundred bytes each.
     uvicorn.run("okr_api.app:create_app", factory=True, host=host, port=port,
-                workers=workers or settings.workers, log_level="info")
+                workers=workers or settings.workers, log_level="info",
+                ws_per_message_deflate=False)
 
 
 @db_app.command("init")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 from uuid import UUID
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -58,6 +59,11 @@ class SocketView(GraphQL[SocketContext, None]):
 
     def __init__(self) -> None:
         super().__init__(schema, graphql_ide=None, keep_alive=True, keep_alive_interval=15)
+
+    def encode_json(self, data: object) -> str:
+        # Every event goes out once per subscriber: orjson encodes it in a fraction of
+        # the standard library's time (text frames, as the protocols require).
+        return orjson.dumps(data).decode()
 
     async def get_context(self, request: Request | WebSocket,
                           response: Response | WebSocket) -> SocketContext:
