@@ -30,15 +30,17 @@ class GraphQLClient:
         self._http = httpx.AsyncClient(base_url=base_url, limits=limits, timeout=120,
                                        headers={"Authorization": f"Bearer {token}"})
 
-    async def execute(self, query: str, variables: dict[str, Any] | None = None
-                      ) -> dict[str, Any]:
-        return self.check(await self.send(query, variables))
+    async def execute(self, query: str, variables: dict[str, Any] | None = None,
+                      read_seconds: float | None = None) -> dict[str, Any]:
+        return self.check(await self.send(query, variables, read_seconds))
 
-    async def send(self, query: str, variables: dict[str, Any] | None = None
-                   ) -> httpx.Response:
+    async def send(self, query: str, variables: dict[str, Any] | None = None,
+                   read_seconds: float | None = None) -> httpx.Response:
         """The request, answered in full (the body read, not parsed)."""
-        return await self._http.post("/graphql", json={"query": query,
-                                                        "variables": variables or {}})
+        body = {"query": query, "variables": variables or {}}
+        if read_seconds is None:
+            return await self._http.post("/graphql", json=body)
+        return await self._http.post("/graphql", json=body, timeout=read_seconds)
 
     @staticmethod
     def check(response: httpx.Response) -> dict[str, Any]:
@@ -103,18 +105,16 @@ async def sequential(request: Request, count: int, warmup: int = 1,
 async def closed_loop(request: Request, clients: int, seconds: float,
                       warmup: float = 1.0, check: Check = None) -> LoadResult:
     """``clients`` clients, each sending its next request when the last one answers,
-    until ``warmup + seconds`` have passed. Requests that answer after the warmup count,
-    over the time from the end of the warmup to the last answer: when one round of
-    requests takes longer than the window (a heavy query, many clients), the rate is
-    that of the round, as it should be."""
+    for ``warmup + seconds``. The requests answered within the window after the warmup
+    count, over the window; at its end the requests still in flight are abandoned (the
+    clients hang up), so a phase never runs longer than it says. The latencies are
+    those of the answered requests."""
     result = LoadResult()
     begin = time.perf_counter()
     measure_from = begin + warmup
     until = measure_from + seconds
-    last = measure_from
 
     async def client(number: int) -> None:
-        nonlocal last
         n = 0
         while time.perf_counter() < until:
             before = time.perf_counter()
@@ -129,8 +129,7 @@ async def closed_loop(request: Request, clients: int, seconds: float,
                 message = repr(error)[:300]
             else:
                 failed = False
-            if done >= measure_from:
-                last = max(last, done)
+            if measure_from <= done <= until:
                 if failed:
                     result.errors += 1
                     result.first_error = result.first_error or message
@@ -139,6 +138,10 @@ async def closed_loop(request: Request, clients: int, seconds: float,
                     result.latencies.append(done - before)
             n += 1
 
-    await asyncio.gather(*(client(i) for i in range(clients)))
-    result.seconds = max(last, until) - measure_from
+    tasks = [asyncio.create_task(client(i)) for i in range(clients)]
+    _, pending = await asyncio.wait(tasks, timeout=max(0.0, until - time.perf_counter()))
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    result.seconds = seconds
     return result
