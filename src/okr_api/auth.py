@@ -7,6 +7,7 @@ Anything else (no token, expired, malformed, wrongly signed, ``alg: none``) is r
 
 from __future__ import annotations
 
+import functools
 import time
 import uuid
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from okr_domain.values import Role
 SERVICE_PREFIX = "service:"
 ISSUER = "okr-history"
 LEEWAY_SECONDS = 30
+VERIFIED_TOKENS = 4096
+"""Tokens whose signature this process remembers having checked."""
 
 
 class AuthError(Exception):
@@ -83,6 +86,19 @@ def mint_token(keys: TokenKeys, *, organization_id: UUID, subject: str, roles: l
 
 
 def verify_token(keys: TokenKeys, token: str) -> Principal:
+    """The token's principal; refused when malformed, wrongly signed or expired.
+
+    A token's signature and claims are checked once, then remembered (a client sends
+    the same token with every request); its expiry is checked on every use.
+    """
+    principal, expires_at = _verified(keys, token)
+    if time.time() > expires_at + LEEWAY_SECONDS:
+        raise AuthError("the token has expired")
+    return principal
+
+
+@functools.lru_cache(maxsize=VERIFIED_TOKENS)
+def _verified(keys: TokenKeys, token: str) -> tuple[Principal, float]:
     try:
         claims = jwt.decode(
             token, keys.verification_key(), algorithms=keys.algorithms, issuer=ISSUER,
@@ -102,7 +118,7 @@ def verify_token(keys: TokenKeys, token: str) -> Principal:
     except (KeyError, ValueError, TypeError):
         raise AuthError("the token's claims are not valid") from None
     return Principal(Actor(organization_id, person_id, roles), subject, service_id,
-                     claims.get("jti"))
+                     claims.get("jti")), float(claims["exp"])
 
 
 def bearer_token(authorization: str | None) -> str | None:
