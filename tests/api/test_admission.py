@@ -49,7 +49,8 @@ async def test_at_most_slots_run_at_once_and_waiters_go_in_arrival_order() -> No
         await asyncio.sleep(0)  # each arrives after the one before
     await asyncio.gather(*tasks)
     assert most == 2
-    assert finished[:2] == [0, 1] and sorted(finished) == list(range(8))
+    assert finished[:2] == [0, 1]
+    assert sorted(finished) == list(range(8))
     assert finished == sorted(finished, key=lambda n: n // 2)
     assert admission.waiting == 0
 
