@@ -1,4 +1,4 @@
-"""Rebuilding a projection from position zero, and every projection's status.
+"""Rebuilding projections from position zero, and every projection's status.
 
 A rebuild fills shadow tables (with their own tracking record, so a killed rebuild
 resumes where it stopped) and swaps them in atomically once they have caught up with
@@ -8,11 +8,12 @@ the live view: readers see the old view or the new one, never a half-built one.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from projections.databases import Database
-from projections.processing import REBUILD_BATCH, ProjectionWorker
+from projections.processing import REBUILD_BATCH, apply_batch
+from projections.projection import Event, Projection, current_topic
 from projections.registry import PROJECTIONS, projection
 from projections.source import EventSource
 from projections.stores.base import SHADOW_SUFFIX, Target
@@ -34,30 +35,104 @@ def rebuild(source: EventSource, database: Database, name: str, *,
 
     A rebuild left unfinished (killed, or stopped) is resumed unless ``fresh``.
     """
-    target = projection(name)
-    stop = stop or threading.Event()
-    session = database.session()
-    lock = name + SHADOW_SUFFIX
-    try:
-        session.setup(target)
-        while not session.try_lock(lock):
+    return rebuild_together(source, database, [name], progress=progress, fresh=fresh,
+                            batch_size=batch_size, stop=stop)[name]
+
+
+class _Shadow:
+    """One projection's rebuild: its session, its shadow's position, whether swapped in."""
+
+    def __init__(self, database: Database, target: Projection) -> None:
+        self.projection = target
+        self.session = database.session()
+        self.lock = target.name + SHADOW_SUFFIX
+        self.locked = False
+        self.position = 0
+        self.done = False
+
+    def start(self, fresh: bool, stop: threading.Event) -> None:
+        self.session.setup(self.projection)
+        while not self.session.try_lock(self.lock):
             if stop.wait(LOCK_RETRY_SECONDS):
-                raise RebuildStoppedError(f"stopped while waiting for another rebuild of {name}")
-        session.start_rebuild(target, fresh=fresh)
-        worker = ProjectionWorker(source, target, session, Target.SHADOW, batch_size)
-        while True:
-            if stop.is_set():
-                raise RebuildStoppedError(f"rebuild of {name} stopped at {worker.position}")
-            moved = worker.step()
-            if progress is not None:
-                progress(worker.position, max(source.head(), worker.position))
-            if not moved and session.finish_rebuild(target):
-                return worker.position
-    finally:
+                raise RebuildStoppedError(
+                    f"stopped while waiting for another rebuild of {self.projection.name}")
+        self.locked = True
+        self.session.start_rebuild(self.projection, fresh=fresh)
+        self.position = self.session.position(self.projection, Target.SHADOW) or 0
+
+    def apply(self, events: list[tuple[int, Event]], new: int) -> None:
+        """The batch's events after this shadow's position, up to ``new``."""
+        if new <= self.position:
+            return
+        mine = [(p, e) for p, e in events if p > self.position]
+        if apply_batch(self.session, self.projection, Target.SHADOW, mine, self.position,
+                       new):
+            self.position = new
+        else:  # moved by someone else: read where it stands
+            self.position = self.session.position(self.projection, Target.SHADOW) or 0
+
+    def close(self) -> None:
         try:
-            session.unlock(lock)
+            if self.locked:
+                self.session.unlock(self.lock)
         finally:
-            session.close()
+            self.session.close()
+
+
+def rebuild_together(source: EventSource, database: Database, names: Sequence[str], *,
+                     progress: Progress | None = None, fresh: bool = False,
+                     batch_size: int = REBUILD_BATCH, stop: threading.Event | None = None,
+                     ) -> dict[str, int]:
+    """Rebuild the projections ``names`` in one pass over the log and swap each in once
+    it has caught up; the position of each new view.
+
+    Every batch is read and decoded once and applied to each shadow still behind it
+    (reading and decoding cost about as much as a light projection). Unfinished rebuilds
+    are resumed unless ``fresh``; the pass starts from the one furthest behind.
+    """
+    stop = stop or threading.Event()
+    targets = [projection(name) for name in sorted(set(names))]  # unknown names: ValueError
+    shadows: list[_Shadow] = []
+    try:
+        shadows += [_Shadow(database, target) for target in targets]
+        wanted = _topics(shadows)
+        # Locks are taken in name order, so two such rebuilds never wait on each other.
+        for shadow in shadows:
+            shadow.start(fresh, stop)
+        while True:
+            behind = [s for s in shadows if not s.done]
+            if not behind:
+                return {s.projection.name: s.position for s in shadows}
+            position = min(s.position for s in behind)
+            if stop.is_set():
+                raise RebuildStoppedError(
+                    "rebuild of " + ", ".join(s.projection.name for s in behind)
+                    + f" stopped at {position}")
+            notifications = source.read(position, batch_size)
+            if notifications:
+                events = [(n.id, source.decode(n)) for n in notifications
+                          if wanted is None or current_topic(n.topic) in wanted]
+                for shadow in behind:
+                    shadow.apply(events, notifications[-1].id)
+            else:
+                for shadow in behind:
+                    shadow.done = shadow.session.finish_rebuild(shadow.projection)
+            if progress is not None:
+                reached = min(s.position for s in shadows)
+                progress(reached, max(source.head(), reached))
+    finally:
+        for shadow in shadows:
+            shadow.close()
+
+
+def _topics(shadows: Sequence[_Shadow]) -> frozenset[str] | None:
+    """The topics any of the projections handles (None: every topic)."""
+    topics: set[str] = set()
+    for shadow in shadows:
+        if shadow.projection.topics is None:
+            return None
+        topics |= shadow.projection.topics
+    return frozenset(topics)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Entry points for the command line and the API server, by database URL.
 
 ``run_projections`` runs the runner as a worker until ``stop_event`` is set;
-``rebuild_projection`` rebuilds one projection with a progress callback;
+``rebuild_projection`` rebuilds one projection with a progress callback
+(``rebuild_projections`` several, in one pass over the log);
 ``projection_status`` reports positions and lag; ``start_projections`` runs them inside
 a process that already has the application open (``okr-api serve``).
 """
@@ -18,7 +19,7 @@ from okr_domain.application import OkrApplication
 from projections.database import Backend, StoreUrl, store_env
 from projections.databases import Database, open_database
 from projections.processing import DEFAULT_BATCH, REBUILD_BATCH
-from projections.rebuild import Progress, ProjectionStatus, rebuild, status
+from projections.rebuild import Progress, ProjectionStatus, rebuild_together, status
 from projections.runner import ProjectionRunner
 from projections.source import EventSource
 
@@ -55,10 +56,20 @@ def rebuild_projection(url: str, name: str, progress: Progress | None = None, *,
                        fresh: bool = False, batch_size: int = REBUILD_BATCH,
                        stop: threading.Event | None = None) -> int:
     """Rebuild ``name`` from position zero and swap it in; the new view's position."""
+    return rebuild_projections(url, [name], progress, fresh=fresh, batch_size=batch_size,
+                               stop=stop)[name]
+
+
+def rebuild_projections(url: str, names: Sequence[str], progress: Progress | None = None,
+                        *, fresh: bool = False, batch_size: int = REBUILD_BATCH,
+                        stop: threading.Event | None = None) -> dict[str, int]:
+    """Rebuild ``names`` from position zero in one pass over the log and swap each in;
+    the new views' positions."""
     app = open_events(url)
     try:
-        return rebuild(EventSource(app), open_database(url), name, progress=progress,
-                       fresh=fresh, batch_size=batch_size, stop=stop)
+        return rebuild_together(EventSource(app), open_database(url), names,
+                                progress=progress, fresh=fresh, batch_size=batch_size,
+                                stop=stop)
     finally:
         app.close()
 

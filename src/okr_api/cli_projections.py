@@ -72,27 +72,29 @@ def rebuild(
     never see a half-built view. An interrupted rebuild resumes where it stopped."""
     from projections.rebuild import RebuildStoppedError
     from projections.registry import PROJECTIONS
-    from projections.service import rebuild_projection
+    from projections.service import rebuild_projections
 
     url = _url(data_dir, database_url)
     stop = _stop_on_signals()
-    for target in [name] if name else list(PROJECTIONS):
-        with Progress(TextColumn(f"[bold]{target}"), BarColumn(), MofNCompleteColumn(),
-                      TimeRemainingColumn(), console=console) as bar:
-            task = bar.add_task(target, total=None)
+    # All of them go in one pass over the log: each event is read and decoded once.
+    targets = [name] if name else list(PROJECTIONS)
+    label = ", ".join(targets)
+    with Progress(TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), console=console) as bar:
+        task = bar.add_task(label, total=None)
 
-            def progress(position: int, head: int, task: int = task,
-                         bar: Progress = bar) -> None:
-                bar.update(task, completed=position, total=head)
+        def progress(position: int, head: int) -> None:
+            bar.update(task, completed=position, total=head)
 
-            try:
-                position = rebuild_projection(url, target, progress, fresh=fresh, stop=stop)
-            except RebuildStoppedError as error:
-                console.print(f"[yellow]{error}; run the rebuild again to resume[/yellow]")
-                raise typer.Exit(1) from None
-            except ValueError as error:
-                console.print(f"[red]{error}[/red]")
-                raise typer.Exit(2) from None
+        try:
+            positions = rebuild_projections(url, targets, progress, fresh=fresh, stop=stop)
+        except RebuildStoppedError as error:
+            console.print(f"[yellow]{error}; run the rebuild again to resume[/yellow]")
+            raise typer.Exit(1) from None
+        except ValueError as error:
+            console.print(f"[red]{error}[/red]")
+            raise typer.Exit(2) from None
+    for target, position in positions.items():
         console.print(f"rebuilt {target} up to position {position}")
 
 

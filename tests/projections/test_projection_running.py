@@ -13,7 +13,9 @@ import psycopg
 import pytest
 from projection_histories import History, build_history
 from projection_support import catch_up, dump, reference
+from typer.testing import CliRunner
 
+from okr_api.cli import app as cli
 from okr_api.storage import init_database
 from okr_domain.access import Actor
 from okr_domain.application import OkrApplication
@@ -195,3 +197,19 @@ def test_the_runner_survives_lost_connections(pg_app: OkrApplication,
         assert all(s.restarts >= 1 for s in runner.states.values())
     for name in PROJECTIONS:
         assert dump(database, name) == reference(pg_app, name)
+
+
+def test_the_rebuild_command_rebuilds_every_projection_in_one_pass(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'okr.sqlite3'}"
+    app = init_database(url)
+    build_history(app)
+    head = app.current_position()
+    result = CliRunner().invoke(cli, ["projections", "rebuild", "--database-url", url])
+    assert result.exit_code == 0, result.output
+    for name in PROJECTIONS:
+        assert f"rebuilt {name} up to position {head}" in result.output
+        assert dump(open_database(url), name) == reference(app, name)
+    unknown = CliRunner().invoke(cli, ["projections", "rebuild", "nope", "--database-url", url])
+    assert unknown.exit_code == 2
+    assert "nope" in unknown.output
+    app.close()
