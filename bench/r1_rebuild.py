@@ -10,7 +10,7 @@ from bench.report import Figure
 from bench.stats import rate
 from projections.databases import open_database
 from projections.processing import DEFAULT_BATCH
-from projections.rebuild import rebuild
+from projections.rebuild import rebuild_together
 from projections.registry import PROJECTIONS
 from projections.service import open_events
 from projections.source import EventSource
@@ -49,19 +49,17 @@ def measure(db: BenchDatabase) -> tuple[Figure, ReadRate]:
         source = EventSource(app)
         baseline = read_and_decode(source)
         database = open_database(db.url)
-        seconds: dict[str, float] = {}
-        for name in PROJECTIONS:
-            started = time.perf_counter()
-            rebuild(source, database, name, fresh=True)
-            seconds[name] = time.perf_counter() - started
+        names = list(PROJECTIONS)
+        started = time.perf_counter()
+        # As `okr-api projections rebuild` does: every projection in one pass over the log.
+        rebuild_together(source, database, names, fresh=True)
+        total = time.perf_counter() - started
     finally:
         app.close()
-    total = sum(seconds.values())
     value = rate(baseline.events, total)
     details: dict[str, object] = {"events": baseline.events, "seconds": total}
-    details.update({f"{n}_per_s": rate(baseline.events, s) for n, s in seconds.items()})
     figure = Figure(
-        id="R1", name=f"rebuild all projections ({', '.join(seconds)})", value=value,
+        id="R1", name=f"rebuild all projections ({', '.join(names)}), one pass", value=value,
         unit="events/s", baseline=baseline.per_second, baseline_name="read + decode",
         target=f">= {TARGET}x baseline", met=value >= TARGET * baseline.per_second,
         details=details)
