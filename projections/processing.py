@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from projections.projection import Event, Projection, current_topic, topic_of
 from projections.source import EventSource
-from projections.stores.base import StoreSession, Target
-from projections.tables import ChangeSet, Table
+from projections.stores.base import StoreSession, Target, Wanted
+from projections.tables import ChangeSet, Table, Tables
 
 DEFAULT_BATCH = 1000
 REBUILD_BATCH = 10_000
@@ -22,7 +22,16 @@ REBUILD_BATCH = 10_000
 events and write each changed row once for all of them."""
 
 
-def apply_batch(session: StoreSession, projection: Projection, target: Target,
+class BatchSession(Protocol):
+    """What applying a batch needs of a store (``StoreSession`` offers it)."""
+
+    def load(self, projection: Projection, target: Target, wanted: Wanted) -> Tables: ...
+
+    def commit(self, projection: Projection, target: Target, changes: ChangeSet,
+               expected: int, new: int) -> bool: ...
+
+
+def apply_batch(session: BatchSession, projection: Projection, target: Target,
                 events: Sequence[tuple[int, Event]], expected: int, new: int) -> bool:
     """Apply events (position, event) and move the position from ``expected`` to
     ``new`` in one commit; False when the position was not ``expected``."""

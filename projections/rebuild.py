@@ -12,9 +12,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from projections.databases import Database
-from projections.processing import REBUILD_BATCH, apply_batch
+from projections.processing import REBUILD_BATCH, BatchSession, apply_batch
 from projections.projection import Event, Projection, current_topic
 from projections.registry import PROJECTIONS, projection
+from projections.remembered import MAX_REMEMBERED_ROWS, RememberedRows
 from projections.source import EventSource
 from projections.stores.base import SHADOW_SUFFIX, Target
 
@@ -49,24 +50,27 @@ class _Shadow:
         self.locked = False
         self.position = 0
         self.done = False
+        self.store: BatchSession = self.session
 
-    def start(self, fresh: bool, stop: threading.Event) -> None:
+    def start(self, fresh: bool, stop: threading.Event, remember_rows: int) -> None:
         self.session.setup(self.projection)
         while not self.session.try_lock(self.lock):
             if stop.wait(LOCK_RETRY_SECONDS):
                 raise RebuildStoppedError(
                     f"stopped while waiting for another rebuild of {self.projection.name}")
         self.locked = True
-        self.session.start_rebuild(self.projection, fresh=fresh)
-        self.position = self.session.position(self.projection, Target.SHADOW) or 0
+        self.position = self.session.start_rebuild(self.projection, fresh=fresh)
+        # A shadow that starts empty is written by this rebuild alone: its rows can be
+        # remembered instead of loaded back for every batch.
+        self.store = RememberedRows(self.session, self.projection, empty=self.position == 0,
+                                    max_rows=remember_rows)
 
     def apply(self, events: list[tuple[int, Event]], new: int) -> None:
         """The batch's events after this shadow's position, up to ``new``."""
         if new <= self.position:
             return
         mine = [(p, e) for p, e in events if p > self.position]
-        if apply_batch(self.session, self.projection, Target.SHADOW, mine, self.position,
-                       new):
+        if apply_batch(self.store, self.projection, Target.SHADOW, mine, self.position, new):
             self.position = new
         else:  # moved by someone else: read where it stands
             self.position = self.session.position(self.projection, Target.SHADOW) or 0
@@ -82,13 +86,14 @@ class _Shadow:
 def rebuild_together(source: EventSource, database: Database, names: Sequence[str], *,
                      progress: Progress | None = None, fresh: bool = False,
                      batch_size: int = REBUILD_BATCH, stop: threading.Event | None = None,
-                     ) -> dict[str, int]:
+                     remember_rows: int = MAX_REMEMBERED_ROWS) -> dict[str, int]:
     """Rebuild the projections ``names`` in one pass over the log and swap each in once
     it has caught up; the position of each new view.
 
     Every batch is read and decoded once and applied to each shadow still behind it
     (reading and decoding cost about as much as a light projection). Unfinished rebuilds
-    are resumed unless ``fresh``; the pass starts from the one furthest behind.
+    are resumed unless ``fresh``; the pass starts from the one furthest behind. Up to
+    ``remember_rows`` rows of each new shadow are kept in memory (``projections.remembered``).
     """
     stop = stop or threading.Event()
     targets = [projection(name) for name in sorted(set(names))]  # unknown names: ValueError
@@ -98,7 +103,7 @@ def rebuild_together(source: EventSource, database: Database, names: Sequence[st
         wanted = _topics(shadows)
         # Locks are taken in name order, so two such rebuilds never wait on each other.
         for shadow in shadows:
-            shadow.start(fresh, stop)
+            shadow.start(fresh, stop, remember_rows)
         while True:
             behind = [s for s in shadows if not s.done]
             if not behind:

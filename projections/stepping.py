@@ -98,7 +98,7 @@ def apply_events(session: TablesSession, events: Sequence[tuple[int, Event]]) ->
     for start in range(0, len(events), APPLY_CHUNK):
         chunk = events[start:start + APPLY_CHUNK]
         new = max(session.position_reached, max(p for p, _ in chunk))
-        applied = apply_batch(session, CATALOG, Target.LIVE, chunk,  # type: ignore[arg-type]
+        applied = apply_batch(session, CATALOG, Target.LIVE, chunk,
                               session.position_reached, new)
         assert applied
 

@@ -22,7 +22,7 @@ from okr_domain.application import OkrApplication
 from okr_domain.values import Level
 from projections.database import postgres_dsn
 from projections.databases import Database, open_database
-from projections.rebuild import rebuild, status
+from projections.rebuild import rebuild, rebuild_together, status
 from projections.registry import PROJECTIONS
 from projections.runner import ProjectionRunner
 from projections.service import projection_status, rebuild_projection, run_projections
@@ -213,3 +213,13 @@ def test_the_rebuild_command_rebuilds_every_projection_in_one_pass(tmp_path: Pat
     assert unknown.exit_code == 2
     assert "nope" in unknown.output
     app.close()
+
+
+@pytest.mark.parametrize("remember_rows", [0, 7, 1_000_000])
+def test_a_rebuild_gives_the_same_rows_whether_it_remembers_them_or_not(
+        app: OkrApplication, database: Database, remember_rows: int) -> None:
+    build_history(app)
+    rebuild_together(EventSource(app), database, list(PROJECTIONS), fresh=True,
+                     batch_size=4, remember_rows=remember_rows)
+    for name in PROJECTIONS:
+        assert dump(database, name) == reference(app, name)
