@@ -48,7 +48,7 @@ class Scale:
 
 FULL = Scale(name="full", people=10_000, seconds=10.0, single_requests=40,
              single_seconds=15.0, subscribers=1000,
-             subscriber_seconds=15.0, catch_up_events=50_000, catch_up_seconds=60.0,
+             subscriber_seconds=15.0, catch_up_events=50_000, catch_up_seconds=30.0,
              baseline_seconds=5.0)
 QUICK = Scale(name="quick", people=120, seconds=1.5, single_requests=5,
               single_seconds=2.0, subscribers=20,

@@ -25,8 +25,10 @@ class GraphQLError(RuntimeError):
 
 class GraphQLClient:
     def __init__(self, base_url: str, token: str, connections: int = 64) -> None:
+        # Idle connections are dropped before the server's keep-alive timeout (5 s) can
+        # close one just as a request goes out on it (a spurious ReadError).
         limits = httpx.Limits(max_connections=connections,
-                              max_keepalive_connections=connections)
+                              max_keepalive_connections=connections, keepalive_expiry=2.0)
         self._http = httpx.AsyncClient(base_url=base_url, limits=limits, timeout=120,
                                        headers={"Authorization": f"Bearer {token}"})
 
