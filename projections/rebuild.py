@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from projections.databases import Database
+from projections.gc_pause import paused_gc
 from projections.processing import REBUILD_BATCH, BatchSession, apply_batch
 from projections.projection import Event, Projection, current_topic
 from projections.registry import PROJECTIONS, projection
@@ -104,30 +105,38 @@ def rebuild_together(source: EventSource, database: Database, names: Sequence[st
         # Locks are taken in name order, so two such rebuilds never wait on each other.
         for shadow in shadows:
             shadow.start(fresh, stop, remember_rows)
-        while True:
-            behind = [s for s in shadows if not s.done]
-            if not behind:
-                return {s.projection.name: s.position for s in shadows}
-            position = min(s.position for s in behind)
-            if stop.is_set():
-                raise RebuildStoppedError(
-                    "rebuild of " + ", ".join(s.projection.name for s in behind)
-                    + f" stopped at {position}")
-            notifications = source.read(position, batch_size)
-            if notifications:
-                events = [(n.id, source.decode(n)) for n in notifications
-                          if wanted is None or current_topic(n.topic) in wanted]
-                for shadow in behind:
-                    shadow.apply(events, notifications[-1].id)
-            else:
-                for shadow in behind:
-                    shadow.done = shadow.session.finish_rebuild(shadow.projection)
-            if progress is not None:
-                reached = min(s.position for s in shadows)
-                progress(reached, max(source.head(), reached))
+        with paused_gc():
+            return _run(source, shadows, wanted, batch_size, stop, progress)
     finally:
         for shadow in shadows:
             shadow.close()
+
+
+def _run(source: EventSource, shadows: list[_Shadow], wanted: frozenset[str] | None,
+         batch_size: int, stop: threading.Event, progress: Progress | None,
+         ) -> dict[str, int]:
+    """Batches until every shadow has caught up and been swapped in."""
+    while True:
+        behind = [s for s in shadows if not s.done]
+        if not behind:
+            return {s.projection.name: s.position for s in shadows}
+        position = min(s.position for s in behind)
+        if stop.is_set():
+            raise RebuildStoppedError(
+                "rebuild of " + ", ".join(s.projection.name for s in behind)
+                + f" stopped at {position}")
+        notifications = source.read(position, batch_size)
+        if notifications:
+            events = [(n.id, source.decode(n)) for n in notifications
+                      if wanted is None or current_topic(n.topic) in wanted]
+            for shadow in behind:
+                shadow.apply(events, notifications[-1].id)
+        else:
+            for shadow in behind:
+                shadow.done = shadow.session.finish_rebuild(shadow.projection)
+        if progress is not None:
+            reached = min(s.position for s in shadows)
+            progress(reached, max(source.head(), reached))
 
 
 def _topics(shadows: Sequence[_Shadow]) -> frozenset[str] | None:

@@ -17,17 +17,15 @@ position order, step after step, gives the same rows as one replay up to D.
 
 from __future__ import annotations
 
-import gc
-import threading
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from heapq import nsmallest
 from uuid import UUID
 
 from projections.cycle_state import RowSets
+from projections.gc_pause import paused_gc
 from projections.processing import apply_batch
 from projections.projection import Event, Projection, topic_of
 from projections.registry import projection
@@ -44,32 +42,6 @@ APPLY_CHUNK = 5_000
 
 Progress = Callable[[int, int], None]
 """(position reached, head of the log): called after each batch."""
-
-_gc_lock = threading.Lock()
-_gc_pauses = 0
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a replay builds many rows.
-
-    Every row a replay keeps makes each collection longer; collecting during a long
-    replay roughly doubles its time. Reference counting still frees everything; the
-    collector runs again once the last replay in the process is done.
-    """
-    global _gc_pauses
-    with _gc_lock:
-        _gc_pauses += 1
-        if _gc_pauses == 1:
-            gc.disable()
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_pauses -= 1
-            if _gc_pauses == 0:
-                gc.enable()
-
 
 class TablesSession:
     """A ``StoreSession`` for ``apply_batch`` over rows held in one ``Tables``.
