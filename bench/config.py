@@ -46,9 +46,9 @@ class Scale:
         return timedelta(seconds=min(2.0, self.seconds / 3))
 
 
-FULL = Scale(name="full", people=10_000, seconds=10.0, single_requests=40,
-             single_seconds=15.0, subscribers=1000,
-             subscriber_seconds=15.0, catch_up_events=50_000, catch_up_seconds=30.0,
+FULL = Scale(name="full", people=10_000, seconds=8.0, single_requests=30,
+             single_seconds=8.0, subscribers=1000,
+             subscriber_seconds=10.0, catch_up_events=50_000, catch_up_seconds=20.0,
              baseline_seconds=5.0)
 QUICK = Scale(name="quick", people=120, seconds=1.5, single_requests=5,
               single_seconds=2.0, subscribers=20,

@@ -23,8 +23,8 @@ from bench.stats import ms
 
 P95_FACTOR = 1.5
 AT_LEAST = 5
-WINDOW_REQUESTS = 6
-MAX_WINDOW_SECONDS = 40.0
+WINDOW_REQUESTS = 4
+MAX_WINDOW_SECONDS = 25.0
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from bench.world import World
 
 P99_LIMIT_MS = 500.0
 SETTLE_SECONDS = 60.0
-DRAIN_SECONDS = 20.0
+DRAIN_SECONDS = 10.0
 
 
 @dataclass
