@@ -10,26 +10,7 @@ from okr_domain.access import Actor
 from okr_domain.application import OkrApplication
 from okr_domain.bulk import Bulk, BulkLoadError
 from okr_domain.errors import DomainError
-from okr_domain.values import Level, MetricType
-
-
-def _load(app: OkrApplication, people: int, weeks: int) -> None:
-    org = app.create_organization("Acme", "acme").id
-    admin = Actor.system(org)
-    cycle = app.create_cycle(admin, "2026-Q3").id
-    app.activate_cycle(admin, cycle)
-    made = []
-    for n in range(people):
-        person = app.upsert_person(admin, f"p{n}", f"Person {n}").id
-        objective = app.create_objective(admin, cycle, Level.INDIVIDUAL, f"Goal {n}",
-                                         owner_person_id=person).id
-        kr = app.add_key_result(admin, objective, "Measure", MetricType.INCREASE_TO,
-                                start=0, target=10).id
-        app.activate_objective(admin, objective)
-        made.append((objective, kr))
-    for week in range(1, weeks + 1):
-        for objective, kr in made:
-            app.record_check_in(admin, objective, kr, week)
+from tests.domain.bulk_loads import load_people_with_check_ins
 
 
 def _log(app: OkrApplication) -> list[tuple[int, str, bytes]]:
@@ -39,11 +20,11 @@ def _log(app: OkrApplication) -> list[tuple[int, str, bytes]]:
 
 def test_a_background_bulk_load_writes_the_same_log(app: OkrApplication) -> None:
     with app.bulk(flush_every=50, background=True) as bulk:
-        _load(app, people=15, weeks=4)
+        load_people_with_check_ins(app, people=15, weeks=4)
     assert bulk.saved_events == app.current_position()
     inline = OkrApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
     with inline.bulk(flush_every=50):
-        _load(inline, people=15, weeks=4)
+        load_people_with_check_ins(inline, people=15, weeks=4)
     ours, theirs = _log(app), _log(inline)
     # Same events in the same order; event ids are random outside seeded_ids, so
     # compare everything but the state bytes' ids: topics, positions and counts.

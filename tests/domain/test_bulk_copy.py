@@ -8,29 +8,9 @@ from uuid import uuid4
 import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
-from okr_domain.access import Actor
 from okr_domain.application import OkrApplication
-from okr_domain.values import Level, MetricType
 from projections.event_store import COPY_FROM_EVENTS
-
-
-def _load(app: OkrApplication, people: int, weeks: int) -> None:
-    org = app.create_organization("Acme", "acme").id
-    admin = Actor.system(org)
-    cycle = app.create_cycle(admin, "2026-Q3").id
-    app.activate_cycle(admin, cycle)
-    made = []
-    for n in range(people):
-        person = app.upsert_person(admin, f"p{n}", f"Person {n}").id
-        objective = app.create_objective(admin, cycle, Level.INDIVIDUAL, f"Goal {n}",
-                                         owner_person_id=person).id
-        kr = app.add_key_result(admin, objective, "Measure", MetricType.INCREASE_TO,
-                                start=0, target=10).id
-        app.activate_objective(admin, objective)
-        made.append((objective, kr))
-    for week in range(1, weeks + 1):
-        for objective, kr in made:
-            app.record_check_in(admin, objective, kr, week)
+from tests.domain.bulk_loads import load_people_with_check_ins
 
 
 def _log(app: OkrApplication) -> list[tuple[int, str]]:
@@ -42,13 +22,13 @@ def test_a_copied_bulk_load_writes_the_same_log(pg_app: OkrApplication) -> None:
     positions: list[int] = []
     pg_app.add_save_listener(positions.append)
     with pg_app.bulk(flush_every=flush_every) as bulk:
-        _load(pg_app, people=40, weeks=4)
+        load_people_with_check_ins(pg_app, people=40, weeks=4)
     assert bulk.saved_events == pg_app.current_position()
     assert len(positions) > 1
     assert positions[-1] == pg_app.current_position()
     inline = OkrApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
     with inline.bulk(flush_every=flush_every):
-        _load(inline, people=40, weeks=4)
+        load_people_with_check_ins(inline, people=40, weeks=4)
     assert _log(pg_app) == _log(inline)
     # Every event reads back as the one recorded (state and all).
     for notification in pg_app.recorder.select_notifications(start=1, limit=100_000):
