@@ -226,27 +226,7 @@ def _stretch(data: CycleData, chosen: analysis.Scope, now: datetime) -> types.St
             data.policy, now, chosen)
     except InvalidInput as error:
         raise _domain(error) from None
-    pace = result.pace
-    return types.StretchAnalysis(
-        cycle_key=data.cycle.key, position=data.position, final_grades=result.final_grades,
-        aspirational_count=result.aspirational_count, mean=result.mean,
-        median=result.median, distance_from_target=result.distance_from_target,
-        histogram=[types.HistogramBucket(lower=b.lower, upper=b.upper, count=b.count)
-                   for b in result.histogram],
-        bands=[types.BandCount(band=b.band, count=b.count, share=b.share)
-               for b in result.bands],
-        committed_count=result.committed_count, committed_met=result.committed_met,
-        committed_hit_rate=result.committed_hit_rate,
-        pace=None if pace is None else types.Pace(
-            elapsed_fraction=pace.elapsed_fraction, tolerance=pace.tolerance,
-            aspirational_expected=pace.aspirational_expected,
-            aspirational_mean=pace.aspirational_mean,
-            committed_expected=pace.committed_expected,
-            committed_mean=pace.committed_mean,
-            behind=[types.BehindPace(objective_id=global_id("Objective", b.objective_id),
-                                     kind=b.kind, score=b.score, expected=b.expected,
-                                     gap=b.gap) for b in pace.behind]),
-        hidden_count=result.hidden_count, trends=[])
+    return asof_analysis.stretch_type(data.cycle.key, data.position, result, [])
 
 
 async def _trends(info: Info, data: CycleData,

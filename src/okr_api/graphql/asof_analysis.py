@@ -160,15 +160,17 @@ async def stretch_analysis(info: Info, key: str, scope: analysis.Scope,
         trends = await _trends(info, rows, scope, rules, options)
     except InvalidInput as error:
         raise _domain(error) from None
-    return _stretch_type(rows, result, trends, scoring)
+    return stretch_type(rows.cycle.key, rows.position, result, trends, as_of=rows.as_of,
+                        scoring=scoring)
 
 
-def _stretch_type(rows: Rows, result: analysis.StretchAnalysis,
-                  trends: list[types.AmbitionTrend],
-                  scoring: ScoringPolicy | None) -> types.StretchAnalysis:
+def stretch_type(cycle_key: str, position: int, result: analysis.StretchAnalysis,
+                 trends: list[types.AmbitionTrend], *, as_of: datetime | None = None,
+                 scoring: ScoringPolicy | None = None) -> types.StretchAnalysis:
+    """The GraphQL object of a stretch analysis (live, as of a moment or re-scored)."""
     pace = result.pace
     return types.StretchAnalysis(
-        cycle_key=rows.cycle.key, position=rows.position, final_grades=result.final_grades,
+        cycle_key=cycle_key, position=position, final_grades=result.final_grades,
         aspirational_count=result.aspirational_count, mean=result.mean,
         median=result.median, distance_from_target=result.distance_from_target,
         histogram=[types.HistogramBucket(lower=b.lower, upper=b.upper, count=b.count)
@@ -185,7 +187,7 @@ def _stretch_type(rows: Rows, result: analysis.StretchAnalysis,
             behind=[types.BehindPace(objective_id=global_id("Objective", b.objective_id),
                                      kind=b.kind, score=b.score, expected=b.expected,
                                      gap=b.gap) for b in pace.behind]),
-        hidden_count=result.hidden_count, trends=trends, as_of=rows.as_of, scoring=scoring)
+        hidden_count=result.hidden_count, trends=trends, as_of=as_of, scoring=scoring)
 
 
 async def _trends(info: Info, rows: Rows, scope: analysis.Scope, policy: OkrPolicy,
