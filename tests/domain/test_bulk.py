@@ -6,45 +6,22 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from okr_domain import clock
 from okr_domain.access import Actor
 from okr_domain.application import OkrApplication
 from okr_domain.bulk import BulkLoadError
 from okr_domain.errors import DomainError
 from okr_domain.objective import Objective
-from okr_domain.values import Level, MetricType
+from tests.domain.bulk_loads import load_people_with_check_ins
 
 START = datetime(2026, 7, 1, tzinfo=UTC)
 
 
-def _load(app: OkrApplication, people: int, weeks: int) -> list[tuple[object, object]]:
-    org = app.create_organization("Acme", "acme").id
-    admin = Actor.system(org)
-    cycle = app.create_cycle(admin, "2026-Q3").id
-    app.activate_cycle(admin, cycle)
-    made = []
-    with clock.simulated_time(START):
-        for n in range(people):
-            person = app.upsert_person(admin, f"p{n}", f"Person {n}").id
-            objective = app.create_objective(admin, cycle, Level.INDIVIDUAL, f"Goal {n}",
-                                             owner_person_id=person).id
-            kr = app.add_key_result(admin, objective, "Measure", MetricType.INCREASE_TO,
-                                    start=0, target=10).id
-            app.activate_objective(admin, objective)
-            made.append((objective, kr))
-    for week in range(1, weeks + 1):
-        with clock.simulated_time(START + timedelta(weeks=week)):
-            for objective, kr in made:
-                app.record_check_in(admin, objective, kr, week)
-    return made
-
-
 def test_a_bulk_load_writes_the_same_events_in_batches(app: OkrApplication) -> None:
     with app.bulk(flush_every=100) as bulk:
-        made = _load(app, people=20, weeks=5)
+        made = load_people_with_check_ins(app, people=20, weeks=5, start=START)
         assert bulk.saved_events > 0  # flushed along the way
     plain = OkrApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
-    _load(plain, people=20, weeks=5)
+    load_people_with_check_ins(plain, people=20, weeks=5, start=START)
     assert app.current_position() == plain.current_position()
     for objective_id, kr_id in made:
         objective = app.repository.get(objective_id)
@@ -55,7 +32,7 @@ def test_a_bulk_load_writes_the_same_events_in_batches(app: OkrApplication) -> N
 
 def test_events_carry_the_simulated_time_in_order(app: OkrApplication) -> None:
     with app.bulk():
-        _load(app, people=3, weeks=3)
+        load_people_with_check_ins(app, people=3, weeks=3, start=START)
     notifications = app.recorder.select_notifications(start=1, limit=1000)
     events = [app.mapper.to_domain_event(n) for n in notifications]
     check_ins = [e.timestamp for e in events if isinstance(e, Objective.CheckInRecorded)]
@@ -86,7 +63,7 @@ def test_a_bulk_load_on_an_empty_store_does_not_look_up_new_ids(
 
     monkeypatch.setattr(app.repository, "get", counting_get)
     with app.bulk(flush_every=100):
-        _load(app, people=5, weeks=2)
+        load_people_with_check_ins(app, people=5, weeks=2, start=START)
         assert looked_up == []
 
 
@@ -101,7 +78,7 @@ def test_a_bulk_load_on_a_used_store_still_finds_what_it_holds(app: OkrApplicati
 
 def test_a_forgotten_aggregate_is_loaded_again(app: OkrApplication) -> None:
     with app.bulk(flush_every=100) as bulk:
-        made = _load(app, people=2, weeks=1)
+        made = load_people_with_check_ins(app, people=2, weeks=1, start=START)
         objective_id, kr_id = made[0]
         bulk.flush()
         bulk.forget(objective_id)  # type: ignore[arg-type]
