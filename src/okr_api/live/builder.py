@@ -117,7 +117,7 @@ class EventBuilder:
         owning_teams = {_objective_facts(e, facts.objectives.get(e.originator_id))[3]
                         for _, e in events}
         facts.teams = await self._team_paths(
-            org, (owning_teams | set(facts.person_teams.values())) - {None})
+            org, owning_teams | set(facts.person_teams.values()))
         return facts
 
     async def _team_paths(self, org: UUID, team_ids: set[UUID | None]) -> dict[UUID, TeamRow]:
