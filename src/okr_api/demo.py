@@ -175,7 +175,7 @@ def _check_ins(app: OkrApplication, actor: Actor, objective_id: UUID, starts: da
         for kr in objective.key_results.values():
             if rng.random() < 0.15:
                 continue  # a missed check-in now and then
-            share = min(1.0, ambition * week / 13 + rng.uniform(-0.05, 0.05))
+            share = min(1.0, max(0.0, ambition * week / 13 + rng.uniform(-0.05, 0.05)))
             value = (kr.start + (kr.target - kr.start) * Decimal(str(round(share, 2))))
             app.record_check_in(actor, objective_id, kr.id, value.quantize(Decimal("0.01")),
                                 confidence=rng.randint(4, 9), applies_at=when,
