@@ -7,8 +7,10 @@ when no server answers; with CI=true a missing server is a failure.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -16,6 +18,7 @@ import pytest
 from psycopg import sql
 
 from okr_api.storage import init_database, postgres_dsn
+from okr_domain import clock
 from okr_domain.access import Actor
 from okr_domain.application import OkrApplication
 
@@ -23,6 +26,17 @@ POSTGRES_URL = os.environ.get(
     "OKR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 BACKENDS = ("memory", "sqlite", "postgres")
+TEST_NOW = datetime(2026, 11, 15, 12, 0, tzinfo=UTC)
+"""When the test run starts, for every clock in it: no test depends on the day it runs."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The service's clock starts at TEST_NOW, here and (through the environment) in every
+    # server process a test starts: they all share one clock that runs from there.
+    anchor = time.time()
+    os.environ["OKR_CLOCK_START"] = TEST_NOW.isoformat()
+    os.environ["OKR_CLOCK_ANCHOR"] = repr(anchor)
+    clock.set_clock(clock.ShiftedClock(TEST_NOW, anchor))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -19,6 +19,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from okr_api.accounts import ServiceAccountCheck
 from okr_api.admission import Admission
 from okr_api.auth import TokenKeys
+from okr_api.clock_setting import apply_clock
 from okr_api.context import Services
 from okr_api.dashboard.routes import mount_dashboard
 from okr_api.history.service import HistoryOptions, HistoryService
@@ -48,6 +49,7 @@ def token_keys(settings: Settings) -> TokenKeys:
 
 def create_app(settings: Settings | None = None, *, run_projections: bool = True) -> FastAPI:
     settings = settings or get_settings()
+    apply_clock(settings)
     keys = token_keys(settings)  # refuses insecure production settings before serving
 
     @asynccontextmanager

@@ -13,6 +13,7 @@ from rich.console import Console
 from okr_api.cli_history import EXPORT_HELP, export_command, replay_command, verify_command
 from okr_api.cli_projections import projections_app
 from okr_api.cli_seed import seed_command
+from okr_api.clock_setting import apply_clock
 from okr_api.settings import Settings
 
 app = typer.Typer(help="okr-history: an event-sourced OKR service with a GraphQL API.",
@@ -46,7 +47,9 @@ def apply_options(data_dir: Path | None, database_url: str | None) -> Settings:
     from okr_api.settings import get_settings
 
     get_settings.cache_clear()
-    return get_settings()
+    settings = get_settings()
+    apply_clock(settings)
+    return settings
 
 
 @app.command()

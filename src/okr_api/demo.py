@@ -12,13 +12,17 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from uuid import UUID
 
+from okr_domain import clock, ids
 from okr_domain.access import Actor
 from okr_domain.application import OkrApplication
 from okr_domain.cycle import quarter_dates
-from okr_domain.errors import DomainError
+from okr_domain.objective import Objective
+from okr_domain.organization import Organization
 from okr_domain.values import Kind, Level, MetricType, Role, TeamKind, Visibility
 
 DEMO_SLUG = "demo"
+WHOLE_DEMO = 1_000_000
+"""Events staged before a save: more than the demo has, so it is saved once."""
 STRUCTURE = {
     "Engineering": ["Platform", "Mobile", "Data"],
     "Sales": ["Enterprise", "Self-serve"],
@@ -46,27 +50,27 @@ def current_quarter(today: date) -> str:
     return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
 
 
-def load_demo(app: OkrApplication, *, seed: int = 7, today: date | None = None) -> Demo:
-    """Create the demo organization (once; a second call finds it and returns it)."""
-    rng = random.Random(seed)
-    today = today or datetime.now(UTC).date()
-    key = current_quarter(today)
-    try:
-        org_id = app.create_organization("Demo Company", DEMO_SLUG).id
-    except DomainError:
-        from okr_domain.ids import organization_id, person_id
+def load_demo(app: OkrApplication, *, seed: int = 7) -> Demo:
+    """Create the demo organization (once; a second call finds it and returns it).
 
-        org_id = organization_id(DEMO_SLUG)
+    The load is all or nothing: every command is staged and the whole demo is saved in
+    one transaction at the end, so a failure leaves no half-made organization behind.
+    """
+    rng = random.Random(seed)
+    now = clock.now()
+    key = current_quarter(now.date())
+    org_id = ids.organization_id(DEMO_SLUG)
+    if app.find(Organization, org_id, org_id) is not None:
         # Loaded before: the same people, by their external ids (see _people's order:
         # p0 the CEO, p1 the first department head, p2 its first team lead, p3 a member).
-        return Demo(org_id, key, person_id(org_id, "p0"), person_id(org_id, "p2"),
-                    person_id(org_id, "p3"))
-    # One transaction for the whole demo (not one per command): it loads in seconds.
-    with app.bulk():
-        return _fill(app, org_id, key, today, rng)
+        return Demo(org_id, key, ids.person_id(org_id, "p0"), ids.person_id(org_id, "p2"),
+                    ids.person_id(org_id, "p3"))
+    with app.bulk(flush_every=WHOLE_DEMO):
+        org_id = app.create_organization("Demo Company", DEMO_SLUG).id
+        return _fill(app, org_id, key, now, rng)
 
 
-def _fill(app: OkrApplication, org_id: UUID, key: str, today: date,
+def _fill(app: OkrApplication, org_id: UUID, key: str, now: datetime,
           rng: random.Random) -> Demo:
     system = Actor.system(org_id)
     people = _people(app, system, rng)
@@ -78,7 +82,10 @@ def _fill(app: OkrApplication, org_id: UUID, key: str, today: date,
         _key_results(app, system, objective, rng)
     starts = quarter_dates(key)
     assert starts is not None
-    weeks = max(1, min(13, (today - starts[0]).days // 7))
+    # The weekly check-ins made so far this quarter (none in its first week).
+    weeks = [when for week in range(1, 14)
+             if (when := datetime.combine(starts[0] + timedelta(weeks=week), time(10), UTC))
+             <= now]
     for team_id, lead, members in people.teams:
         lead_actor = Actor(org_id, lead, frozenset({Role.MANAGER}))
         for n in range(2):
@@ -88,7 +95,7 @@ def _fill(app: OkrApplication, org_id: UUID, key: str, today: date,
             _key_results(app, lead_actor, objective, rng)
             app.align_objective(system, objective, rng.choice(company))
             app.activate_objective(lead_actor, objective)
-            _check_ins(app, lead_actor, objective, starts[0], weeks, rng)
+            _check_ins(app, lead_actor, objective, weeks, rng)
             for member in members[n::2]:
                 member_actor = Actor(org_id, member, frozenset({Role.MEMBER}))
                 mine = app.create_objective(
@@ -99,10 +106,10 @@ def _fill(app: OkrApplication, org_id: UUID, key: str, today: date,
                 _key_results(app, member_actor, mine, rng)
                 app.align_objective(lead_actor, mine, objective)
                 app.activate_objective(member_actor, mine)
-                _check_ins(app, member_actor, mine, starts[0], weeks, rng)
+                _check_ins(app, member_actor, mine, weeks, rng)
     for objective in company:
         app.activate_objective(system, objective)
-        _check_ins(app, system, objective, starts[0], weeks, rng)
+        _check_ins(app, system, objective, weeks, rng)
     return Demo(org_id, key, people.admin, people.manager, people.member)
 
 
@@ -164,14 +171,11 @@ def _key_results(app: OkrApplication, actor: Actor, objective: UUID,
                            weight=rng.choice([1.0, 1.0, 2.0]))
 
 
-def _check_ins(app: OkrApplication, actor: Actor, objective_id: UUID, starts: date,
-               weeks: int, rng: random.Random) -> None:
-    from okr_domain.objective import Objective
-
+def _check_ins(app: OkrApplication, actor: Actor, objective_id: UUID,
+               weeks: list[datetime], rng: random.Random) -> None:
     objective = app.load(Objective, objective_id, actor, "objectiveId")
     ambition = rng.uniform(0.3, 1.1)
-    for week in range(1, weeks + 1):
-        when = datetime.combine(starts + timedelta(weeks=week), time(10), UTC)
+    for week, when in enumerate(weeks, start=1):
         for kr in objective.key_results.values():
             if rng.random() < 0.15:
                 continue  # a missed check-in now and then

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -57,6 +58,14 @@ class Settings(BaseSettings):
     heavy_query_slots: int = Field(
         2, ge=1, le=64, description="Heavy queries (trees, analyses, history) executing at "
                                     "once; the others wait their turn in arrival order.")
+    clock_start: datetime | None = Field(
+        None, description="Run the service's clock from this moment (ISO 8601 with a time "
+                          "zone) instead of the system's: for demos and tests, refused in "
+                          "production.")
+    clock_anchor: float | None = Field(
+        None, description="The real time (seconds since the epoch) at which the clock read "
+                          "OKR_CLOCK_START; processes given both agree on the time. Unset: "
+                          "when the first process started (it is passed on to the others).")
     history_warm_up: bool = Field(
         False, description="Replay every open cycle into the \"as of\" cache at start-up (in "
                            "the background), so the first question about one is fast.")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import base64
 import json
-import time
 
 import jwt
 import pytest
 
+from okr_domain import clock
 from okr_domain.values import Role
 from tests.api.conftest import SECRET, Api, World, gid, token_for
 
@@ -100,7 +100,7 @@ def _unsigned(claims: dict[str, object]) -> str:
 @pytest.mark.parametrize("kind", ["missing", "garbage", "expired", "bad-signature",
                                   "alg-none", "wrong-scheme", "bad-claims"])
 async def test_bad_credentials_are_401(api: Api, world: World, kind: str) -> None:
-    now = int(time.time())
+    now = int(clock.timestamp())
     claims = {"iss": "okr-history", "sub": str(world.ceo), "org": str(world.org),
               "roles": ["ADMIN"], "iat": now, "exp": now + 600}
     headers: dict[str, str] = {}

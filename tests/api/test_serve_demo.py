@@ -4,7 +4,6 @@ printed token."""
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import signal
@@ -16,6 +15,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.service_env import clean_environment
 
 START_LIMIT_SECONDS = 30.0  # "a few seconds" on a laptop; loose on a busy test machine
 TOKEN_LINE = re.compile(r"^\s+(admin|manager|member|analyst)\s+(\S+)\s*$", re.MULTILINE)
@@ -57,7 +58,7 @@ def test_serve_demo_then_the_printed_query(tmp_path: Path) -> None:
     port = _free_port()
     data_dir = tmp_path / "data"
     out, err = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OKR_")}
+    env = clean_environment()
     started = time.monotonic()
     with out.open("wb") as stdout, err.open("wb") as stderr:
         process = subprocess.Popen(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -12,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from tests.service_env import clean_environment
 
 START_TIMEOUT_SECONDS = 90.0
 SECRET = "dashboard-test-secret-long-enough-for-production"
@@ -58,7 +59,7 @@ class Service:
 def start_service(data_dir: Path, *, demo: bool, production: bool = False) -> Service:
     """``okr-api serve`` on a free port with its own data folder; waits until ready."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OKR_")}
+    env = clean_environment()
     env.update({"OKR_JWT_SECRET": SECRET, "PYTHONUNBUFFERED": "1",
                 "OKR_ENVIRONMENT": "production" if production else "development"})
     command = [sys.executable, "-m", "okr_api.cli", "serve", "--host", "127.0.0.1",
@@ -86,7 +87,7 @@ def start_service(data_dir: Path, *, demo: bool, production: bool = False) -> Se
 
 
 def _cli(*args: str, data_dir: Path) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OKR_")}
+    env = clean_environment()
     env["OKR_JWT_SECRET"] = SECRET
     done = subprocess.run([sys.executable, "-m", "okr_api.cli", *args, "--data-dir",
                            str(data_dir)], capture_output=True, text=True, env=env,

@@ -6,7 +6,7 @@ returns) and how it refuses (a ``DomainError`` with a stable code, and nothing w
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
@@ -14,7 +14,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from okr_api.storage import init_database, store_env
-from okr_domain import ids
+from okr_domain import clock, ids
 from okr_domain.access import Actor
 from okr_domain.alignment import AlignmentGraph, AlignmentProposal
 from okr_domain.application import OkrApplication
@@ -658,7 +658,7 @@ def test_back_dated_check_in_does_not_set_the_current_value(world: World) -> Non
     oid = activated(world, world.team_objective())
     kr = add_kr(world, oid)
     app.record_check_in(lead, oid, kr, 8)
-    yesterday = datetime.now(UTC) - timedelta(days=1)
+    yesterday = clock.now() - timedelta(days=1)
     written(app, app.record_check_in, lead, oid, kr, 2, applies_at=yesterday)
     event = last_event(app, oid)
     assert (event.score_before, event.score_after, event.applies_at) == (
@@ -675,7 +675,7 @@ def test_record_check_in_rejections(world: World) -> None:
     number = add_kr(world, oid)
     binary = add_kr(world, oid, M.BINARY)
     milestone = add_kr(world, oid, M.MILESTONE)
-    now = datetime.now(UTC)
+    now = clock.now()
     for code, args, kwargs in [
         (C.NOT_FOUND, (uuid4(), 1), {}),
         (C.VALUE_OUT_OF_RANGE, (binary, 2), {}),

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
@@ -16,6 +15,7 @@ import pytest
 from eventsourcing.persistence import StoredEvent
 
 from okr_api.storage import store_env
+from okr_domain import clock
 from okr_domain.application import OkrApplication
 from okr_domain.objective import Objective
 from okr_domain.values import Level, MetricType
@@ -30,7 +30,7 @@ def v1_check_in(world: World, objective_id: UUID, key_result_id: UUID, version: 
                 value: Decimal, previous: Decimal | None) -> StoredEvent:
     """A check-in as version 1 wrote it: no 1:1 flag, no class_version key."""
     state = {
-        "timestamp": datetime.now(UTC),
+        "timestamp": clock.now(),
         "organization_id": world.organization_id,
         "actor_id": world.people["lead"],
         "cycle_id": world.cycle_id,
@@ -40,7 +40,7 @@ def v1_check_in(world: World, objective_id: UUID, key_result_id: UUID, version: 
         "previous_value": previous,
         "confidence": 6,
         "note": "from the old days",
-        "applies_at": datetime.now(UTC),
+        "applies_at": clock.now(),
         "progress": float(value) / 10,
         "score_before": 0.0 if previous is None else float(previous) / 10,
         "score_after": float(value) / 10,

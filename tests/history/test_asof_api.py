@@ -4,11 +4,11 @@ GraphQL on the hand-computed quarter (numbers worked out in quarter.py)."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from okr_domain import clock
 from okr_domain.access import Actor
 from tests.api.conftest import gid
 from tests.history.conftest import QuarterApi
@@ -154,13 +154,13 @@ async def test_repeated_questions_hit_the_cache_and_later_events_are_seen(
 
     # Now: a new check-in (recorded at the real time) is seen by a question about now,
     # and changes nothing about the past.
-    now = await ask(qa, TREE, "admin", at=datetime.now(UTC).isoformat())
+    now = await ask(qa, TREE, "admin", at=clock.now().isoformat())
 
     def check_in() -> int:
         return qa.api.app.record_check_in(Actor.system(q.org), q.i2, q.kr["i2"], 2).position
 
     position = await asyncio.to_thread(check_in)
-    later = await ask(qa, TREE, "admin", at=datetime.now(UTC).isoformat())
+    later = await ask(qa, TREE, "admin", at=clock.now().isoformat())
     assert later["position"] == position > now["position"]
     score = {n["id"]: n["rolledUpScore"] for n in later["nodes"]}[gid("Objective", q.i2)]
     assert score == pytest.approx(0.5)

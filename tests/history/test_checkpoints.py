@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from okr_domain import clock
 from okr_domain.access import Actor
 from okr_domain.application import OkrApplication
 from okr_domain.clock import simulated_time
@@ -78,12 +79,12 @@ def test_commits_out_of_timestamp_order_are_placed_by_their_time(
 
 def test_a_moment_too_recent_is_not_kept(app: OkrApplication, quarter: Quarter) -> None:
     replayer = AsOfReplayer(EventSource(app))
-    now = datetime.now(UTC)
+    now = clock.now()
     first = replayer.state_at(quarter.org, quarter.cycle, now)
     assert first.valid_until is None
     assert not any(c.covers(now) for c in replayer.cache.checkpoints(
         (quarter.org, quarter.cycle)))
     app.record_check_in(Actor.system(quarter.org), quarter.i2, quarter.kr["i2"], 3)
-    again = replayer.state_at(quarter.org, quarter.cycle, datetime.now(UTC))
+    again = replayer.state_at(quarter.org, quarter.cycle, clock.now())
     assert again.position > first.position
     assert {kr.id: kr.current for kr in again.key_results}[quarter.kr["i2"]] == 3

@@ -4,10 +4,11 @@ and a fast bulk generator that saves many aggregates per transaction."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from uuid import UUID, uuid4
 
+from okr_domain import clock
 from okr_domain.access import Actor
 from okr_domain.application import OkrApplication
 from okr_domain.cycle import Cycle
@@ -98,7 +99,7 @@ def build_history(app: OkrApplication, slug: str = "acme") -> History:
     for objective in (company, reliability, rust, deals, archived):
         app.activate_objective(a, objective)
 
-    now = datetime.now(UTC)
+    now = clock.now()
     app.record_check_in(a, company, revenue, "2.1", confidence=7, note="good start",
                         applies_at=now - timedelta(days=20))
     app.record_check_in(a, reliability, latency, 350, applies_at=now - timedelta(days=14),
@@ -164,7 +165,7 @@ def bulk_history(app: OkrApplication, events: int, *, slug: str = "bulk",
     assert isinstance(organization, Organization)
     cycle = app.repository.get(cycle_id)
     assert isinstance(cycle, Cycle)
-    start = datetime.now(UTC) - timedelta(days=60)
+    start = clock.now() - timedelta(days=60)
     batch: list[Objective] = []
     number = 0
     while app.current_position() < events:

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from projection_support import assert_agrees_with_aggregates, dump, reference
 
 from okr_api.storage import init_database
+from okr_domain import clock
 from okr_domain.access import Actor
 from okr_domain.application import OkrApplication
 from okr_domain.errors import DomainError
@@ -91,7 +92,7 @@ def seed(app: OkrApplication) -> World:
 
 
 def command(world: World, op: str, a: int, b: int, value: int, flag: bool) -> None:
-    app, actor, now = world.app, world.actor, datetime.now(UTC)
+    app, actor, now = world.app, world.actor, clock.now()
     # Some commands only apply to some objectives: pick among those.
     needs: dict[str, Callable[[Objective], object]] = {
         "correct": lambda o: o.check_ins, "unalign": lambda o: o.parent_id,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 import uuid
 from typing import Any
 
@@ -21,6 +20,7 @@ from graphql import GraphQLScalarType, build_schema
 
 from okr_api.auth import ISSUER, TokenKeys, mint_token
 from okr_api.graphql.schema import sdl
+from okr_domain import clock
 from okr_domain.values import Role
 from tests.live.support import SECRET, gid, token_for
 from tests.reliability.hostile import Target, assert_no_internals
@@ -33,7 +33,7 @@ PEEKERS = ("other_admin", "role_MANAGER", "role_MEMBER", "role_HR", "role_ANALYS
 
 
 def bad_tokens(world: LoadWorld) -> dict[str, str | None]:
-    now = int(time.time())
+    now = int(clock.timestamp())
     claims = {"iss": ISSUER, "sub": str(world.admin), "org": str(world.org),
               "roles": ["ADMIN"], "iat": now, "exp": now + 3600}
     return {

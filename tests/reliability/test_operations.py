@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import random
 import signal
 import subprocess
@@ -23,6 +22,7 @@ from tests.reliability.load import Client
 from tests.reliability.processes import VENV_BIN, free_port
 from tests.reliability.verify import check_read_models, check_store
 from tests.reliability.world import LoadWorld
+from tests.service_env import clean_environment
 
 pytestmark = pytest.mark.postgres
 IN_FLIGHT = 24
@@ -83,7 +83,7 @@ async def test_graceful_shutdown(shared_url: str, processes: Processes) -> None:
 @pytest.mark.parametrize("secret", [None, "short-secret"])
 def test_production_refuses_to_start_without_a_real_secret(tmp_path: Path,
                                                           secret: str | None) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OKR_")}
+    env = clean_environment()
     env.update({"OKR_ENVIRONMENT": "production", "OKR_DATA_DIR": str(tmp_path)})
     if secret is not None:
         env["OKR_JWT_SECRET"] = secret

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Hashable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -29,6 +29,7 @@ from okr_api.graphql.analysis_cache import (
 from okr_api.graphql.base import Info, context, global_id, optional_uuid, uuid_of
 from okr_api.graphql.policy_types import PolicyInput
 from okr_api.graphql.queries import wait_for
+from okr_domain import clock
 from okr_domain.errors import InvalidInput
 from okr_domain.values import OkrPolicy
 from projections import analysis
@@ -99,7 +100,7 @@ def _gid(type_name: str, value: UUID | None) -> relay.GlobalID | None:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def _domain(error: InvalidInput) -> ApiError:

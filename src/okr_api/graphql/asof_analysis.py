@@ -13,7 +13,7 @@ import dataclasses
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TypeVar
 from uuid import UUID
 
@@ -24,6 +24,7 @@ from okr_api.graphql import analysis_types as types
 from okr_api.graphql.asof import cycle_as_of, moment, require_history, rescoring
 from okr_api.graphql.base import Info, context, global_id
 from okr_api.graphql.policy_types import PolicyInput, ScoringPolicy
+from okr_domain import clock
 from okr_domain.errors import InvalidInput
 from okr_domain.values import OkrPolicy
 from projections import analysis
@@ -108,7 +109,7 @@ async def kept(info: Info, key: Hashable | None, compute: Callable[[], T]) -> T:
 
 
 def _now(rows: Rows) -> datetime:
-    return rows.as_of or datetime.now(UTC)
+    return rows.as_of or clock.now()
 
 
 async def alignment_tree(info: Info, key: str, view: analysis.TreeView,

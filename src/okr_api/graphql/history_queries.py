@@ -7,7 +7,7 @@ results say the position (and moment) they reflect.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
@@ -32,7 +32,7 @@ from okr_api.graphql.queries import MIN_POSITION_WAIT_SECONDS
 from okr_api.graphql.types_okr import Objective
 from okr_api.history.past import CyclePast, StepPast
 from okr_api.history.payloads import aggregate_type, payload
-from okr_domain import ids
+from okr_domain import clock, ids
 from projections.analysis import timeline
 from projections.model import ObjectiveRow
 from projections.projection import topic_of
@@ -159,7 +159,7 @@ class HistoryQuery:
                       to: datetime | None = None) -> types.CycleChanges:
         require_history(info, "changes")
         return await cycle_changes(info, cycle, moment(from_),
-                                   moment(to or datetime.now(UTC)))
+                                   moment(to or clock.now()))
 
     @strawberry.field(description="A cycle's evolution step by step (ANALYST or ADMIN): the "
                                   "score distribution, band shares, mean, check-ins and "
@@ -169,7 +169,7 @@ class HistoryQuery:
                              until: datetime | None = None, scope: ScopeInput | None = None,
                              policy: PolicyInput | None = None) -> types.CycleTimeline:
         require_history(info, "cycleTimeline")
-        return await cycle_timeline(info, cycle, every, moment(until or datetime.now(UTC)),
+        return await cycle_timeline(info, cycle, every, moment(until or clock.now()),
                                     scope_of(scope), policy)
 
 

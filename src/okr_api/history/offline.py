@@ -11,7 +11,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
-from okr_domain import ids
+from okr_domain import clock, ids
 from okr_domain.application import OkrApplication
 from okr_domain.cycle import Cycle
 from projections.source import EventSource
@@ -84,7 +84,7 @@ def parse_moment(text: str | None) -> datetime:
     """A date means through the end of that day (UTC); a date and time is taken as given
     (UTC when it names no zone); nothing means now."""
     if text is None:
-        return datetime.now(UTC)
+        return clock.now()
     try:
         day = date.fromisoformat(text)
     except ValueError:

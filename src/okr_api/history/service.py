@@ -13,10 +13,11 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TypeVar
 from uuid import UUID
 
+from okr_domain import clock
 from okr_domain.application import OkrApplication
 from projections.asof import DEFAULT_EVERY_EVENTS, AsOfReplayer
 from projections.checkpoints import DEFAULT_MAX_ROWS, CheckpointCache
@@ -152,7 +153,7 @@ class HistoryService:
             for organization_id, cycle_id in self.open_cycles():
                 if self._stop.is_set():
                     return
-                moment = datetime.now(UTC) - 2 * MARGIN
+                moment = clock.now() - 2 * MARGIN
                 self.replayer.state_at(organization_id, cycle_id, moment)
                 log.info("history cache warm for cycle %s", cycle_id)
         except Exception:  # a failed warm-up only costs speed; the log says why

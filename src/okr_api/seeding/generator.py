@@ -38,7 +38,7 @@ class SeedPlan:
 
     def quarter_keys(self) -> list[str]:
         """The last ``cycles`` quarters, ending with the one ``today`` is in."""
-        today = self.today or datetime.now(UTC).date()
+        today = self.today or clock.today()
         year, quarter = today.year, (today.month - 1) // 3 + 1
         keys = []
         for _ in range(self.cycles):
@@ -69,7 +69,7 @@ def seed(app: OkrApplication, plan: SeedPlan, progress: Progress | None = None,
         raise ValueError("seed at least 10 people")
     report = progress or (lambda what, done, total: None)
     rng = random.Random(plan.seed)
-    today = plan.today or datetime.now(UTC).date()
+    today = plan.today or clock.today()
     keys = plan.quarter_keys()
     first = quarter_dates(keys[0])
     assert first is not None
