@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+if TYPE_CHECKING:
+    from okr_api.seeding import SeedReport
+    from okr_api.settings import Settings
+
 console = Console(stderr=True)
+TOKEN_HOURS = 12
 
 
 def seed_command(
@@ -33,7 +38,8 @@ def seed_command(
     from okr_api.storage import init_database
     from okr_domain.errors import DomainError
 
-    url = url_of(apply_options(data_dir, database_url))
+    settings = apply_options(data_dir, database_url)
+    url = url_of(settings)
     app = init_database(url)
     try:
         with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -54,4 +60,28 @@ def seed_command(
         app.close()
     console.print(f"{report.events:,} events in {report.seconds:.1f} s "
                   f"({report.events_per_second:,.0f}/s); cycles {', '.join(report.cycle_keys)}")
-    typer.echo(str(report.organization_id))
+    print_sign_in(settings, slug, report)
+
+
+def print_sign_in(settings: Settings, slug: str, report: SeedReport) -> None:
+    """How to sign in: a token for the CEO (an admin) and the command that mints one
+    for anyone else, with a few of the seeded people's external ids."""
+    from okr_api.app import token_keys
+    from okr_api.auth import mint_token
+    from okr_domain import ids
+
+    typer.echo(f"Seeded the organization {slug!r} ({report.organization_id}).")
+    if not report.people:
+        return
+    ceo = report.people[0]
+    token = mint_token(token_keys(settings), organization_id=report.organization_id,
+                       subject=str(ids.person_id(report.organization_id, ceo.external_id)),
+                       roles=list(ceo.roles), ttl_seconds=TOKEN_HOURS * 3600)
+    typer.echo(f"\nSign in as the {ceo.label} ({ceo.external_id}, "
+               f"{','.join(r.value for r in ceo.roles)}), valid {TOKEN_HOURS} hours:")
+    typer.echo(f"  Authorization: Bearer {token}")
+    typer.echo("\nA token for someone else (people's external ids run e000000, e000001, ...):")
+    for person in report.people:
+        typer.echo(f"  {person.label:16} okr-api token --organization {slug} "
+                   f"--subject {person.external_id} "
+                   f"--roles {','.join(r.value for r in person.roles)}")

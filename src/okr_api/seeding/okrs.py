@@ -11,7 +11,7 @@ from uuid import UUID
 from okr_api.seeding.structure import Organization
 from okr_domain.access import Actor
 from okr_domain.application import OkrApplication
-from okr_domain.values import Kind, Level, MetricType, Visibility
+from okr_domain.values import Kind, Level, MetricType, Role, Visibility
 
 VERBS = ("Grow", "Delight", "Simplify", "Accelerate", "Strengthen", "Launch", "Win",
          "Modernize", "Scale", "Protect")
@@ -34,6 +34,8 @@ class SeedKeyResult:
 @dataclass
 class SeedObjective:
     id: UUID
+    owner: Actor
+    """Who writes it and checks in on it: its person, its team's lead, or the CEO."""
     ambition: float
     engaged: bool
     key_results: list[SeedKeyResult] = field(default_factory=list)
@@ -47,49 +49,67 @@ def _metric(rng: random.Random) -> MetricType:
     return rng.choices([m for m, _ in METRICS], weights=[w for _, w in METRICS])[0]
 
 
+def acting(org: Organization, person: UUID) -> Actor:
+    """A person of the organization acting in the seed: the events name them. The seed
+    is a trusted loader, so they act with an admin's rights (no per-command look-ups of
+    who may do what)."""
+    return Actor(org.id, person, frozenset({Role.ADMIN}))
+
+
 def create_okrs(app: OkrApplication, admin: Actor, org: Organization, cycle: UUID,
                 rng: random.Random) -> list[SeedObjective]:
+    """``admin`` (the CEO) writes the company's objectives and aligns; the owners (the
+    person, or the team's lead) write and check in on the others."""
     made: list[SeedObjective] = []
 
-    def objective(level: Level, *, team: UUID | None = None, person: UUID | None = None,
-                  parent: UUID | None = None, kind: Kind | None = None) -> UUID:
+    def objective(level: Level, owner: Actor, *, team: UUID | None = None,
+                  person: UUID | None = None, parent: UUID | None = None,
+                  kind: Kind | None = None) -> UUID:
         chosen = kind or (Kind.COMMITTED if rng.random() < 0.2 else Kind.ASPIRATIONAL)
         private = level is Level.INDIVIDUAL and rng.random() < 0.1
         objective_id = app.create_objective(
-            admin, cycle, level, _title(rng), owner_team_id=team, owner_person_id=person,
+            owner, cycle, level, _title(rng), owner_team_id=team, owner_person_id=person,
             kind=chosen, visibility=Visibility.PRIVATE if private else Visibility.PUBLIC).id
-        seeded = SeedObjective(objective_id, min(1.15, max(0.05, rng.gauss(0.66, 0.22))),
+        seeded = SeedObjective(objective_id, owner,
+                               min(1.15, max(0.05, rng.gauss(0.66, 0.22))),
                                rng.random() < 0.8)
         for n in range(rng.randint(2, 4)):
-            seeded.key_results.append(_key_result(app, admin, objective_id, n, rng))
+            seeded.key_results.append(_key_result(app, owner, objective_id, n, rng))
         if parent is not None:
             app.align_objective(admin, objective_id, parent)
-        app.activate_objective(admin, objective_id)
+        app.activate_objective(owner, objective_id)
         made.append(seeded)
         return objective_id
 
-    company = [objective(Level.COMPANY, kind=Kind.COMMITTED if n == 3 else Kind.ASPIRATIONAL)
+    company = [objective(Level.COMPANY, admin,
+                         kind=Kind.COMMITTED if n == 3 else Kind.ASPIRATIONAL)
                for n in range(4)]
     for department in org.departments:
-        dept_okrs = [objective(Level.TEAM, team=department.id, parent=rng.choice(company))
+        head = acting(org, department.head)
+        dept_okrs = [objective(Level.TEAM, head, team=department.id,
+                               parent=rng.choice(company))
                      for _ in range(3)]
-        _individual(department.head, dept_okrs, objective, rng)
+        _individual(org, department.head, dept_okrs, objective, rng)
         for team in department.teams:
-            team_okrs = [objective(Level.TEAM, team=team.id, parent=rng.choice(dept_okrs))
+            lead = acting(org, team.lead)
+            team_okrs = [objective(Level.TEAM, lead, team=team.id,
+                                   parent=rng.choice(dept_okrs))
                          for _ in range(3)]
             for person in (team.lead, *team.members):
-                _individual(person, team_okrs, objective, rng)
+                _individual(org, person, team_okrs, objective, rng)
     return made
 
 
-def _individual(person: UUID, parents: list[UUID], objective: object,
+def _individual(org: Organization, person: UUID, parents: list[UUID], objective: object,
                 rng: random.Random) -> None:
+    owner = acting(org, person)
     for _ in range(rng.randint(2, 4)):
         parent = rng.choice(parents) if rng.random() < 0.8 else None
-        objective(Level.INDIVIDUAL, person=person, parent=parent)  # type: ignore[operator]
+        objective(Level.INDIVIDUAL, owner, person=person,  # type: ignore[operator]
+                  parent=parent)
 
 
-def _key_result(app: OkrApplication, admin: Actor, objective_id: UUID, n: int,
+def _key_result(app: OkrApplication, owner: Actor, objective_id: UUID, n: int,
                 rng: random.Random) -> SeedKeyResult:
     metric = _metric(rng)
     start = target = None
@@ -100,7 +120,7 @@ def _key_result(app: OkrApplication, admin: Actor, objective_id: UUID, n: int,
         start, target = Decimal(rng.choice([60, 100, 240])), Decimal(rng.choice([5, 10, 30]))
     elif metric is MetricType.STAY_AT_OR_ABOVE:
         target = Decimal(rng.choice(["95", "99", "99.9"]))
-    kr_id = app.add_key_result(admin, objective_id, f"Measure {n + 1}", metric, start=start,
+    kr_id = app.add_key_result(owner, objective_id, f"Measure {n + 1}", metric, start=start,
                                target=target, weight=rng.choice((1.0, 1.0, 1.0, 2.0))).id
     low, high = {MetricType.BINARY: (Decimal(0), Decimal(1)),
                  MetricType.MILESTONE: (Decimal(0), Decimal(100)),
@@ -109,9 +129,10 @@ def _key_result(app: OkrApplication, admin: Actor, objective_id: UUID, n: int,
     return SeedKeyResult(kr_id, metric, low, high)
 
 
-def check_in_week(app: OkrApplication, admin: Actor, objectives: list[SeedObjective],
+def check_in_week(app: OkrApplication, objectives: list[SeedObjective],
                   week: int, weeks: int, rng: random.Random) -> int:
-    """One week's check-ins; returns how many were recorded."""
+    """One week's check-ins, each by its objective's owner; returns how many were
+    recorded."""
     recorded = 0
     for objective in objectives:
         chance = 0.9 if objective.engaged else 0.25
@@ -119,7 +140,7 @@ def check_in_week(app: OkrApplication, admin: Actor, objectives: list[SeedObject
             if rng.random() >= chance:
                 continue
             share = objective.ambition * (week / weeks) ** 0.9 + rng.gauss(0, 0.03)
-            app.record_check_in(admin, objective.id, kr.id, _value(kr, share, rng),
+            app.record_check_in(objective.owner, objective.id, kr.id, _value(kr, share, rng),
                                 confidence=rng.randint(3, 9), in_one_on_one=rng.random() < 0.3)
             recorded += 1
     return recorded

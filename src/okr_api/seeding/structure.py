@@ -41,6 +41,8 @@ class Organization:
     id: UUID
     ceo: UUID
     departments: list[SeedDepartment]
+    external_ids: dict[UUID, str] = field(default_factory=dict)
+    """Every person's external (HR) id, the one tokens are minted for."""
 
     @property
     def teams(self) -> list[SeedTeam]:
@@ -51,12 +53,15 @@ def build_structure(app: OkrApplication, admin: Actor, people: int,
                     rng: random.Random) -> Organization:
     """``people`` people: a CEO, department heads, team leads and members."""
     counter = iter(range(people * 2))
+    external_ids: dict[UUID, str] = {}
 
     def person(team: UUID | None, manager: UUID | None) -> UUID:
         n = next(counter)
         name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-        return app.upsert_person(admin, f"e{n:06d}", name, email=f"e{n:06d}@example.com",
-                                 team_id=team, manager_id=manager).id
+        person_id = app.upsert_person(admin, f"e{n:06d}", name, email=f"e{n:06d}@example.com",
+                                      team_id=team, manager_id=manager).id
+        external_ids[person_id] = f"e{n:06d}"
+        return person_id
 
     ceo = person(None, None)
     count = max(1, min(len(DEPARTMENTS) * 2, round(people / PEOPLE_PER_DEPARTMENT)))
@@ -85,4 +90,4 @@ def build_structure(app: OkrApplication, admin: Actor, people: int,
             app.update_team(admin, team_id, lead_id=lead)
             members = [person(team_id, lead) for _ in range(members_here - 1)]
             dept.teams.append(SeedTeam(team_id, lead, members, dept.id))
-    return Organization(admin.organization_id, ceo, departments)
+    return Organization(admin.organization_id, ceo, departments, external_ids)
