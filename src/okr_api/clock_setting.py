@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 
 from okr_api.settings import Settings
 from okr_domain import clock
 
+log = logging.getLogger(__name__)
 
-class ClockNotAllowed(RuntimeError):
-    """A shifted clock was asked for in production."""
+
+class ClockSettingError(ValueError):
+    """The clock settings cannot be used."""
 
 
 def apply_clock(settings: Settings) -> None:
@@ -20,11 +23,11 @@ def apply_clock(settings: Settings) -> None:
     same clock."""
     if settings.clock_start is None:
         return
-    if settings.is_production:
-        raise ClockNotAllowed("OKR_CLOCK_START is for demos and tests; production runs on "
-                              "the system clock")
     if settings.clock_start.tzinfo is None:
-        raise ClockNotAllowed("OKR_CLOCK_START needs a time zone (for example ...Z)")
+        raise ClockSettingError("OKR_CLOCK_START needs a time zone (for example ...Z)")
+    if settings.is_production:
+        log.warning("OKR_CLOCK_START is set: this production service runs on a clock that "
+                    "started at %s, not on the system's", settings.clock_start.isoformat())
     anchor = settings.clock_anchor
     if anchor is None:
         anchor = time.time()

@@ -82,6 +82,8 @@ def test_serve_demo_then_the_printed_query(tmp_path: Path) -> None:
         print(f"okr-api serve --demo answered /healthz after {serving:.1f} s")
 
         printed = out.read_text()
+        # The service runs on the test run's clock (tests/conftest.py), whatever the day.
+        assert "(cycle 2026-Q4)" in printed, printed
         tokens = dict(TOKEN_LINE.findall(printed))
         assert set(tokens) == set(ROLES), printed
         url, headers, body = _curl(printed)
