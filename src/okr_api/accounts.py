@@ -1,35 +1,66 @@
-"""Service-account tokens stay valid only while their account is not revoked."""
+"""Service-account tokens stay valid only while their account is not revoked.
+
+A revocation takes effect at once everywhere: the process that records it forgets the
+account at once, and every other process as soon as its live tailer reads the
+``Revoked`` event from the log (PostgreSQL NOTIFY wakes it within milliseconds).
+"""
 
 from __future__ import annotations
 
 import asyncio
-import time
+from collections import OrderedDict
+from collections.abc import Sequence
 from uuid import UUID
+
+from eventsourcing.persistence import Notification
 
 from okr_api.auth import AuthError, Principal
 from okr_domain.application import OkrApplication
+from okr_domain.service_account import ServiceAccount
 
-CACHE_SECONDS = 10.0
+REMEMBERED_ACCOUNTS = 10_000
+REVOKED_TOPIC = ServiceAccount.Revoked.TOPIC
 
 
 class ServiceAccountCheck:
-    """Checks service-account tokens against the store, caching answers briefly."""
+    """Checks service-account tokens against the store; an account found valid is
+    remembered (bounded) until its revocation is seen."""
 
     def __init__(self, app: OkrApplication) -> None:
         self._app = app
-        self._cache: dict[tuple[UUID, UUID], tuple[float, bool]] = {}
+        self._valid: OrderedDict[tuple[UUID, UUID], None] = OrderedDict()
+        # Checked before the cache: a look-up that raced with a revocation may still
+        # remember the account as valid, but never outvotes this set.
+        self._revoked: set[UUID] = set()
 
     async def check(self, principal: Principal) -> None:
         account_id = principal.service_account_id
         if account_id is None:
             return
         key = (principal.organization_id, account_id)
-        now = time.monotonic()
-        cached = self._cache.get(key)
-        if cached is None or now - cached[0] > CACHE_SECONDS:
-            account = await asyncio.to_thread(self._app.service_account,
-                                              principal.organization_id, account_id)
-            cached = (now, account is not None and not account.revoked)
-            self._cache[key] = cached
-        if not cached[1]:
+        if account_id in self._revoked:
             raise AuthError("the service account is unknown or revoked")
+        if key in self._valid:
+            self._valid.move_to_end(key)
+            return
+        account = await asyncio.to_thread(self._app.service_account,
+                                          principal.organization_id, account_id)
+        if account is None or account.revoked:
+            if account is not None:
+                self._revoked.add(account_id)
+            raise AuthError("the service account is unknown or revoked")
+        if account_id in self._revoked:  # revoked while it was being looked up
+            raise AuthError("the service account is unknown or revoked")
+        self._valid[key] = None
+        while len(self._valid) > REMEMBERED_ACCOUNTS:
+            self._valid.popitem(last=False)
+
+    def revoked(self, account_id: UUID) -> None:
+        """Refuse the account's tokens from now on."""
+        self._revoked.add(account_id)
+
+    def seen(self, notifications: Sequence[Notification]) -> None:
+        """A tailer's watcher: revocations written by any process."""
+        for notification in notifications:
+            if notification.topic == REVOKED_TOPIC:
+                self.revoked(UUID(str(notification.originator_id)))

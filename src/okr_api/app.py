@@ -62,6 +62,8 @@ def create_app(settings: Settings | None = None, *, run_projections: bool = True
                                          run_projections=run_projections
                                          and settings.projections_in_process)
         live = await LiveFeed.start(application, read_side.read_model, url, settings)
+        accounts = ServiceAccountCheck(application)
+        live.tailer.watch(accounts.seen)
         webhooks = await Webhooks.start(application, url, live, settings)
         history = HistoryService(application, read_side.database, HistoryOptions(
             settings.history_cache_rows, settings.history_checkpoint_events,
@@ -69,7 +71,7 @@ def create_app(settings: Settings | None = None, *, run_projections: bool = True
         api.state.services = Services(
             settings=settings, app=application, read_model=read_side.read_model,
             keys=keys, limits=Limits(),
-            extras={"metrics": metrics, "accounts": ServiceAccountCheck(application),
+            extras={"metrics": metrics, "accounts": accounts,
                     "read_side": read_side, "live": live, "webhooks": webhooks,
                     "history": history}, commands=commands,
             admission=Admission(settings.heavy_query_slots))

@@ -14,10 +14,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
+from eventsourcing.persistence import Notification
 
 from okr_api.live.builder import EventBuilder, decode
 from okr_api.live.hub import Hub
@@ -49,6 +50,12 @@ class Tailer:
         self._stopping = False
         self._tasks: list[asyncio.Task[None]] = []
         self._remove_listener: Callable[[], None] | None = None
+        self._watchers: list[Callable[[Sequence[Notification]], None]] = []
+
+    def watch(self, watcher: Callable[[Sequence[Notification]], None]) -> None:
+        """Show ``watcher`` every notification read from now on, in log order, before
+        the hub publishes them (caches that must drop what an event makes stale)."""
+        self._watchers.append(watcher)
 
     async def start(self) -> None:
         self.hub.position = await asyncio.to_thread(self._head)
@@ -106,6 +113,8 @@ class Tailer:
                 self.batch_size)
             if not notifications:
                 return
+            for watcher in self._watchers:
+                watcher(notifications)
             decoded = await asyncio.to_thread(decode, self.app, notifications)
             events = await self.builder.build(decoded)
             await self.hub.publish(events, notifications[-1].id)

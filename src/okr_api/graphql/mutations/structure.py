@@ -256,9 +256,14 @@ class StructureMutations:
         self, info: Info, input: RevokeServiceAccountInput,
     ) -> RevokeServiceAccountPayload:
         ctx = context(info)
+        account_id = uuid_of(input.service_account_id, "ServiceAccount",
+                             field="serviceAccountId")
         outcome = await execute(info, lambda: ctx.app.revoke_service_account(
-            ctx.principal.actor, uuid_of(input.service_account_id, "ServiceAccount",
-                                         field="serviceAccountId"), input.reason))
+            ctx.principal.actor, account_id, input.reason))
+        if outcome.result is not None:
+            # This process refuses the tokens at once; the others when their tailers
+            # read the revocation.
+            ctx.services.extras["accounts"].revoked(account_id)
         return RevokeServiceAccountPayload(
             service_account_id=input.service_account_id if outcome.result else None,
             **payload_fields(outcome))  # type: ignore[arg-type]
