@@ -7,11 +7,11 @@ from datetime import date
 from uuid import UUID
 
 from okr_domain import ids, validation
-from okr_domain.access import Actor, manager_chain, team_chain
+from okr_domain.access import Actor, Directory, manager_chain, team_chain
 from okr_domain.alignment import AlignmentGraph
 from okr_domain.command_base import UNSET, CommandBase, Result
 from okr_domain.cycle import Cycle, resolve_cycle_dates
-from okr_domain.errors import ErrorCode, InvalidInput, InvalidState, NotFound
+from okr_domain.errors import ErrorCode, Forbidden, InvalidInput, InvalidState, NotFound
 from okr_domain.organization import Organization
 from okr_domain.person import Person
 from okr_domain.team import Team
@@ -140,13 +140,15 @@ class StructureCommands(CommandBase):
         def attempt() -> Result:
             if team_id is not None:
                 self.load(Team, team_id, actor, "teamId")
+            person = self.find(Person, person_id, actor.organization_id)
             if manager_id is not None:
                 self.load(Person, manager_id, actor, "managerId")
-                chain = manager_chain(self.directory_for(actor.organization_id), manager_id)
+                directory = self.directory_for(actor.organization_id)
+                chain = manager_chain(directory, manager_id)
                 if manager_id == person_id or person_id in chain:
                     raise InvalidInput("a person cannot manage themselves, even indirectly",
                                        field="managerId", code=ErrorCode.MANAGER_CYCLE)
-            person = self.find(Person, person_id, actor.organization_id)
+                _refuse_gaining_rights(directory, actor, person, [manager_id, *chain])
             if person is None:
                 person = Person(
                     organization_id=actor.organization_id,
@@ -201,3 +203,16 @@ class StructureCommands(CommandBase):
     def organization(self, actor: Actor) -> Organization:
         return self.load(Organization, actor.organization_id, actor, "organizationId")
 
+
+def _refuse_gaining_rights(directory: Directory, actor: Actor, person: Person | None,
+                           new_chain: list[UUID]) -> None:
+    """HR keeps people's records, but a reporting line that would put the caller above
+    the person (and so give them rights over the person's objectives) is an admin's
+    act. Records of the caller's own reports stay theirs to keep."""
+    me = actor.person_id
+    if actor.is_admin or me is None or me not in new_chain:
+        return
+    if person is not None and me in manager_chain(directory, person.id):
+        return
+    raise Forbidden("only an admin may place a person under you (it would give you rights "
+                    "over their objectives)", field="managerId")
