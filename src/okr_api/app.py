@@ -30,6 +30,7 @@ from okr_api.live.service import LiveFeed
 from okr_api.live.socket import graphql_socket
 from okr_api.metrics import Metrics
 from okr_api.read_side import ReadSide
+from okr_api.request_limits import HeaderLimits
 from okr_api.secrets_file import signing_secret
 from okr_api.settings import Settings, get_settings
 from okr_api.storage import default_url, open_application
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None, *, run_projections: bool = True
     api.add_api_route("/readyz", readyz, methods=["GET"])
     api.add_api_route("/metrics", metrics_endpoint, methods=["GET"])
     mount_dashboard(api, settings)
+    api.add_middleware(HeaderLimits)
     return api
 
 

@@ -66,6 +66,7 @@ def serve(
     import uvicorn
 
     from okr_api.app import database_url as url_of
+    from okr_api.server_protocol import server_options
     from okr_api.storage import init_database
 
     settings = apply_options(data_dir, database_url)
@@ -82,7 +83,7 @@ def serve(
     # subscribers would be compressed a thousand times, for a few hundred bytes each.
     uvicorn.run("okr_api.app:create_app", factory=True, host=host, port=port,
                 workers=workers or settings.workers, log_level="info",
-                ws_per_message_deflate=False)
+                ws_per_message_deflate=False, **server_options())
 
 
 @db_app.command("init")

@@ -29,24 +29,13 @@ from okr_api.graphql.schema import schema
 from okr_api.json_body import GraphQLJSONResponse
 from okr_api.limits import CostExceeded, query_cost
 from okr_api.readmodel import RequestLoaders
+from okr_api.request_limits import RequestError, read_body
 
 log = logging.getLogger("okr_api")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 CLIENT_CLOSED_REQUEST = 499
 """Logged for a heavy query whose client left while it waited its turn (nobody reads it)."""
-
-
-class RequestError(Exception):
-    """The request failed before execution (bad JSON, parse errors, limits...)."""
-
-    def __init__(self, message: str, status: int = 400, code: str = "BAD_REQUEST",
-                 headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.code = code
-        self.headers = headers or {}
 
 
 def negotiate(accept: str | None) -> str:
@@ -142,9 +131,8 @@ async def _params(request: Request, services: Services) -> dict[str, Any]:
     if content_type != JSON:
         raise RequestError("POST bodies must be application/json", status=415,
                            code="UNSUPPORTED_MEDIA_TYPE")
-    body = await request.body()
-    if len(body) > services.limits.max_body_bytes:
-        raise RequestError("the request body is too large", status=413, code="TOO_LARGE")
+    body = await read_body(request, services.limits.max_body_bytes,
+                           seconds=services.settings.request_body_seconds)
     try:
         params = json.loads(body.decode("utf-8-sig"))
     except (json.JSONDecodeError, UnicodeDecodeError):

@@ -58,6 +58,13 @@ class Settings(BaseSettings):
     heavy_query_slots: int = Field(
         2, ge=1, le=64, description="Heavy queries (trees, analyses, history) executing at "
                                     "once; the others wait their turn in arrival order.")
+    request_head_seconds: float = Field(
+        10.0, gt=0, le=600, description="A client must send a complete request head "
+                                        "within this after connecting (or after its "
+                                        "previous response), or it is disconnected.")
+    request_body_seconds: float = Field(
+        30.0, gt=0, le=600, description="A request body must arrive within this "
+                                        "(408 otherwise).")
     clock_start: datetime | None = Field(
         None, description="Run the service's clock from this moment (ISO 8601 with a time "
                           "zone) instead of the system's: for demos and tests, refused in "
