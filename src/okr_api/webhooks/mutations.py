@@ -75,13 +75,13 @@ def _endpoint_id(value: relay.GlobalID) -> UUID:
     return uuid_of(value, "WebhookEndpoint", field="endpointId")
 
 
-def _refused(field: str, message: str) -> RegisterWebhookEndpointPayload:
+def _refused(field: str, message: str) -> RegisterWebhookEndpointPayload | None:
     return RegisterWebhookEndpointPayload(
         user_errors=[UserError(code="INVALID_INPUT", field=["input", field], message=message)],
         position=None, endpoint_id=None)
 
 
-def _done(info: Info, outcome: Outcome) -> WebhookEndpointPayload:
+def _done(info: Info, outcome: Outcome) -> WebhookEndpointPayload | None:
     if outcome.result is not None:
         context(info).services.extras["webhooks"].kick()
     return WebhookEndpointPayload(endpoint_id=outcome.id,
@@ -93,7 +93,7 @@ class WebhookMutations:
     @strawberry.mutation(description="Register a webhook endpoint (admins).")
     async def register_webhook_endpoint(
         self, info: Info, input: RegisterWebhookEndpointInput,
-    ) -> RegisterWebhookEndpointPayload:
+    ) -> RegisterWebhookEndpointPayload | None:
         ctx = context(info)
         try:
             url = check_url(input.url, ctx.services.settings.webhook_loopback_allowed)
@@ -124,32 +124,35 @@ class WebhookMutations:
             user_errors=done.user_errors, position=done.position, replayed=done.replayed)
 
     @strawberry.mutation(description="Stop deliveries until resumed (events keep coming).")
-    async def pause_webhook_endpoint(self, info: Info,
-                                     input: WebhookEndpointIdInput) -> WebhookEndpointPayload:
+    async def pause_webhook_endpoint(
+            self, info: Info, input: WebhookEndpointIdInput,
+    ) -> WebhookEndpointPayload | None:
         return await _command(info, lambda app, actor: app.pause_webhook_endpoint(
             actor, _endpoint_id(input.endpoint_id), input.reason))
 
     @strawberry.mutation(description="Deliver again, from where deliveries stopped.")
-    async def resume_webhook_endpoint(self, info: Info,
-                                      input: WebhookEndpointIdInput) -> WebhookEndpointPayload:
+    async def resume_webhook_endpoint(
+            self, info: Info, input: WebhookEndpointIdInput,
+    ) -> WebhookEndpointPayload | None:
         return await _command(info, lambda app, actor: app.resume_webhook_endpoint(
             actor, _endpoint_id(input.endpoint_id)))
 
     @strawberry.mutation(description="Deliver again every matching event after a position.")
     async def replay_webhook_endpoint(
         self, info: Info, input: ReplayWebhookEndpointInput,
-    ) -> WebhookEndpointPayload:
+    ) -> WebhookEndpointPayload | None:
         return await _command(info, lambda app, actor: app.replay_webhook_endpoint(
             actor, _endpoint_id(input.endpoint_id), input.after_position))
 
     @strawberry.mutation(description="Delete an endpoint (its history stays in the log).")
-    async def delete_webhook_endpoint(self, info: Info,
-                                      input: WebhookEndpointIdInput) -> WebhookEndpointPayload:
+    async def delete_webhook_endpoint(
+            self, info: Info, input: WebhookEndpointIdInput,
+    ) -> WebhookEndpointPayload | None:
         return await _command(info, lambda app, actor: app.delete_webhook_endpoint(
             actor, _endpoint_id(input.endpoint_id)))
 
 
-async def _command(info: Info, command: Callable[..., Result]) -> WebhookEndpointPayload:
+async def _command(info: Info, command: Callable[..., Result]) -> WebhookEndpointPayload | None:
     ctx = context(info)
     return _done(info, await execute(info, lambda: command(ctx.app, ctx.principal.actor)))
 

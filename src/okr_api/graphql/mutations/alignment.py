@@ -90,7 +90,7 @@ def _objective(value: relay.GlobalID, field: str) -> UUID:
 class AlignmentMutations:
     @strawberry.mutation(description="Propose an alignment; the other side responds.")
     async def propose_alignment(self, info: Info,
-                                input: ProposeAlignmentInput) -> ProposeAlignmentPayload:
+                                input: ProposeAlignmentInput) -> ProposeAlignmentPayload | None:
         ctx = context(info)
 
         def command():  # type: ignore[no-untyped-def]
@@ -109,7 +109,7 @@ class AlignmentMutations:
     @strawberry.mutation
     async def respond_to_alignment_proposal(
         self, info: Info, input: RespondToAlignmentProposalInput,
-    ) -> RespondToAlignmentProposalPayload:
+    ) -> RespondToAlignmentProposalPayload | None:
         ctx = context(info)
         outcome = await execute(info, lambda: ctx.app.respond_to_alignment_proposal(
             ctx.principal.actor, uuid_of(input.proposal_id, "AlignmentProposal",
@@ -122,7 +122,7 @@ class AlignmentMutations:
     @strawberry.mutation
     async def withdraw_alignment_proposal(
         self, info: Info, input: WithdrawAlignmentProposalInput,
-    ) -> WithdrawAlignmentProposalPayload:
+    ) -> WithdrawAlignmentProposalPayload | None:
         ctx = context(info)
         outcome = await execute(info, lambda: ctx.app.withdraw_alignment_proposal(
             ctx.principal.actor, uuid_of(input.proposal_id, "AlignmentProposal",
@@ -133,7 +133,7 @@ class AlignmentMutations:
 
     @strawberry.mutation(description="Align directly (admins, or owners of both sides).")
     async def align_objective(self, info: Info,
-                              input: AlignObjectiveInput) -> AlignObjectivePayload:
+                              input: AlignObjectiveInput) -> AlignObjectivePayload | None:
         ctx = context(info)
 
         def command():  # type: ignore[no-untyped-def]
@@ -149,7 +149,7 @@ class AlignmentMutations:
 
     @strawberry.mutation
     async def unalign_objective(self, info: Info,
-                                input: UnalignObjectiveInput) -> UnalignObjectivePayload:
+                                input: UnalignObjectiveInput) -> UnalignObjectivePayload | None:
         ctx = context(info)
         outcome = await execute(info, lambda: ctx.app.unalign_objective(
             ctx.principal.actor, _objective(input.objective_id, "objectiveId"), input.reason))

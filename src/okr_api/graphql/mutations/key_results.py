@@ -101,7 +101,7 @@ def _unset(value: object) -> object:
 class KeyResultMutations:
     @strawberry.mutation
     async def add_key_result(self, info: Info,
-                             input: AddKeyResultInput) -> AddKeyResultPayload:
+                             input: AddKeyResultInput) -> AddKeyResultPayload | None:
         ctx = context(info)
         outcome = await execute(info, lambda: ctx.app.add_key_result(
             ctx.principal.actor, uuid_of(input.objective_id, "Objective", field="objectiveId"),
@@ -116,7 +116,7 @@ class KeyResultMutations:
 
     @strawberry.mutation
     async def update_key_result(self, info: Info,
-                                input: UpdateKeyResultInput) -> UpdateKeyResultPayload:
+                                input: UpdateKeyResultInput) -> UpdateKeyResultPayload | None:
         ctx = context(info)
         outcome = await execute(info, lambda: ctx.app.update_key_result(
             ctx.principal.actor, *_kr_ids(input.key_result_id), title=_unset(input.title),
@@ -129,7 +129,7 @@ class KeyResultMutations:
 
     @strawberry.mutation
     async def remove_key_result(self, info: Info,
-                                input: RemoveKeyResultInput) -> RemoveKeyResultPayload:
+                                input: RemoveKeyResultInput) -> RemoveKeyResultPayload | None:
         ctx = context(info)
         outcome = await execute(info, lambda: ctx.app.remove_key_result(
             ctx.principal.actor, *_kr_ids(input.key_result_id)))
@@ -140,7 +140,7 @@ class KeyResultMutations:
 
     @strawberry.mutation
     async def record_check_in(self, info: Info,
-                              input: RecordCheckInInput) -> RecordCheckInPayload:
+                              input: RecordCheckInInput) -> RecordCheckInPayload | None:
         ctx = context(info)
         outcome = await execute(info, lambda: ctx.app.record_check_in(
             ctx.principal.actor, *_kr_ids(input.key_result_id), input.value,
@@ -154,7 +154,7 @@ class KeyResultMutations:
 
     @strawberry.mutation
     async def correct_check_in(self, info: Info,
-                               input: CorrectCheckInInput) -> CorrectCheckInPayload:
+                               input: CorrectCheckInInput) -> CorrectCheckInPayload | None:
         ctx = context(info)
         outcome = await execute(info, lambda: ctx.app.correct_check_in(
             ctx.principal.actor, *_check_in_ids(input.check_in_id), input.value, input.reason,

@@ -116,7 +116,7 @@ def _or_unset(value: object) -> object:
 class ObjectiveMutations:
     @strawberry.mutation
     async def create_objective(self, info: Info,
-                               input: CreateObjectiveInput) -> CreateObjectivePayload:
+                               input: CreateObjectiveInput) -> CreateObjectivePayload | None:
         ctx = context(info)
         outcome = await execute(info, lambda: ctx.app.create_objective(
             ctx.principal.actor, uuid_of(input.cycle_id, "Cycle", field="cycleId"),
@@ -133,7 +133,7 @@ class ObjectiveMutations:
 
     @strawberry.mutation
     async def update_objective(self, info: Info,
-                               input: UpdateObjectiveInput) -> UpdateObjectivePayload:
+                               input: UpdateObjectiveInput) -> UpdateObjectivePayload | None:
         ctx = context(info)
         outcome = await execute(info, lambda: ctx.app.update_objective(
             ctx.principal.actor, uuid_of(input.objective_id, "Objective", field="objectiveId"),
@@ -147,7 +147,7 @@ class ObjectiveMutations:
     @strawberry.mutation
     async def set_objective_visibility(
         self, info: Info, input: SetObjectiveVisibilityInput,
-    ) -> SetObjectiveVisibilityPayload:
+    ) -> SetObjectiveVisibilityPayload | None:
         ctx = context(info)
         outcome = await execute(info, lambda: ctx.app.set_objective_visibility(
             ctx.principal.actor, uuid_of(input.objective_id, "Objective", field="objectiveId"),
@@ -158,7 +158,7 @@ class ObjectiveMutations:
 
     @strawberry.mutation
     async def activate_objective(self, info: Info,
-                                 input: ObjectiveIdInput) -> ActivateObjectivePayload:
+                                 input: ObjectiveIdInput) -> ActivateObjectivePayload | None:
         ctx = context(info)
         outcome = await execute(info, lambda: ctx.app.activate_objective(
             ctx.principal.actor, uuid_of(input.objective_id, "Objective", field="objectiveId")))
@@ -168,7 +168,7 @@ class ObjectiveMutations:
 
     @strawberry.mutation
     async def archive_objective(self, info: Info,
-                                input: ArchiveObjectiveInput) -> ArchiveObjectivePayload:
+                                input: ArchiveObjectiveInput) -> ArchiveObjectivePayload | None:
         ctx = context(info)
         outcome = await execute(info, lambda: ctx.app.archive_objective(
             ctx.principal.actor, uuid_of(input.objective_id, "Objective", field="objectiveId"),
@@ -179,7 +179,7 @@ class ObjectiveMutations:
 
     @strawberry.mutation
     async def support_objective(self, info: Info,
-                                input: SupportObjectiveInput) -> SupportObjectivePayload:
+                                input: SupportObjectiveInput) -> SupportObjectivePayload | None:
         ctx = context(info)
         outcome = await execute(info, lambda: ctx.app.support_objective(
             ctx.principal.actor, uuid_of(input.objective_id, "Objective", field="objectiveId"),
@@ -190,7 +190,7 @@ class ObjectiveMutations:
 
     @strawberry.mutation
     async def withdraw_support(self, info: Info,
-                               input: SupportObjectiveInput) -> WithdrawSupportPayload:
+                               input: SupportObjectiveInput) -> WithdrawSupportPayload | None:
         ctx = context(info)
         outcome = await execute(info, lambda: ctx.app.withdraw_support(
             ctx.principal.actor, uuid_of(input.objective_id, "Objective", field="objectiveId"),
@@ -201,7 +201,7 @@ class ObjectiveMutations:
 
     @strawberry.mutation
     async def grade_objective(self, info: Info,
-                              input: GradeObjectiveInput) -> GradeObjectivePayload:
+                              input: GradeObjectiveInput) -> GradeObjectivePayload | None:
         ctx = context(info)
         outcome = await execute(info, lambda: ctx.app.grade_objective(
             ctx.principal.actor, uuid_of(input.objective_id, "Objective", field="objectiveId"),

@@ -145,7 +145,7 @@ def _id(value: relay.GlobalID | None, type_name: str, field: str) -> object:
 class StructureMutations:
     @strawberry.mutation
     async def create_cycle(self, info: Info,
-                           input: CreateCycleInput) -> CreateCyclePayload:
+                           input: CreateCycleInput) -> CreateCyclePayload | None:
         ctx = context(info)
         outcome = await execute(info, lambda: ctx.app.create_cycle(
             ctx.principal.actor, input.key, name=input.name, starts_on=input.starts_on,
@@ -155,7 +155,7 @@ class StructureMutations:
 
     @strawberry.mutation
     async def activate_cycle(self, info: Info,
-                             input: CycleIdInput) -> ActivateCyclePayload:
+                             input: CycleIdInput) -> ActivateCyclePayload | None:
         ctx = context(info)
         outcome = await execute(info, lambda: ctx.app.activate_cycle(
             ctx.principal.actor, uuid_of(input.cycle_id, "Cycle", field="cycleId")))
@@ -164,7 +164,7 @@ class StructureMutations:
 
     @strawberry.mutation(description="Grade every open objective and freeze the cycle.")
     async def close_cycle(self, info: Info,
-                          input: CycleIdInput) -> CloseCyclePayload:
+                          input: CycleIdInput) -> CloseCyclePayload | None:
         ctx = context(info)
         outcome = await execute(info, lambda: ctx.app.close_cycle(
             ctx.principal.actor, uuid_of(input.cycle_id, "Cycle", field="cycleId")))
@@ -173,7 +173,7 @@ class StructureMutations:
 
     @strawberry.mutation
     async def create_team(self, info: Info,
-                          input: CreateTeamInput) -> CreateTeamPayload:
+                          input: CreateTeamInput) -> CreateTeamPayload | None:
         ctx = context(info)
         outcome = await execute(info, lambda: ctx.app.create_team(
             ctx.principal.actor, input.name,
@@ -186,7 +186,7 @@ class StructureMutations:
 
     @strawberry.mutation
     async def update_team(self, info: Info,
-                          input: UpdateTeamInput) -> UpdateTeamPayload:
+                          input: UpdateTeamInput) -> UpdateTeamPayload | None:
         ctx = context(info)
         if input.remove_lead and input.lead_id is not None:
             error = UserError(code="INVALID_INPUT", field=["input", "removeLead"],
@@ -202,7 +202,7 @@ class StructureMutations:
 
     @strawberry.mutation(description="Create or update a person by external HR id.")
     async def upsert_person(self, info: Info,
-                            input: UpsertPersonInput) -> UpsertPersonPayload:
+                            input: UpsertPersonInput) -> UpsertPersonPayload | None:
         ctx = context(info)
         outcome = await execute(info, lambda: ctx.app.upsert_person(
             ctx.principal.actor, input.external_id, input.name, email=input.email,
@@ -215,7 +215,7 @@ class StructureMutations:
     @strawberry.mutation
     async def update_organization_policy(
         self, info: Info, input: UpdateOrganizationPolicyInput,
-    ) -> UpdateOrganizationPolicyPayload:
+    ) -> UpdateOrganizationPolicyPayload | None:
         ctx = context(info)
         b = input.bands
         outcome = await execute(info, lambda: ctx.app.update_organization_policy(
@@ -231,7 +231,7 @@ class StructureMutations:
     @strawberry.mutation(description="A long-lived identity for an HR system (admins).")
     async def create_service_account(
         self, info: Info, input: CreateServiceAccountInput,
-    ) -> CreateServiceAccountPayload:
+    ) -> CreateServiceAccountPayload | None:
         ctx = context(info)
         if not 1 <= input.token_days <= SERVICE_TOKEN_MAX_DAYS:
             error = UserError(code="INVALID_INPUT", field=["input", "tokenDays"],
@@ -254,7 +254,7 @@ class StructureMutations:
     @strawberry.mutation
     async def revoke_service_account(
         self, info: Info, input: RevokeServiceAccountInput,
-    ) -> RevokeServiceAccountPayload:
+    ) -> RevokeServiceAccountPayload | None:
         ctx = context(info)
         account_id = uuid_of(input.service_account_id, "ServiceAccount",
                              field="serviceAccountId")
