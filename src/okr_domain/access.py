@@ -95,6 +95,20 @@ def controls_owner(directory: Directory, actor: Actor, level: Level,
     return False
 
 
+PRACTISING_ROLES = frozenset({Role.ADMIN, Role.MANAGER, Role.MEMBER})
+"""The roles that write OKRs. HR keeps people's records and ANALYST reads history: a
+token with only those roles (or none) reads, but writes no objective, check-in,
+alignment or support."""
+
+
+def practises(actor: Actor) -> bool:
+    return bool(actor.roles & PRACTISING_ROLES)
+
+
+def may_write(directory: Directory, actor: Actor, objective: Objective) -> bool:
+    return practises(actor) and controls(directory, actor, objective)
+
+
 def controls(directory: Directory, actor: Actor, objective: Objective) -> bool:
     return controls_owner(directory, actor, objective.level, objective.owner_team_id,
                           objective.owner_person_id)
@@ -105,6 +119,8 @@ def can_see(directory: Directory, actor: Actor, objective: Objective) -> bool:
 
 
 def can_check_in(directory: Directory, actor: Actor, objective: Objective) -> bool:
+    if not practises(actor):
+        return False
     if controls(directory, actor, objective):
         return True
     return (objective.supporters_can_check_in and actor.person_id is not None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from okr_domain import validation
-from okr_domain.access import Actor, controls
+from okr_domain.access import Actor, may_write
 from okr_domain.alignment import AlignmentGraph, AlignmentProposal
 from okr_domain.command_base import Result
 from okr_domain.commands_objectives import ObjectiveCommands
@@ -51,7 +51,7 @@ class AlignmentCommands(ObjectiveCommands):
         child.align(actor.person_id, parent.id, parent_key_result_id, proposal_id)
 
     def _controls(self, actor: Actor, objective: Objective) -> bool:
-        return controls(self.directory_for(actor.organization_id), actor, objective)
+        return may_write(self.directory_for(actor.organization_id), actor, objective)
 
     def propose_alignment(self, actor: Actor, child_id: UUID, parent_id: UUID, *,
                           parent_key_result_id: UUID | None = None,

@@ -6,7 +6,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from okr_domain import ids, validation
-from okr_domain.access import Actor, can_see, controls, controls_owner
+from okr_domain.access import Actor, can_see, controls_owner, may_write, practises
 from okr_domain.alignment import AlignmentGraph
 from okr_domain.command_base import UNSET, CommandBase, Idempotency, Result
 from okr_domain.cycle import Cycle
@@ -31,7 +31,7 @@ class ObjectiveCommands(CommandBase):
     def writable_objective(self, actor: Actor, objective_id: UUID,
                            field: str = "objectiveId") -> Objective:
         objective = self.visible_objective(actor, objective_id, field)
-        if not controls(self.directory_for(actor.organization_id), actor, objective):
+        if not may_write(self.directory_for(actor.organization_id), actor, objective):
             raise Forbidden("you may not change this objective", field=field)
         return objective
 
@@ -57,8 +57,9 @@ class ObjectiveCommands(CommandBase):
             cycle = self.load(Cycle, cycle_id, actor, "cycleId")
             cycle.ensure_open()
             team_id, person_id = self._owner(actor, level, owner_team_id, owner_person_id)
-            if not controls_owner(self.directory_for(actor.organization_id), actor, level,
-                                  team_id, person_id):
+            if not practises(actor) or not controls_owner(
+                    self.directory_for(actor.organization_id), actor, level, team_id,
+                    person_id):
                 raise Forbidden(f"you may not write {level.value} objectives for that owner")
             objective = Objective(
                 organization_id=actor.organization_id, actor_id=actor.person_id,
@@ -235,6 +236,8 @@ class ObjectiveCommands(CommandBase):
             raise InvalidInput("name the supporting person", field="personId")
         if supporter != actor.person_id and not actor.is_admin:
             raise Forbidden("only admins may act for another supporter", field="personId")
+        if not practises(actor):
+            raise Forbidden("supporting an objective needs the MEMBER, MANAGER or ADMIN role")
 
         def attempt() -> Result:
             objective = self.visible_objective(actor, objective_id)

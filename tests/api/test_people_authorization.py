@@ -15,7 +15,7 @@ import pytest
 
 from okr_domain.access import Actor
 from okr_domain.values import Role
-from tests.api.conftest import Api, World, build_world, gid, token_for
+from tests.api.conftest import Api, World, gid, start_world, token_for
 
 CALLERS: dict[str, tuple[Role, ...]] = {
     "admin": (Role.ADMIN,), "manager": (Role.MANAGER,), "member": (Role.MEMBER,),
@@ -59,7 +59,7 @@ CASES: list[tuple[str, str, Variables, dict[str, str]]] = [
 
 @pytest.mark.parametrize("caller", list(CALLERS))
 async def test_changes_to_people_teams_and_roles(api: Api, caller: str) -> None:
-    world = await asyncio.to_thread(build_world, api.app)
+    world = await start_world(api)
     token = token_for(world.org, world.bob, *CALLERS[caller])
     admin = token_for(world.org, world.ceo, Role.ADMIN)
     account = (await api.gql("""mutation { createServiceAccount(input: {name: "HR",
@@ -78,7 +78,7 @@ async def test_changes_to_people_teams_and_roles(api: Api, caller: str) -> None:
 
 
 async def test_hr_cannot_edit_itself_into_rights_over_a_private_objective(api: Api) -> None:
-    world = await asyncio.to_thread(build_world, api.app)
+    world = await start_world(api)
     hr = token_for(world.org, world.bob, Role.HR)
     before = api.events()
     moved = await api.gql("""mutation($me: ID!) { upsertPerson(input: {externalId: "alice",
