@@ -53,6 +53,10 @@ class EventList:
     end_position: int | None
 
 
+MAX_POSITION = 2**63 - 1
+"""Positions are 64-bit integers in every store."""
+
+
 def event_cursor(position: int) -> str:
     return base64.urlsafe_b64encode(f"event:{position}".encode()).decode().rstrip("=")
 
@@ -63,9 +67,10 @@ def event_after(cursor: str | None) -> int | None:
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         kind, _, number = text.partition(":")
-        if kind != "event":
+        position = int(number)
+        if kind != "event" or not 0 <= position <= MAX_POSITION:
             raise ValueError(text)
-        return int(number)
+        return position
     except ValueError:
         raise ApiError("INVALID_INPUT", "the cursor is not valid", field="after") from None
 
@@ -153,5 +158,9 @@ async def _proposal_visible(info: Info, proposal_id: UUID) -> bool:
 
 
 def time_range(since: datetime | None, until: datetime | None) -> None:
+    for name, moment in (("since", since), ("until", until)):
+        if moment is not None and moment.utcoffset() is None:
+            raise ApiError("INVALID_INPUT", f"{name} needs a time zone (like ...Z)",
+                           field=f"filter.{name}")
     if since is not None and until is not None and until < since:
         raise ApiError("INVALID_INPUT", "until is before since", field="filter.until")
