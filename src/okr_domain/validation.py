@@ -13,6 +13,10 @@ NOTE_MAX = 5_000
 REASON_MAX = 2_000
 NAME_MAX = 200
 FUTURE_SKEW = timedelta(minutes=5)
+DECIMAL_DIGITS = 15
+"""Digits before the decimal point of a number (values, starts, targets)."""
+DECIMAL_PLACES = 6
+_UNIT = Decimal(1)
 
 
 def text(value: str | None, *, field: str, max_len: int, required: bool = False) -> str:
@@ -28,18 +32,26 @@ def text(value: str | None, *, field: str, max_len: int, required: bool = False)
 
 
 def decimal(value: Decimal | int | float | str, *, field: str) -> Decimal:
+    """A finite number below 10^15 in magnitude with at most 6 decimal places (so every
+    sum and product of a few of them stays exact at Decimal's 28 digits). The bounds are
+    read from the number's digits and exponent: arithmetic on an exponent like 1E+999999999
+    would overflow."""
     try:
         result = value if isinstance(value, Decimal) else Decimal(str(value))
     except (InvalidOperation, ValueError):
         raise InvalidInput(f"{field} is not a number", field=field) from None
     if not result.is_finite():
         raise InvalidInput(f"{field} must be a finite number", field=field)
-    if abs(result) >= Decimal("1e15") or result.as_tuple().exponent < -6:  # type: ignore[operator]
+    exponent = result.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite numbers have an integer exponent
+    if exponent < -DECIMAL_PLACES or (not result.is_zero()
+                                      and result.adjusted() >= DECIMAL_DIGITS):
         raise InvalidInput(
-            f"{field} must be below 10^15 with at most 6 decimal places", field=field,
-            code=ErrorCode.VALUE_OUT_OF_RANGE,
+            f"{field} must be below 10^{DECIMAL_DIGITS} with at most {DECIMAL_PLACES} "
+            "decimal places", field=field, code=ErrorCode.VALUE_OUT_OF_RANGE,
         )
-    return result
+    # 1E+3 is 1000 and 0E+999999999 is 0: whole numbers are kept with exponent 0.
+    return result.quantize(_UNIT) if exponent > 0 else result
 
 
 def unit_interval(value: float, *, field: str) -> float:
@@ -72,3 +84,4 @@ def moment(value: datetime | None, *, field: str, now: datetime) -> datetime:
     if value > now + FUTURE_SKEW:
         raise InvalidInput(f"{field} must not be in the future", field=field)
     return value.astimezone(UTC)
+

@@ -704,6 +704,20 @@ def test_record_check_in_rejections(world: World) -> None:
     written(app, app.record_check_in, world.actor("dev"), personal, personal_kr, 2)
 
 
+def test_values_are_bounded_by_their_digits_without_arithmetic(world: World) -> None:
+    app, lead = world.app, world.actor("lead")
+    oid = activated(world, world.team_objective())
+    kr = add_kr(world, oid)
+    for value in ("1E+999999999", "-1E+999999999", "1E-999999999", "1e15", "-1e15",
+                  "0.0000001", "0E-7", 10**40):
+        rejected(app, C.VALUE_OUT_OF_RANGE, app.record_check_in, lead, oid, kr, value)
+    for value, kept in [("999999999999999.999999", "999999999999999.999999"),
+                        ("-999999999999999", "-999999999999999"), ("1E+3", "1000"),
+                        ("0E+999999999", "0"), ("0.000001", "0.000001")]:
+        written(app, app.record_check_in, lead, oid, kr, value)
+        assert str(last_event(app, oid).value) == kept
+
+
 def test_supporters_may_check_in_when_the_owner_allows_it(world: World) -> None:
     app, lead, dev = world.app, world.actor("lead"), world.actor("dev")
     oid = activated(world, world.team_objective())
