@@ -13,7 +13,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from okr_domain import ids
+from okr_domain import ids, validation
 from okr_domain.base import OkrAggregate
 from okr_domain.errors import ErrorCode, InvalidInput, InvalidState
 from okr_domain.values import CycleStatus
@@ -42,12 +42,19 @@ def resolve_cycle_dates(
             "cycle key must be 1-40 letters, digits, '.', '_' or '-' (like 2026-Q4)",
             field="key",
         )
+    match = QUARTER_KEY.match(key)
+    if match and not validation.MIN_YEAR <= int(match.group(1)) <= validation.MAX_YEAR:
+        raise InvalidInput(f"a quarter's year must lie in {validation.MIN_YEAR} to "
+                           f"{validation.MAX_YEAR}", field="key",
+                           code=ErrorCode.VALUE_OUT_OF_RANGE)
     quarter = quarter_dates(key)
     starts = starts_on or (quarter[0] if quarter else None)
     ends = ends_on or (quarter[1] if quarter else None)
     if starts is None or ends is None:
         raise InvalidInput("a cycle that is not a quarter key needs start and end dates",
                            field="startsOn")
+    validation.in_years(starts, field="startsOn")
+    validation.in_years(ends, field="endsOn")
     if ends < starts:
         raise InvalidInput("a cycle must end on or after its start", field="endsOn")
     return starts, ends

@@ -6,7 +6,7 @@ returns) and how it refuses (a ``DomainError`` with a stable code, and nothing w
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
@@ -18,6 +18,7 @@ from okr_domain import ids
 from okr_domain.access import Actor
 from okr_domain.alignment import AlignmentGraph, AlignmentProposal
 from okr_domain.application import OkrApplication
+from okr_domain.clock import simulated_time
 from okr_domain.cycle import Cycle
 from okr_domain.errors import ErrorCode as C
 from okr_domain.grading import Grade, grades_hash
@@ -297,6 +298,12 @@ def test_cycle_rejections(app: OkrApplication, org: Actor) -> None:
              "2026-Q2")
     rejected(app, C.NOT_FOUND, app.activate_cycle, org, uuid4())
     rejected(app, C.NOT_FOUND, app.cycle_by_key, org, "2030-Q1")
+    for key, dates in [("0000-Q1", {}), ("9999-Q4", {}), ("1969-Q4", {}),
+                       ("early", {"starts_on": date(1, 1, 1), "ends_on": date(2026, 1, 1)}),
+                       ("late", {"starts_on": date(2026, 1, 1), "ends_on": date(9999, 12, 31)})]:
+        rejected(app, C.VALUE_OUT_OF_RANGE, app.create_cycle, org, key, **dates)
+    written(app, app.create_cycle, org, "2200-Q4")
+    written(app, app.create_cycle, org, "1970-Q1")
 
 
 def test_cycle_goes_planning_active_closed(world: World) -> None:
@@ -716,6 +723,26 @@ def test_values_are_bounded_by_their_digits_without_arithmetic(world: World) -> 
                         ("0E+999999999", "0"), ("0.000001", "0.000001")]:
         written(app, app.record_check_in, lead, oid, kr, value)
         assert str(last_event(app, oid).value) == kept
+
+
+def test_a_check_in_applies_from_two_weeks_before_its_cycle_until_now(world: World) -> None:
+    app, lead = world.app, world.actor("lead")
+    oid = activated(world, world.team_objective())  # in 2026-Q1
+    kr = add_kr(world, oid)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    with simulated_time(datetime(2026, 2, 1, tzinfo=UTC)):
+        for too_early in (datetime(1, 1, 1, tzinfo=UTC), datetime(1969, 12, 31, tzinfo=UTC),
+                          start - timedelta(days=14, seconds=1),
+                          datetime(2025, 12, 18, 13, 59, tzinfo=timezone(timedelta(hours=14)))):
+            rejected(app, C.VALUE_OUT_OF_RANGE, app.record_check_in, lead, oid, kr, 1,
+                     applies_at=too_early)
+        rejected(app, C.VALUE_OUT_OF_RANGE, app.record_check_in, lead, oid, kr, 1,
+                 applies_at=datetime(9999, 12, 31, tzinfo=UTC))
+        rejected(app, C.INVALID_INPUT, app.record_check_in, lead, oid, kr, 1,
+                 applies_at=datetime(2026, 2, 1, 0, 6, tzinfo=UTC))
+        for fine in (start - timedelta(days=14), datetime(2026, 1, 20, tzinfo=UTC)):
+            written(app, app.record_check_in, lead, oid, kr, 1, applies_at=fine)
+            assert last_event(app, oid).applies_at == fine
 
 
 def test_supporters_may_check_in_when_the_owner_allows_it(world: World) -> None:

@@ -35,6 +35,7 @@ from strawberry.types import ExecutionContext
 
 from okr_api.context import Context
 from okr_api.errors import ClassifyErrors, in_production
+from okr_api.graphql import scalars
 from okr_api.graphql.analysis_queries import AnalysisQuery
 from okr_api.graphql.history_queries import HistoryQuery
 from okr_api.graphql.mutations.alignment import AlignmentMutations
@@ -210,6 +211,7 @@ schema = OkrSchema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,
+    scalar_overrides=scalars.OVERRIDES,
     extensions=[ParserCache, NumberLiterals, ValidationCache, TokenLimit, DepthLimit,
                 AliasLimit, ProductionRules, CostLimit, ClassifyErrors],
 )
