@@ -22,6 +22,7 @@ from okr_domain.values import Role
 SERVICE_PREFIX = "service:"
 ISSUER = "okr-history"
 LEEWAY_SECONDS = 30
+REQUIRED_CLAIMS = ("exp", "iat", "sub", "iss")
 VERIFIED_TOKENS = 4096
 """Tokens whose signature this process remembers having checked."""
 
@@ -102,12 +103,12 @@ def _verified(keys: TokenKeys, token: str) -> tuple[Principal, float]:
     try:
         claims = jwt.decode(
             token, keys.verification_key(), algorithms=keys.algorithms, issuer=ISSUER,
-            leeway=LEEWAY_SECONDS, options={"require": ["exp", "iat", "sub", "iss"]},
+            leeway=LEEWAY_SECONDS, options={"require": list(REQUIRED_CLAIMS)},
         )
     except jwt.ExpiredSignatureError:
         raise AuthError("the token has expired") from None
     except jwt.InvalidTokenError as error:
-        raise AuthError(f"the token is not valid: {error}") from None
+        raise AuthError(refusal(error, keys)) from None
     try:
         organization_id = UUID(str(claims["org"]))
         roles = frozenset(Role(r) for r in claims.get("roles", []))
@@ -116,9 +117,33 @@ def _verified(keys: TokenKeys, token: str) -> tuple[Principal, float]:
                       if subject.startswith(SERVICE_PREFIX) else None)
         person_id = None if service_id else UUID(subject)
     except (KeyError, ValueError, TypeError):
-        raise AuthError("the token's claims are not valid") from None
+        raise AuthError(CLAIMS_REFUSED) from None
     return Principal(Actor(organization_id, person_id, roles), subject, service_id,
                      claims.get("jti")), float(claims["exp"])
+
+
+CLAIMS_REFUSED = ("the token's claims are not valid: 'org' must be an organization id, "
+                  "'sub' a person id or 'service:<id>', 'roles' a list of ADMIN, MANAGER, "
+                  "MEMBER, HR or ANALYST")
+
+
+def refusal(error: jwt.InvalidTokenError, keys: TokenKeys) -> str:
+    """Why a token was refused, in terms a client can act on (never the decoder's own
+    words, which describe its internals)."""
+    if isinstance(error, jwt.InvalidSignatureError):
+        return "the token is not valid: its signature does not match this service's key"
+    if isinstance(error, jwt.InvalidAlgorithmError):
+        return f"the token is not valid: it must be signed with {keys.algorithms[0]}"
+    if isinstance(error, jwt.InvalidIssuerError):
+        return f"the token is not valid: its issuer ('iss') must be '{ISSUER}'"
+    if isinstance(error, jwt.MissingRequiredClaimError):
+        return f"the token is not valid: it needs the claims {', '.join(REQUIRED_CLAIMS)}"
+    if isinstance(error, jwt.ImmatureSignatureError):
+        return "the token is not valid yet: its 'iat' or 'nbf' lies in the future"
+    if isinstance(error, jwt.DecodeError | jwt.InvalidIssuedAtError):
+        return ("the token is not valid: it must be a JWT (three base64url parts) whose "
+                "'exp' and 'iat' claims are times in seconds")
+    return "the token is not valid: ask for a new one"
 
 
 def bearer_token(authorization: str | None) -> str | None:
