@@ -118,7 +118,7 @@ def _verified(keys: TokenKeys, token: str) -> tuple[Principal, float]:
         person_id = None if service_id else UUID(subject)
     except (KeyError, ValueError, TypeError):
         raise AuthError(CLAIMS_REFUSED) from None
-    return Principal(Actor(organization_id, person_id, roles), subject, service_id,
+    return Principal(Actor(organization_id, person_id, roles, service_id), subject, service_id,
                      claims.get("jti")), float(claims["exp"])
 
 

@@ -22,6 +22,7 @@ from okr_domain.clock import simulated_time
 from okr_domain.cycle import Cycle
 from okr_domain.errors import ErrorCode as C
 from okr_domain.grading import Grade, grades_hash
+from okr_domain.idempotency import IdempotencyRecord, fingerprint
 from okr_domain.objective import Objective
 from okr_domain.organization import Organization
 from okr_domain.person import Person
@@ -828,17 +829,69 @@ def test_idempotent_check_in_is_recorded_once(world: World) -> None:
     assert names(events_of(app, oid)).count("CheckInRecorded") == 2
 
 
-def test_an_idempotency_key_sent_by_someone_else_is_no_retry(world: World) -> None:
+def test_an_idempotency_key_is_its_callers_own(world: World) -> None:
     app, lead = world.app, world.actor("lead")
     oid = activated(world, world.team_objective())
     kr = add_kr(world, oid)
-    app.record_check_in(lead, oid, kr, 5, idempotency_key="week-1")
-    # Not answered with the lead's check-in, and not let past the permission check.
-    rejected(app, C.IDEMPOTENCY_KEY_REUSED, app.record_check_in, world.actor("dev2"), oid,
-             kr, 5, idempotency_key="week-1")
-    rejected(app, C.IDEMPOTENCY_KEY_REUSED, app.record_check_in, world.actor("vp"), oid,
-             kr, 5, idempotency_key="week-1")
-    assert names(events_of(app, oid)).count("CheckInRecorded") == 1
+    first = app.record_check_in(lead, oid, kr, 5, idempotency_key="week-1")
+    # Someone else's key of the same name is their own first request: never answered
+    # with the lead's check-in, checked like any other, and it blocks nothing.
+    rejected(app, C.FORBIDDEN, app.record_check_in, world.actor("dev2"), oid, kr, 5,
+             idempotency_key="week-1")
+    vp = written(app, app.record_check_in, world.actor("vp"), oid, kr, 6,
+                 idempotency_key="week-1")
+    assert (vp.replayed, vp.id != first.id) == (False, True)
+    assert unchanged(app, app.record_check_in, world.actor("vp"), oid, kr, 6,
+                     idempotency_key="week-1").id == vp.id
+    assert unchanged(app, app.record_check_in, lead, oid, kr, 5,
+                     idempotency_key="week-1").id == first.id
+    feeds = [Actor(world.organization_id, None, frozenset({Role.ADMIN}), uuid4())
+             for _ in range(2)]
+    by_feed = [written(app, app.record_check_in, feed, oid, kr, 7, idempotency_key="week-1")
+               for feed in feeds]
+    assert by_feed[0].id != by_feed[1].id
+    assert unchanged(app, app.record_check_in, feeds[1], oid, kr, 7,
+                     idempotency_key="week-1").id == by_feed[1].id
+    assert names(events_of(app, oid)).count("CheckInRecorded") == 4
+
+
+def _record_as_before(app: OkrApplication, actor: Actor, key: str, result_id: UUID,
+                      **arguments: Any) -> None:
+    """Store a check-in's idempotency record as it was kept before keys were per caller:
+    named by command and key alone."""
+    app.save(IdempotencyRecord._create(
+        IdempotencyRecord.Created, organization_id=actor.organization_id,
+        id=ids.idempotency_record_id(actor.organization_id, "recordCheckIn", key),
+        actor_id=actor.person_id, cycle_id=None, command="recordCheckIn", key=key,
+        fingerprint=fingerprint({**arguments, "actor": actor.person_id}),
+        result_id=result_id))
+
+
+def test_keys_recorded_before_they_were_per_caller_still_answer_their_author(
+        world: World) -> None:
+    app, lead, vp = world.app, world.actor("lead"), world.actor("vp")
+    oid = activated(world, world.team_objective())
+    kr = add_kr(world, oid)
+    sent = {"objective": oid, "keyResult": kr, "value": Decimal(5), "confidence": None,
+            "note": "weekly", "appliesAt": None, "oneOnOne": False}
+    earlier = app.record_check_in(lead, oid, kr, 5, note="weekly")
+    _record_as_before(app, lead, "week-1", earlier.id, **sent)
+    again = unchanged(app, app.record_check_in, lead, oid, kr, 5, note="weekly",
+                      idempotency_key="week-1")
+    assert (again.id, again.replayed) == (earlier.id, True)
+    rejected(app, C.IDEMPOTENCY_KEY_REUSED, app.record_check_in, lead, oid, kr, 6,
+             note="weekly", idempotency_key="week-1")
+    assert not written(app, app.record_check_in, vp, oid, kr, 5, note="weekly",
+                       idempotency_key="week-1").replayed
+    # A record that names nobody (a service's): it answers the same input only.
+    system = Actor.system(world.organization_id)
+    by_system = app.record_check_in(system, oid, kr, 8)
+    _record_as_before(app, system, "feed-1", by_system.id, **{**sent, "value": Decimal(8),
+                                                                 "note": ""})
+    assert unchanged(app, app.record_check_in, system, oid, kr, 8,
+                     idempotency_key="feed-1").id == by_system.id
+    assert not written(app, app.record_check_in, system, oid, kr, 9,
+                       idempotency_key="feed-1").replayed
 
 
 def test_idempotent_objective_and_key_result_creation(world: World) -> None:
@@ -1295,7 +1348,8 @@ def test_every_event_carries_organization_actor_and_cycle(world: World) -> None:
     assert {type(e).__name__ for e in by_lead} >= {
         "CheckInRecorded", "CheckInCorrected", "Unaligned", "GradeOverridden"}
     assert last_event(app, ids.idempotency_record_id(
-        world.organization_id, "recordCheckIn", "k")).actor_id == world.people["lead"]
+        world.organization_id, "recordCheckIn", "k", f"person:{world.people['lead'].hex}"
+    )).actor_id == world.people["lead"]
 
 
 # Snapshots.

@@ -58,7 +58,9 @@ class RecordCheckInInput:
             "before the cycle's first day up to now."))
     in_one_on_one: bool = False
     idempotency_key: str | None = strawberry.field(
-        default=None, description="Retries with the same key record the check-in once.")
+        default=None, description=(
+            "Retries with the same key record the check-in once. Keys are each caller's "
+            "own: someone else's key of the same name is another check-in."))
 
 
 @strawberry.input
