@@ -22,6 +22,7 @@ from okr_domain.values import Role
 SERVICE_PREFIX = "service:"
 ISSUER = "okr-history"
 LEEWAY_SECONDS = 30
+REQUIRED_CLAIMS = ("exp", "iat", "sub", "iss")
 VERIFIED_TOKENS = 4096
 """Tokens whose signature this process remembers having checked."""
 
@@ -91,26 +92,33 @@ def verify_token(keys: TokenKeys, token: str) -> Principal:
     A token's signature and claims are checked once, then remembered (a client sends
     the same token with every request); its expiry is checked on every use.
     """
-    principal, expires_at = _verified(keys, token)
-    if clock.timestamp() > expires_at + LEEWAY_SECONDS:
+    principal, not_before, expires_at = _verified(keys, token)
+    now = clock.timestamp()
+    if now > expires_at + LEEWAY_SECONDS:
         raise AuthError("the token has expired")
+    if now + LEEWAY_SECONDS < not_before:
+        raise AuthError("the token is not valid yet: its 'iat' or 'nbf' lies in the future")
     return principal
 
 
 @functools.lru_cache(maxsize=VERIFIED_TOKENS)
-def _verified(keys: TokenKeys, token: str) -> tuple[Principal, float]:
+def _verified(keys: TokenKeys, token: str) -> tuple[Principal, float, float]:
     try:
         claims = jwt.decode(
             token, keys.verification_key(), algorithms=keys.algorithms, issuer=ISSUER,
             leeway=LEEWAY_SECONDS,
             # Times are checked against the service's clock (verify_token), not here.
-            options={"require": ["exp", "iat", "sub", "iss"], "verify_exp": False,
+            options={"require": list(REQUIRED_CLAIMS), "verify_exp": False,
                      "verify_iat": False, "verify_nbf": False},
         )
     except jwt.ExpiredSignatureError:
         raise AuthError("the token has expired") from None
     except jwt.InvalidTokenError as error:
-        raise AuthError(f"the token is not valid: {error}") from None
+        raise AuthError(refusal(error, keys)) from None
+    try:
+        times = [float(claims[name]) for name in ("iat", "nbf", "exp") if name in claims]
+    except (TypeError, ValueError):
+        raise AuthError(refusal(jwt.InvalidIssuedAtError(), keys)) from None
     try:
         organization_id = UUID(str(claims["org"]))
         roles = frozenset(Role(r) for r in claims.get("roles", []))
@@ -119,9 +127,33 @@ def _verified(keys: TokenKeys, token: str) -> tuple[Principal, float]:
                       if subject.startswith(SERVICE_PREFIX) else None)
         person_id = None if service_id else UUID(subject)
     except (KeyError, ValueError, TypeError):
-        raise AuthError("the token's claims are not valid") from None
-    return Principal(Actor(organization_id, person_id, roles), subject, service_id,
-                     claims.get("jti")), float(claims["exp"])
+        raise AuthError(CLAIMS_REFUSED) from None
+    return Principal(Actor(organization_id, person_id, roles, service_id), subject, service_id,
+                     claims.get("jti")), max(times[:-1], default=0.0), times[-1]
+
+
+CLAIMS_REFUSED = ("the token's claims are not valid: 'org' must be an organization id, "
+                  "'sub' a person id or 'service:<id>', 'roles' a list of ADMIN, MANAGER, "
+                  "MEMBER, HR or ANALYST")
+
+
+def refusal(error: jwt.InvalidTokenError, keys: TokenKeys) -> str:
+    """Why a token was refused, in terms a client can act on (never the decoder's own
+    words, which describe its internals)."""
+    if isinstance(error, jwt.InvalidSignatureError):
+        return "the token is not valid: its signature does not match this service's key"
+    if isinstance(error, jwt.InvalidAlgorithmError):
+        return f"the token is not valid: it must be signed with {keys.algorithms[0]}"
+    if isinstance(error, jwt.InvalidIssuerError):
+        return f"the token is not valid: its issuer ('iss') must be '{ISSUER}'"
+    if isinstance(error, jwt.MissingRequiredClaimError):
+        return f"the token is not valid: it needs the claims {', '.join(REQUIRED_CLAIMS)}"
+    if isinstance(error, jwt.ImmatureSignatureError):
+        return "the token is not valid yet: its 'iat' or 'nbf' lies in the future"
+    if isinstance(error, jwt.DecodeError | jwt.InvalidIssuedAtError):
+        return ("the token is not valid: it must be a JWT (three base64url parts) whose "
+                "'exp' and 'iat' claims are times in seconds")
+    return "the token is not valid: ask for a new one"
 
 
 def bearer_token(authorization: str | None) -> str | None:

@@ -38,7 +38,7 @@ class Context:
     services: Services
     principal: Principal
     loaders: RequestLoaders
-    cost: int | None = None  # set by transports that checked the cost limit themselves
+    cost: int | None = None  # the operation's cost, once the cost limit has counted it
 
     @property
     def app(self) -> OkrApplication:

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterator
 
 from graphql import GraphQLError
+from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
@@ -23,6 +24,9 @@ from projections.reading import InvalidQueryError
 
 log = logging.getLogger("okr_api")
 SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+"""The document, or its variables, do not fit the schema (nothing ran)."""
 
 
 class ApiError(Exception):
@@ -47,10 +51,32 @@ def _client_error(error: GraphQLError, code: str, message: str) -> GraphQLError:
                         extensions={**(error.extensions or {}), "code": code})
 
 
+def _code(error: GraphQLError) -> str | None:
+    code = (error.extensions or {}).get("code")
+    return code if isinstance(code, str) else None
+
+
+def parse_error(error: GraphQLError) -> GraphQLError:
+    """A syntax error (or an over-long number literal), with its code."""
+    if _code(error) is not None:
+        return error
+    return _client_error(error, PARSE_FAILED, error.message)
+
+
 def classify(error: GraphQLError) -> GraphQLError:
     original = error.original_error
+    if _code(error) is not None:
+        return error
     if original is None or isinstance(original, GraphQLError):
-        return error  # syntax/validation errors and errors raised as GraphQLError
+        # A variable refused by a scalar keeps the scalar's code (VALUE_OUT_OF_RANGE...);
+        # other errors without a path arose before execution: validation or variables.
+        # An argument strawberry could not convert (a malformed ID) is invalid input.
+        code = _code(original) if original is not None else None
+        if code is None and error.path is None:
+            code = VALIDATION_FAILED
+        elif code is None and isinstance(original, StrawberryInputCoercionError):
+            code = "INVALID_INPUT"
+        return error if code is None else _client_error(error, code, error.message)
     if isinstance(original, ApiError):
         return _client_error(error, original.code, original.message)
     if isinstance(original, InvalidQueryError):

@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, OperationType, parse
-from graphql.language import FieldNode, IntValueNode, VariableNode, visit
+from graphql.language import FieldNode, VariableNode, visit
 from graphql.language.visitor import Visitor
 from strawberry.http.ides import get_graphql_ide_html
 
@@ -23,11 +23,11 @@ from okr_api import unavailable
 from okr_api.admission import is_heavy
 from okr_api.auth import AuthError, Principal, bearer_token, verify_token
 from okr_api.context import Context, Services
-from okr_api.errors import without_suggestions
+from okr_api.errors import parse_error, without_suggestions
 from okr_api.graphql import queries
 from okr_api.graphql.schema import schema
 from okr_api.json_body import GraphQLJSONResponse
-from okr_api.limits import CostExceeded, query_cost
+from okr_api.limits import check_number_literals, int_literal
 from okr_api.readmodel import RequestLoaders
 from okr_api.request_limits import RequestError, read_body
 
@@ -52,7 +52,9 @@ def negotiate(accept: str | None) -> str:
 
 @lru_cache(maxsize=512)
 def _parse(query: str, max_tokens: int) -> DocumentNode:
-    return parse(query, max_tokens=max_tokens)
+    document = parse(query, max_tokens=max_tokens)
+    check_number_literals(document)
+    return document
 
 
 class _Introspection(Visitor):
@@ -96,9 +98,8 @@ def _field_min_positions(operation: OperationDefinitionNode,
             if argument.name.value != "minPosition":
                 continue
             value = argument.value
-            given = (int(value.value) if isinstance(value, IntValueNode)
-                     else variables.get(value.name.value)
-                     if isinstance(value, VariableNode) else None)
+            given = (variables.get(value.name.value) if isinstance(value, VariableNode)
+                     else int_literal(value))
             # Anything else (not an Int) is reported by validation, without waiting.
             if isinstance(given, int) and not isinstance(given, bool) and given < 2**31:
                 found.append(given)
@@ -126,6 +127,8 @@ async def _params(request: Request, services: Services) -> dict[str, Any]:
                 raise RequestError(f"{name} is not valid JSON") from None
             except RecursionError:
                 raise RequestError(f"{name} is nested too deeply") from None
+            except ValueError:
+                raise RequestError(f"{name} holds a number of too many digits") from None
         return _unicode_only(params)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != JSON:
@@ -139,6 +142,8 @@ async def _params(request: Request, services: Services) -> dict[str, Any]:
         raise RequestError("the body is not valid JSON in UTF-8") from None
     except RecursionError:
         raise RequestError("the body is nested too deeply") from None
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        raise RequestError("the body holds a number of too many digits") from None
     if isinstance(params, list):
         raise RequestError("batched requests are not supported", code="BATCH_NOT_SUPPORTED")
     if not isinstance(params, dict):
@@ -210,8 +215,8 @@ async def _run(request: Request, services: Services, principal: Principal,
     try:
         document = _parse(query, services.limits.max_tokens)
     except GraphQLError as error:
-        return _result_response({"errors": [error.formatted]}, 200 if legacy else 400,
-                                media_type, "invalid")
+        return _result_response({"errors": [parse_error(error).formatted]},
+                                200 if legacy else 400, media_type, "invalid")
     operation = _operation(document, operation_name)
     if operation is None:
         return _result_response(_error_body(_no_operation(document, operation_name),
@@ -227,11 +232,6 @@ async def _run(request: Request, services: Services, principal: Principal,
         if finder.found:
             return _result_response(_error_body("introspection is disabled", "FORBIDDEN"),
                                     200 if legacy else 400, media_type, label)
-    cost = query_cost(document, variables, operation_name)
-    if cost > services.limits.max_cost:
-        error = CostExceeded(cost, services.limits.max_cost)
-        return _result_response(_error_body(str(error), "COST_LIMIT"),
-                                200 if legacy else 400, media_type, label)
     extensions = params.get("extensions")
     if extensions is not None and not isinstance(extensions, dict):
         raise RequestError("extensions must be a JSON object")
@@ -248,8 +248,7 @@ async def _run(request: Request, services: Services, principal: Principal,
             f"the read model has not reached position {max(wanted)} yet; retry shortly",
             "NOT_YET"), 200 if legacy else 503, media_type, label)
     ctx = Context(services=services, principal=principal,
-                  loaders=RequestLoaders(services.read_model, principal.organization_id),
-                  cost=cost)
+                  loaders=RequestLoaders(services.read_model, principal.organization_id))
     if is_heavy(document, operation):
         async with services.admission.turn():
             if await request.is_disconnected():
@@ -273,7 +272,8 @@ async def _run(request: Request, services: Services, principal: Principal,
     executed = result.data is not None or any(e.path for e in result.errors or ())
     if executed:
         body["data"] = result.data
-    body["extensions"] = {"cost": cost}
+    if ctx.cost is not None:  # counted: the operation was valid and within the limit
+        body["extensions"] = {"cost": ctx.cost}
     metrics = services.extras["metrics"]
     metrics.requests.labels(label, "error" if result.errors else "ok").inc()
     for error in body.get("errors", []):

@@ -1,8 +1,11 @@
-"""Request limits: body size, tokens, depth, aliases, page size and query cost.
+"""Request limits: body size, tokens, number literals, depth, aliases, page size and cost.
 
-The cost of a query is counted before it runs: every field costs 1, and the selections
-under a paged field (one with ``first``) count once per item it may return. Lists
-without ``first`` count as ``DEFAULT_LIST_SIZE`` items.
+The cost of an operation is counted once its document is valid and its variables are
+coerced, before any field runs: every field costs 1, and the selections under a paged
+field (one that takes ``first``) count once per item of the largest page it may return.
+A ``first`` the field will refuse (negative, past ``MAX_PAGE_SIZE``) counts as the
+largest page, so a refused argument never lowers the cost of the rest. Lists without
+``first`` count as ``DEFAULT_LIST_SIZE`` items.
 """
 
 from __future__ import annotations
@@ -13,17 +16,26 @@ from typing import Any
 from graphql import (
     DocumentNode,
     FieldNode,
+    FloatValueNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLError,
     InlineFragmentNode,
     IntValueNode,
+    NullValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    ValueNode,
     VariableNode,
+    visit,
 )
+from graphql.language.visitor import Visitor
 
 MAX_BODY_BYTES = 256 * 1024
 MAX_TOKENS = 3_000
+MAX_NUMBER_LENGTH = 40
+"""Characters in a number literal of a document: any Int, Float or Decimal the API takes
+is written in far fewer."""
 MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_PAGE_SIZE = 100
@@ -33,6 +45,7 @@ MAX_COST = 25_000
 PAGED_ARGUMENT = "first"
 LIST_FIELDS = frozenset({"keyResults", "children", "supporters", "alignmentProposals",
                          "nodes", "cycles", "teams", "path", "roles"})
+OUT_OF_RANGE = "VALUE_OUT_OF_RANGE"
 
 
 @dataclass(frozen=True)
@@ -51,32 +64,83 @@ class CostExceeded(Exception):
         self.limit = limit
 
 
-def _page_size(field: FieldNode, variables: dict[str, Any]) -> int | None:
+class _LongNumbers(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: IntValueNode | FloatValueNode | None = None
+
+    def enter_int_value(self, node: IntValueNode, *_: Any) -> None:
+        self._check(node)
+
+    def enter_float_value(self, node: FloatValueNode, *_: Any) -> None:
+        self._check(node)
+
+    def _check(self, node: IntValueNode | FloatValueNode) -> None:
+        if self.found is None and len(node.value) > MAX_NUMBER_LENGTH:
+            self.found = node
+
+
+def check_number_literals(document: DocumentNode) -> None:
+    """Refuse number literals longer than any value the API takes, before anything reads
+    them (turning thousands of digits into a number is slow, and Python refuses to)."""
+    finder = _LongNumbers()
+    visit(document, finder)
+    if finder.found is not None:
+        raise GraphQLError(
+            f"number literals have at most {MAX_NUMBER_LENGTH} characters",
+            finder.found, extensions={"code": OUT_OF_RANGE})
+
+
+def int_literal(node: ValueNode) -> int | None:
+    """The value of an Int literal within GraphQL's 32-bit range (None for anything else)."""
+    if not isinstance(node, IntValueNode) or len(node.value) > 11:
+        return None
+    value = int(node.value)
+    return value if -2**31 <= value < 2**31 else None
+
+
+def page_size(given: object) -> int:
+    """The largest page a ``first`` argument may return (see the module's doc)."""
+    if given is None:
+        return DEFAULT_PAGE_SIZE
+    if isinstance(given, int) and not isinstance(given, bool) and 0 <= given <= MAX_PAGE_SIZE:
+        return given
+    return MAX_PAGE_SIZE
+
+
+def _first(field: FieldNode, variables: dict[str, Any]) -> object:
     for argument in field.arguments or ():
         if argument.name.value != PAGED_ARGUMENT:
             continue
         value = argument.value
-        if isinstance(value, IntValueNode):
-            return min(int(value.value), MAX_PAGE_SIZE)
         if isinstance(value, VariableNode):
-            given = variables.get(value.name.value)
-            if isinstance(given, int):
-                return min(max(given, 0), MAX_PAGE_SIZE)
-        return DEFAULT_PAGE_SIZE
+            return variables.get(value.name.value)
+        if isinstance(value, IntValueNode):
+            return int_literal(value)
+        return None if isinstance(value, NullValueNode) else MAX_PAGE_SIZE + 1
     return None
 
 
 def query_cost(document: DocumentNode, variables: dict[str, Any] | None,
-               operation_name: str | None) -> int:
-    """The cost of the operation that would run (0 when there is none to pick)."""
+               operation: OperationDefinitionNode,
+               paged_fields: frozenset[str] = frozenset()) -> int:
+    """The cost of ``operation``. ``variables`` are the coerced ones (with the defaults
+    of the operation applied); ``paged_fields`` name the fields that take ``first``
+    (they return a default page when it is not given)."""
     variables = variables or {}
     fragments = {d.name.value: d for d in document.definitions
                  if isinstance(d, FragmentDefinitionNode)}
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    chosen = [o for o in operations
-              if operation_name is None or (o.name and o.name.value == operation_name)]
-    if not chosen:
-        return 0
+    # Each fragment is counted once and remembered, however often it is spread: a few
+    # fragments spreading each other twice would otherwise take exponential time.
+    fragment_costs: dict[str, int] = {}
+
+    def fragment_cost(name: str, seen: frozenset[str]) -> int:
+        if name in seen or name not in fragments:
+            return 0  # a fragment cycle or an unknown fragment is refused by validation
+        if name not in fragment_costs:
+            fragment_costs[name] = selection_cost(fragments[name].selection_set,
+                                                  seen | {name})
+        return fragment_costs[name]
 
     def selection_cost(selection_set: SelectionSetNode | None, seen: frozenset[str]) -> int:
         if selection_set is None:
@@ -85,17 +149,18 @@ def query_cost(document: DocumentNode, variables: dict[str, Any] | None,
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
                 inner = selection_cost(selection.selection_set, seen)
-                size = _page_size(selection, variables)
-                if size is None and selection.name.value in LIST_FIELDS:
+                name = selection.name.value
+                size: int | None = None
+                if name in paged_fields or any(a.name.value == PAGED_ARGUMENT
+                                               for a in selection.arguments or ()):
+                    size = page_size(_first(selection, variables))
+                elif name in LIST_FIELDS:
                     size = DEFAULT_LIST_SIZE
                 total += 1 + (inner * size if size is not None else inner)
             elif isinstance(selection, InlineFragmentNode):
                 total += selection_cost(selection.selection_set, seen)
             elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                if name in seen or name not in fragments:
-                    continue  # a fragment cycle is reported by validation
-                total += selection_cost(fragments[name].selection_set, seen | {name})
+                total += fragment_cost(selection.name.value, seen)
         return total
 
-    return selection_cost(chosen[0].selection_set, frozenset())
+    return selection_cost(operation.selection_set, frozenset())

@@ -26,6 +26,8 @@ class Actor:
     organization_id: UUID
     person_id: UUID | None
     roles: frozenset[Role] = field(default_factory=lambda: frozenset({Role.MEMBER}))
+    service_account_id: UUID | None = None
+    """The service account calling (then ``person_id`` is None)."""
 
     @property
     def is_admin(self) -> bool:

@@ -31,7 +31,7 @@ from okr_domain.bulk import Bulk
 from okr_domain.cycle import Cycle
 from okr_domain.errors import Conflict, NotFound
 from okr_domain.group_commit import GroupCommitter
-from okr_domain.idempotency import IdempotencyRecord, check_key, fingerprint
+from okr_domain.idempotency import IdempotencyRecord, caller_of, check_key, fingerprint
 from okr_domain.person import Person
 from okr_domain.team import Team
 
@@ -261,40 +261,49 @@ UNSET: Any = object()
 
 
 class Idempotency:
-    """The idempotency check of one command attempt."""
+    """The idempotency check of one command attempt. Keys are the caller's own: the
+    record is named by caller, command and key."""
 
     def __init__(self, app: CommandBase, actor: Actor, command: str, key: str | None,
                  arguments: dict[str, Any]) -> None:
-        self.record_id = (
-            ids.idempotency_record_id(actor.organization_id, command, check_key(key))
-            if key is not None else None
-        )
+        self._key = None if key is None else check_key(key)
         self._actor = actor
         self._command = command
-        self._key = key
-        # The caller is part of the request: someone else sending the same key is not
-        # a retry, and must not be answered with (or skip the checks of) another's write.
+        # The caller stays part of the fingerprint: records made before keys were kept
+        # per caller are matched by it (see ``_earlier_record``).
         self._fingerprint = (fingerprint({**arguments, "actor": actor.person_id})
                              if key is not None else "")
         self._app = app
 
     def earlier_result(self) -> Result | None:
-        """The first result when this key was used before with the same input."""
-        if self.record_id is None:
-            return None
-        record = self._app.find(IdempotencyRecord, self.record_id,
-                                self._actor.organization_id)
+        """The first result when this caller used this key before with the same input."""
+        record = self._earlier_record()
         if record is None:
             return None
         record.ensure_same(self._fingerprint)
         return Result(record.result_id, self._app.current_position(), replayed=True)
 
+    def _earlier_record(self) -> IdempotencyRecord | None:
+        if self._key is None:
+            return None
+        org = self._actor.organization_id
+        record = self._app.find(IdempotencyRecord, ids.idempotency_record_id(
+            org, self._command, self._key, caller_of(self._actor)), org)
+        if record is not None:
+            return record
+        # A record made before keys were kept per caller answers only its author: the
+        # person it names, or (when it names nobody) a caller sending the same input.
+        legacy = self._app.find(IdempotencyRecord, ids.idempotency_record_id(
+            org, self._command, self._key), org)
+        if legacy is None or legacy.actor_id != self._actor.person_id:
+            return None
+        if legacy.actor_id is None and legacy.fingerprint != self._fingerprint:
+            return None
+        return legacy
+
     def record(self, result_id: UUID) -> IdempotencyRecord | None:
         """The record to save with the command's events (None without a key)."""
-        if self.record_id is None or self._key is None:
+        if self._key is None:
             return None
-        return IdempotencyRecord(
-            organization_id=self._actor.organization_id,
-            actor_id=self._actor.person_id, cycle_id=None, command=self._command,
-            key=self._key, fingerprint=self._fingerprint, result_id=result_id,
-        )
+        return IdempotencyRecord.of(self._actor, self._command, self._key, self._fingerprint,
+                                    result_id)

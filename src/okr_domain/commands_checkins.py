@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
@@ -10,10 +10,27 @@ from okr_domain import clock, ids, validation
 from okr_domain.access import Actor, can_check_in
 from okr_domain.command_base import Idempotency, Result
 from okr_domain.commands_objectives import ObjectiveCommands
-from okr_domain.errors import Forbidden
+from okr_domain.cycle import Cycle
+from okr_domain.errors import Forbidden, NotFound
+from okr_domain.objective import Objective
 
 
 class CheckInCommands(ObjectiveCommands):
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env)
+        self._cycle_starts: dict[UUID, date] = {}
+
+    def cycle_starts_on(self, objective: Objective) -> date:
+        """The first day of the objective's cycle (cycles never change their dates, so
+        each is read once per process)."""
+        starts = self._cycle_starts.get(objective.cycle_id)
+        if starts is None:
+            cycle = self.find(Cycle, objective.cycle_id, objective.organization_id)
+            if cycle is None:
+                raise NotFound("the objective's cycle is unknown", field="keyResultId")
+            starts = self._cycle_starts[objective.cycle_id] = cycle.starts_on
+        return starts
+
     def record_check_in(
         self, actor: Actor, objective_id: UUID, key_result_id: UUID,
         value: Decimal | int | float | str, *, confidence: int | None = None, note: str = "",
@@ -36,6 +53,8 @@ class CheckInCommands(ObjectiveCommands):
             if not can_check_in(self.directory_for(actor.organization_id), actor, objective):
                 raise Forbidden("you may not check in on this objective")
             when = validation.moment(applies_at, field="appliesAt", now=clock.now())
+            if applies_at is not None:
+                validation.not_before_cycle(when, self.cycle_starts_on(objective))
             check_in_id = ids.new_id()
             objective.record_check_in(
                 actor.person_id, check_in_id, key_result_id, value=value_,

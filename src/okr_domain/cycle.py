@@ -13,7 +13,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from okr_domain import ids
+from okr_domain import ids, validation
 from okr_domain.base import OkrAggregate
 from okr_domain.errors import ErrorCode, InvalidInput, InvalidState
 from okr_domain.values import CycleStatus
@@ -22,20 +22,18 @@ QUARTER_KEY = re.compile(r"^(\d{4})-Q([1-4])$")
 CYCLE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 
 
-FIRST_YEAR, LAST_YEAR = 1970, 2200
-"""Cycles fall within these years (both included)."""
 LONGEST_CYCLE_DAYS = 400
 """A cycle is a quarter, a half or a year: never longer than this."""
 
 
 def quarter_dates(key: str) -> tuple[date, date] | None:
     """The first and last day of a quarter key like ``2026-Q4``; None for other keys
-    (and for quarters outside the years cycles may fall in)."""
+    (and for quarters outside the years a date may lie in)."""
     match = QUARTER_KEY.match(key)
     if not match:
         return None
     year, quarter = int(match.group(1)), int(match.group(2))
-    if not FIRST_YEAR <= year <= LAST_YEAR:
+    if not validation.MIN_YEAR <= year <= validation.MAX_YEAR:
         return None
     first_month = 3 * (quarter - 1) + 1
     starts = date(year, first_month, 1)
@@ -51,22 +49,21 @@ def resolve_cycle_dates(
             "cycle key must be 1-40 letters, digits, '.', '_' or '-' (like 2026-Q4)",
             field="key",
         )
+    match = QUARTER_KEY.match(key)
+    if match and not validation.MIN_YEAR <= int(match.group(1)) <= validation.MAX_YEAR:
+        raise InvalidInput(f"a quarter's year must lie in {validation.MIN_YEAR} to "
+                           f"{validation.MAX_YEAR}", field="key",
+                           code=ErrorCode.VALUE_OUT_OF_RANGE)
     quarter = quarter_dates(key)
-    if quarter is None and (match := QUARTER_KEY.match(key)) and (
-            starts_on is None or ends_on is None):
-        raise InvalidInput(f"a quarter's year must be between {FIRST_YEAR} and {LAST_YEAR} "
-                           f"(not {match.group(1)})", field="key")
     starts = starts_on or (quarter[0] if quarter else None)
     ends = ends_on or (quarter[1] if quarter else None)
     if starts is None or ends is None:
         raise InvalidInput("a cycle that is not a quarter key needs start and end dates",
                            field="startsOn")
+    validation.in_years(starts, field="startsOn")
+    validation.in_years(ends, field="endsOn")
     if ends < starts:
         raise InvalidInput("a cycle must end on or after its start", field="endsOn")
-    for day, field in ((starts, "startsOn"), (ends, "endsOn")):
-        if not FIRST_YEAR <= day.year <= LAST_YEAR:
-            raise InvalidInput(f"a cycle's dates fall between {FIRST_YEAR} and {LAST_YEAR}",
-                               field=field)
     if (ends - starts).days + 1 > LONGEST_CYCLE_DAYS:
         raise InvalidInput(f"a cycle lasts at most {LONGEST_CYCLE_DAYS} days", field="endsOn")
     return starts, ends

@@ -29,8 +29,13 @@ def alignment_graph_id(organization: UUID) -> UUID:
     return uuid5(organization, "alignment-graph")
 
 
-def idempotency_record_id(organization: UUID, command: str, key: str) -> UUID:
-    return uuid5(organization, f"idempotency:{command}:{key}")
+def idempotency_record_id(organization: UUID, command: str, key: str,
+                          caller: str | None = None) -> UUID:
+    """The record of a caller's idempotency key (``caller`` like ``person:<uuid>``); without
+    a caller, the record of a key sent before keys were kept per caller."""
+    if caller is None:
+        return uuid5(organization, f"idempotency:{command}:{key}")
+    return uuid5(organization, f"idempotency:{caller}:{command}:{key}")
 
 
 def new_id() -> UUID:

@@ -318,10 +318,15 @@ async def test_a_check_in_retried_with_its_idempotency_key_is_recorded_once(
 
     await refused(api, "recordCheckIn", {**given, "value": "4"}, "IDEMPOTENCY_KEY_REUSED",
                   as_="alice")
-    await refused(api, "recordCheckIn", given, "IDEMPOTENCY_KEY_REUSED", as_="lead")
+    # Keys are their sender's own: the same key from someone else is their first
+    # request, checked like any other (bob may not check in here), never a replay.
+    await refused(api, "recordCheckIn", given, "FORBIDDEN", as_="bob")
+    by_lead = await mutate(api, "recordCheckIn", given, selection, as_="lead")
+    assert not by_lead["replayed"]
+    assert by_lead["checkIn"]["id"] != payloads[0]["checkIn"]["id"]
     history = await read(api, "query($id: ID!) { node(id: $id) { ... on KeyResult { "
                               "checkIns { totalCount } } } }", {"id": _kr(w)})
-    assert history["node"]["checkIns"]["totalCount"] == 1
+    assert history["node"]["checkIns"]["totalCount"] == 2
 
 
 async def test_update_team_remove_lead(api: Api, world: World) -> None:

@@ -126,6 +126,31 @@ async def test_bad_credentials_are_401(api: Api, world: World, kind: str) -> Non
     assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
+@pytest.mark.parametrize("token", [
+    "not.a.token", "abc", "a.b.c.d", "eyJhbGciOiJIUzI1NiJ9.e30.sig", "!!!.x.y",
+    jwt.encode({"sub": "x"}, SECRET, algorithm="HS256"),
+    jwt.encode({"iss": "okr-history", "sub": "x", "iat": "soon", "exp": 9999999999}, SECRET,
+               algorithm="HS256"),
+    jwt.encode({"iss": "elsewhere", "sub": "x", "iat": 1, "exp": 9999999999}, SECRET,
+               algorithm="HS256"),
+    jwt.encode({"iss": "okr-history", "sub": "x", "iat": 1, "exp": 9999999999}, SECRET * 2,
+               algorithm="HS512")])
+async def test_a_refused_token_is_explained_without_the_decoders_words(
+        api: Api, world: World, token: str) -> None:
+    try:
+        jwt.decode(token, SECRET, algorithms=["HS256"], issuer="okr-history",
+                   options={"require": ["exp", "iat", "sub", "iss"]})
+    except jwt.InvalidTokenError as error:
+        internal = str(error)
+    response = await api.client.post("/graphql", json={"query": VIEWER},
+                                     headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401, response.text
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == "UNAUTHENTICATED"
+    assert error["message"].startswith("the token"), error
+    assert internal.lower() not in error["message"].lower(), (internal, error)
+
+
 async def test_revoked_service_accounts_are_401(api: Api, world: World) -> None:
     created = await api.gql("""mutation { createServiceAccount(input: {name: "HR feed",
         roles: [HR]}) { token serviceAccountId userErrors { code } } }""")

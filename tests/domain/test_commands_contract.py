@@ -6,7 +6,7 @@ returns) and how it refuses (a ``DomainError`` with a stable code, and nothing w
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
@@ -18,9 +18,11 @@ from okr_domain import clock, ids
 from okr_domain.access import Actor
 from okr_domain.alignment import AlignmentGraph, AlignmentProposal
 from okr_domain.application import OkrApplication
+from okr_domain.clock import simulated_time
 from okr_domain.cycle import Cycle
 from okr_domain.errors import ErrorCode as C
 from okr_domain.grading import Grade, grades_hash
+from okr_domain.idempotency import IdempotencyRecord, fingerprint
 from okr_domain.objective import Objective
 from okr_domain.organization import Organization
 from okr_domain.person import Person
@@ -297,6 +299,12 @@ def test_cycle_rejections(app: OkrApplication, org: Actor) -> None:
              "2026-Q2")
     rejected(app, C.NOT_FOUND, app.activate_cycle, org, uuid4())
     rejected(app, C.NOT_FOUND, app.cycle_by_key, org, "2030-Q1")
+    for key, dates in [("0000-Q1", {}), ("9999-Q4", {}), ("1969-Q4", {}),
+                       ("early", {"starts_on": date(1, 1, 1), "ends_on": date(2026, 1, 1)}),
+                       ("late", {"starts_on": date(2026, 1, 1), "ends_on": date(9999, 12, 31)})]:
+        rejected(app, C.VALUE_OUT_OF_RANGE, app.create_cycle, org, key, **dates)
+    written(app, app.create_cycle, org, "2200-Q4")
+    written(app, app.create_cycle, org, "1970-Q1")
 
 
 def test_cycle_goes_planning_active_closed(world: World) -> None:
@@ -704,6 +712,40 @@ def test_record_check_in_rejections(world: World) -> None:
     written(app, app.record_check_in, world.actor("dev"), personal, personal_kr, 2)
 
 
+def test_values_are_bounded_by_their_digits_without_arithmetic(world: World) -> None:
+    app, lead = world.app, world.actor("lead")
+    oid = activated(world, world.team_objective())
+    kr = add_kr(world, oid)
+    for value in ("1E+999999999", "-1E+999999999", "1E-999999999", "1e15", "-1e15",
+                  "0.0000001", "0E-7", 10**40):
+        rejected(app, C.VALUE_OUT_OF_RANGE, app.record_check_in, lead, oid, kr, value)
+    for value, kept in [("999999999999999.999999", "999999999999999.999999"),
+                        ("-999999999999999", "-999999999999999"), ("1E+3", "1000"),
+                        ("0E+999999999", "0"), ("0.000001", "0.000001")]:
+        written(app, app.record_check_in, lead, oid, kr, value)
+        assert str(last_event(app, oid).value) == kept
+
+
+def test_a_check_in_applies_from_two_weeks_before_its_cycle_until_now(world: World) -> None:
+    app, lead = world.app, world.actor("lead")
+    oid = activated(world, world.team_objective())  # in 2026-Q1
+    kr = add_kr(world, oid)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    with simulated_time(datetime(2026, 2, 1, tzinfo=UTC)):
+        for too_early in (datetime(1, 1, 1, tzinfo=UTC), datetime(1969, 12, 31, tzinfo=UTC),
+                          start - timedelta(days=14, seconds=1),
+                          datetime(2025, 12, 18, 13, 59, tzinfo=timezone(timedelta(hours=14)))):
+            rejected(app, C.VALUE_OUT_OF_RANGE, app.record_check_in, lead, oid, kr, 1,
+                     applies_at=too_early)
+        rejected(app, C.VALUE_OUT_OF_RANGE, app.record_check_in, lead, oid, kr, 1,
+                 applies_at=datetime(9999, 12, 31, tzinfo=UTC))
+        rejected(app, C.INVALID_INPUT, app.record_check_in, lead, oid, kr, 1,
+                 applies_at=datetime(2026, 2, 1, 0, 6, tzinfo=UTC))
+        for fine in (start - timedelta(days=14), datetime(2026, 1, 20, tzinfo=UTC)):
+            written(app, app.record_check_in, lead, oid, kr, 1, applies_at=fine)
+            assert last_event(app, oid).applies_at == fine
+
+
 def test_supporters_may_check_in_when_the_owner_allows_it(world: World) -> None:
     app, lead, dev = world.app, world.actor("lead"), world.actor("dev")
     oid = activated(world, world.team_objective())
@@ -787,17 +829,69 @@ def test_idempotent_check_in_is_recorded_once(world: World) -> None:
     assert names(events_of(app, oid)).count("CheckInRecorded") == 2
 
 
-def test_an_idempotency_key_sent_by_someone_else_is_no_retry(world: World) -> None:
+def test_an_idempotency_key_is_its_callers_own(world: World) -> None:
     app, lead = world.app, world.actor("lead")
     oid = activated(world, world.team_objective())
     kr = add_kr(world, oid)
-    app.record_check_in(lead, oid, kr, 5, idempotency_key="week-1")
-    # Not answered with the lead's check-in, and not let past the permission check.
-    rejected(app, C.IDEMPOTENCY_KEY_REUSED, app.record_check_in, world.actor("dev2"), oid,
-             kr, 5, idempotency_key="week-1")
-    rejected(app, C.IDEMPOTENCY_KEY_REUSED, app.record_check_in, world.actor("vp"), oid,
-             kr, 5, idempotency_key="week-1")
-    assert names(events_of(app, oid)).count("CheckInRecorded") == 1
+    first = app.record_check_in(lead, oid, kr, 5, idempotency_key="week-1")
+    # Someone else's key of the same name is their own first request: never answered
+    # with the lead's check-in, checked like any other, and it blocks nothing.
+    rejected(app, C.FORBIDDEN, app.record_check_in, world.actor("dev2"), oid, kr, 5,
+             idempotency_key="week-1")
+    vp = written(app, app.record_check_in, world.actor("vp"), oid, kr, 6,
+                 idempotency_key="week-1")
+    assert (vp.replayed, vp.id != first.id) == (False, True)
+    assert unchanged(app, app.record_check_in, world.actor("vp"), oid, kr, 6,
+                     idempotency_key="week-1").id == vp.id
+    assert unchanged(app, app.record_check_in, lead, oid, kr, 5,
+                     idempotency_key="week-1").id == first.id
+    feeds = [Actor(world.organization_id, None, frozenset({Role.ADMIN}), uuid4())
+             for _ in range(2)]
+    by_feed = [written(app, app.record_check_in, feed, oid, kr, 7, idempotency_key="week-1")
+               for feed in feeds]
+    assert by_feed[0].id != by_feed[1].id
+    assert unchanged(app, app.record_check_in, feeds[1], oid, kr, 7,
+                     idempotency_key="week-1").id == by_feed[1].id
+    assert names(events_of(app, oid)).count("CheckInRecorded") == 4
+
+
+def _record_as_before(app: OkrApplication, actor: Actor, key: str, result_id: UUID,
+                      **arguments: Any) -> None:
+    """Store a check-in's idempotency record as it was kept before keys were per caller:
+    named by command and key alone."""
+    app.save(IdempotencyRecord._create(
+        IdempotencyRecord.Created, organization_id=actor.organization_id,
+        id=ids.idempotency_record_id(actor.organization_id, "recordCheckIn", key),
+        actor_id=actor.person_id, cycle_id=None, command="recordCheckIn", key=key,
+        fingerprint=fingerprint({**arguments, "actor": actor.person_id}),
+        result_id=result_id))
+
+
+def test_keys_recorded_before_they_were_per_caller_still_answer_their_author(
+        world: World) -> None:
+    app, lead, vp = world.app, world.actor("lead"), world.actor("vp")
+    oid = activated(world, world.team_objective())
+    kr = add_kr(world, oid)
+    sent = {"objective": oid, "keyResult": kr, "value": Decimal(5), "confidence": None,
+            "note": "weekly", "appliesAt": None, "oneOnOne": False}
+    earlier = app.record_check_in(lead, oid, kr, 5, note="weekly")
+    _record_as_before(app, lead, "week-1", earlier.id, **sent)
+    again = unchanged(app, app.record_check_in, lead, oid, kr, 5, note="weekly",
+                      idempotency_key="week-1")
+    assert (again.id, again.replayed) == (earlier.id, True)
+    rejected(app, C.IDEMPOTENCY_KEY_REUSED, app.record_check_in, lead, oid, kr, 6,
+             note="weekly", idempotency_key="week-1")
+    assert not written(app, app.record_check_in, vp, oid, kr, 5, note="weekly",
+                       idempotency_key="week-1").replayed
+    # A record that names nobody (a service's): it answers the same input only.
+    system = Actor.system(world.organization_id)
+    by_system = app.record_check_in(system, oid, kr, 8)
+    _record_as_before(app, system, "feed-1", by_system.id, **{**sent, "value": Decimal(8),
+                                                                 "note": ""})
+    assert unchanged(app, app.record_check_in, system, oid, kr, 8,
+                     idempotency_key="feed-1").id == by_system.id
+    assert not written(app, app.record_check_in, system, oid, kr, 9,
+                       idempotency_key="feed-1").replayed
 
 
 def test_idempotent_objective_and_key_result_creation(world: World) -> None:
@@ -1254,7 +1348,8 @@ def test_every_event_carries_organization_actor_and_cycle(world: World) -> None:
     assert {type(e).__name__ for e in by_lead} >= {
         "CheckInRecorded", "CheckInCorrected", "Unaligned", "GradeOverridden"}
     assert last_event(app, ids.idempotency_record_id(
-        world.organization_id, "recordCheckIn", "k")).actor_id == world.people["lead"]
+        world.organization_id, "recordCheckIn", "k", f"person:{world.people['lead'].hex}"
+    )).actor_id == world.people["lead"]
 
 
 # Snapshots.

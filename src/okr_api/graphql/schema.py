@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
@@ -13,11 +14,14 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLObjectType,
     ValidationContext,
     ValidationRule,
 )
+from graphql.execution.values import get_variable_values
 from graphql.language import visit
 from graphql.language.visitor import Visitor
+from graphql.utilities import get_operation_ast
 from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -29,7 +33,9 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from okr_api.context import Context
 from okr_api.errors import ClassifyErrors, in_production
+from okr_api.graphql import scalars
 from okr_api.graphql.analysis_queries import AnalysisQuery
 from okr_api.graphql.history_queries import HistoryQuery
 from okr_api.graphql.mutations.alignment import AlignmentMutations
@@ -37,9 +43,20 @@ from okr_api.graphql.mutations.key_results import KeyResultMutations
 from okr_api.graphql.mutations.objectives import ObjectiveMutations
 from okr_api.graphql.mutations.structure import StructureMutations
 from okr_api.graphql.queries import Query as CoreQuery
-from okr_api.limits import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS, CostExceeded, query_cost
+from okr_api.limits import (
+    MAX_ALIASES,
+    MAX_DEPTH,
+    MAX_TOKENS,
+    PAGED_ARGUMENT,
+    CostExceeded,
+    check_number_literals,
+    query_cost,
+)
 from okr_api.live.subscriptions import Subscription
 from okr_api.webhooks.mutations import WebhookMutations, WebhookQueries
+
+MAX_VARIABLE_ERRORS = 50
+"""Variable coercion errors reported before giving up (graphql-core's own default)."""
 
 Query = merge_types("Query", (CoreQuery, AnalysisQuery, HistoryQuery, WebhookQueries))
 Mutation = merge_types(
@@ -126,22 +143,62 @@ class ProductionRules(SchemaExtension):
         yield
 
 
-class CostLimit(SchemaExtension):
-    """The query cost limit, for operations whose transport did not check it (the HTTP
-    handler does, to answer with its status codes; the WebSocket does not)."""
+class NumberLiterals(SchemaExtension):
+    """Over-long number literals are refused as soon as the document is parsed."""
 
-    def on_execute(self) -> Iterator[None]:
-        context = self.execution_context.context
-        services = getattr(context, "services", None)
-        document = self.execution_context.graphql_document
-        if (services is not None and document is not None
-                and getattr(context, "cost", None) is None):
-            cost = query_cost(document, self.execution_context.variables,
-                              self.execution_context.operation_name)
-            if cost > services.limits.max_cost:
-                raise GraphQLError(str(CostExceeded(cost, services.limits.max_cost)),
-                                   extensions={"code": "COST_LIMIT"})
+    def on_parse(self) -> Iterator[None]:
         yield
+        document = self.execution_context.graphql_document
+        if document is not None:
+            check_number_literals(document)
+
+
+class CostLimit(SchemaExtension):
+    """The query cost limit, on every transport. It runs once the document is valid
+    (``ValidationCache``, listed before it, validates in the same step) and its variables
+    are coerced, so nothing the schema refuses is ever counted; a refusal stops the
+    operation before any field runs. The HTTP handler reports the cost it records."""
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        if not context.pre_execution_errors:
+            errors = self._refusals()
+            if errors:
+                context.pre_execution_errors = errors
+        yield
+
+    def _refusals(self) -> list[GraphQLError]:
+        execution = self.execution_context
+        context = execution.context
+        services = getattr(context, "services", None)
+        document = execution.graphql_document
+        if services is None or document is None:
+            return []
+        operation = get_operation_ast(document, execution.operation_name)
+        if operation is None:
+            return []  # execution says why no operation can be picked
+        variables = execution.variables if isinstance(execution.variables, dict) else {}
+        coerced = get_variable_values(
+            self.execution_context.schema._schema, operation.variable_definitions or (),
+            variables, max_errors=MAX_VARIABLE_ERRORS,
+            hide_suggestions=in_production(execution))
+        if isinstance(coerced, list):
+            return coerced
+        cost = query_cost(document, coerced.coerced, operation, paged_fields())
+        if cost > services.limits.max_cost:
+            return [GraphQLError(str(CostExceeded(cost, services.limits.max_cost)),
+                                 extensions={"code": "COST_LIMIT"})]
+        if isinstance(context, Context):
+            context.cost = cost
+        return []
+
+
+@functools.cache
+def paged_fields() -> frozenset[str]:
+    """The names of the fields that take ``first`` (paged, even when it is not given)."""
+    return frozenset(name for kind in schema._schema.type_map.values()
+                     if isinstance(kind, GraphQLObjectType)
+                     for name, field in kind.fields.items() if PAGED_ARGUMENT in field.args)
 
 
 class OkrSchema(strawberry.Schema):
@@ -154,8 +211,9 @@ schema = OkrSchema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,
-    extensions=[ParserCache, ValidationCache, TokenLimit, DepthLimit, AliasLimit,
-                ProductionRules, CostLimit, ClassifyErrors],
+    scalar_overrides=scalars.OVERRIDES,
+    extensions=[ParserCache, NumberLiterals, ValidationCache, TokenLimit, DepthLimit,
+                AliasLimit, ProductionRules, CostLimit, ClassifyErrors],
 )
 
 

@@ -53,10 +53,14 @@ class RecordCheckInInput:
     confidence: int | None = strawberry.field(default=None, description="0-10.")
     note: str = ""
     applies_at: datetime | None = strawberry.field(
-        default=None, description="The time the value applies to (default: now).")
+        default=None, description=(
+            "The time the value applies to (default: now), with a time zone: from 14 days "
+            "before the cycle's first day up to now."))
     in_one_on_one: bool = False
     idempotency_key: str | None = strawberry.field(
-        default=None, description="Retries with the same key record the check-in once.")
+        default=None, description=(
+            "Retries with the same key record the check-in once. Keys are each caller's "
+            "own: someone else's key of the same name is another check-in."))
 
 
 @strawberry.input
