@@ -22,6 +22,7 @@ from okr_api.auth import TokenKeys
 from okr_api.clock_setting import apply_clock
 from okr_api.context import Services
 from okr_api.dashboard.routes import mount_dashboard
+from okr_api.graphiql.routes import mount_graphiql
 from okr_api.history.service import HistoryOptions, HistoryService
 from okr_api.http import graphql_endpoint
 from okr_api.limits import Limits
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None, *, run_projections: bool = True
     api.add_api_route("/readyz", readyz, methods=["GET"])
     api.add_api_route("/metrics", metrics_endpoint, methods=["GET"])
     mount_dashboard(api, settings)
+    mount_graphiql(api, settings)
     api.add_middleware(HeaderLimits)
     return api
 

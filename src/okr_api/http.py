@@ -13,17 +13,17 @@ from functools import lru_cache
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, OperationType, parse
 from graphql.language import FieldNode, IntValueNode, VariableNode, visit
 from graphql.language.visitor import Visitor
-from strawberry.http.ides import get_graphql_ide_html
 
 from okr_api import unavailable
 from okr_api.admission import is_heavy
 from okr_api.auth import AuthError, Principal, bearer_token, verify_token
 from okr_api.context import Context, Services
 from okr_api.errors import without_suggestions
+from okr_api.graphiql.routes import graphiql_page
 from okr_api.graphql import queries
 from okr_api.graphql.schema import schema
 from okr_api.json_body import GraphQLJSONResponse
@@ -170,7 +170,7 @@ async def graphql_endpoint(request: Request) -> Response:
                 "text/html" in request.headers.get("accept", "")):
             if services.settings.is_production:
                 raise RequestError("not found", status=404, code="NOT_FOUND")
-            return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
+            return graphiql_page()
         media_type = negotiate(request.headers.get("accept"))
         try:
             principal = await authenticate(request.headers, services)
