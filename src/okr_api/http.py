@@ -221,6 +221,9 @@ async def _run(request: Request, services: Services, principal: Principal,
     if request.method == "GET" and operation.operation is not OperationType.QUERY:
         raise RequestError("GET requests may only run queries; use POST", status=405,
                            code="METHOD_NOT_ALLOWED", headers={"Allow": "POST"})
+    if operation.operation is OperationType.SUBSCRIPTION:
+        raise RequestError("subscriptions run over WebSocket at /graphql (graphql-transport-ws "
+                           "or graphql-ws), not over HTTP", code="WEBSOCKET_REQUIRED")
     if services.settings.is_production:
         finder = _Introspection()
         visit(document, finder)
