@@ -21,6 +21,7 @@ from okr_api.admission import Admission
 from okr_api.auth import TokenKeys
 from okr_api.clock_setting import apply_clock
 from okr_api.context import Services
+from okr_api.cors import add_cors
 from okr_api.dashboard.routes import mount_dashboard
 from okr_api.graphiql.routes import mount_graphiql
 from okr_api.history.service import HistoryOptions, HistoryService
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None, *, run_projections: bool = True
     api.add_api_route("/metrics", metrics_endpoint, methods=["GET"])
     mount_dashboard(api, settings)
     mount_graphiql(api, settings)
+    add_cors(api, settings)  # before HeaderLimits, which must stay the outermost
     api.add_middleware(HeaderLimits)
     return api
 

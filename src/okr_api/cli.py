@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 
 from okr_api.cli_history import EXPORT_HELP, export_command, replay_command, verify_command
@@ -47,7 +48,13 @@ def apply_options(data_dir: Path | None, database_url: str | None) -> Settings:
     from okr_api.settings import get_settings
 
     get_settings.cache_clear()
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            name = "OKR_" + "_".join(str(part) for part in problem["loc"]).upper()
+            console.print(f"[red]{name}: {problem['msg']}[/red]")
+        raise typer.Exit(2) from None
     apply_clock(settings)
     return settings
 
