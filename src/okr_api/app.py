@@ -110,14 +110,25 @@ async def healthz() -> Response:
 
 
 async def readyz(request: Request) -> Response:
+    """200 once every read model has caught up with the log as it stood when the process
+    started (then for as long as the database answers); 503 before, with every read
+    model's position and lag."""
     services: Services = request.app.state.services
+    read_side: ReadSide = services.extras["read_side"]
     try:
-        await asyncio.wait_for(asyncio.to_thread(services.app.current_position),
-                               READY_TIMEOUT_SECONDS)
+        behind = await asyncio.wait_for(read_side.catching_up(), READY_TIMEOUT_SECONDS)
     except Exception as error:  # any failure means "not ready"; the log has the detail
         log.warning("readiness check failed: %s", error)
         return JSONResponse({"status": "unavailable", "reason": "database not reachable"},
                             status_code=503)
+    if behind:
+        return JSONResponse({
+            "status": "catching_up",
+            "reason": "the read models have not caught up with the event log yet",
+            "startHead": read_side.start_head,
+            "readModels": {row.name: {"position": row.position, "head": row.head,
+                                      "lag": row.lag} for row in behind},
+        }, status_code=503, headers={"Retry-After": "1"})
     return JSONResponse({"status": "ready"})
 
 
