@@ -13,10 +13,12 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from eventsourcing.persistence import Notification
+from strawberry.relay import from_base64
 
 from okr_api.auth import AuthError, Principal
 from okr_domain.application import OkrApplication
 from okr_domain.service_account import ServiceAccount
+from okr_domain.values import Role
 
 REMEMBERED_ACCOUNTS = 10_000
 REVOKED_TOPIC = ServiceAccount.Revoked.TOPIC
@@ -64,3 +66,49 @@ class ServiceAccountCheck:
         for notification in notifications:
             if notification.topic == REVOKED_TOPIC:
                 self.revoked(UUID(str(notification.originator_id)))
+
+
+class ServiceAccountRefused(Exception):
+    """No token can be minted for this service account (the message says why)."""
+
+
+def service_account_id(given: str) -> UUID:
+    """A service account's id as written: a UUID (with or without dashes) or the
+    ``serviceAccountId`` the createServiceAccount mutation answered."""
+    try:
+        return UUID(given)
+    except ValueError:
+        pass
+    try:
+        type_name, node_id = from_base64(given)
+        if type_name == "ServiceAccount":
+            return UUID(hex=node_id)
+    except ValueError:
+        pass
+    raise ServiceAccountRefused(
+        f"{given!r} is not a service account id (give the id or the serviceAccountId "
+        "that createServiceAccount answered)")
+
+
+def token_roles(app: OkrApplication, organization_id: UUID, account_id: UUID,
+                wanted: Sequence[Role] | None) -> list[Role]:
+    """The roles a token for the account may carry: the account's own, or fewer when
+    ``wanted``; refused when the account does not exist in the organization or is
+    revoked (the server would refuse its tokens)."""
+    account = app.service_account(organization_id, account_id)
+    if account is None:
+        raise ServiceAccountRefused(
+            f"the organization has no service account {account_id} (admins create one "
+            "with the createServiceAccount mutation)")
+    if account.revoked:
+        raise ServiceAccountRefused(
+            f"the service account {account_id} ({account.name}) is revoked")
+    if not wanted:
+        return sorted(account.roles)
+    extra = set(wanted) - set(account.roles)
+    if extra:
+        raise ServiceAccountRefused(
+            f"the service account {account_id} ({account.name}) has the roles "
+            f"{', '.join(sorted(account.roles))}: its tokens cannot carry "
+            f"{', '.join(sorted(extra))}")
+    return sorted(set(wanted))

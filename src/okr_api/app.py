@@ -21,7 +21,9 @@ from okr_api.admission import Admission
 from okr_api.auth import TokenKeys
 from okr_api.clock_setting import apply_clock
 from okr_api.context import Services
+from okr_api.cors import add_cors
 from okr_api.dashboard.routes import mount_dashboard
+from okr_api.graphiql.routes import mount_graphiql
 from okr_api.history.service import HistoryOptions, HistoryService
 from okr_api.http import graphql_endpoint
 from okr_api.limits import Limits
@@ -97,6 +99,8 @@ def create_app(settings: Settings | None = None, *, run_projections: bool = True
     api.add_api_route("/readyz", readyz, methods=["GET"])
     api.add_api_route("/metrics", metrics_endpoint, methods=["GET"])
     mount_dashboard(api, settings)
+    mount_graphiql(api, settings)
+    add_cors(api, settings)  # before HeaderLimits, which must stay the outermost
     api.add_middleware(HeaderLimits)
     return api
 
@@ -106,14 +110,25 @@ async def healthz() -> Response:
 
 
 async def readyz(request: Request) -> Response:
+    """200 once every read model has caught up with the log as it stood when the process
+    started (then for as long as the database answers); 503 before, with every read
+    model's position and lag."""
     services: Services = request.app.state.services
+    read_side: ReadSide = services.extras["read_side"]
     try:
-        await asyncio.wait_for(asyncio.to_thread(services.app.current_position),
-                               READY_TIMEOUT_SECONDS)
+        behind = await asyncio.wait_for(read_side.catching_up(), READY_TIMEOUT_SECONDS)
     except Exception as error:  # any failure means "not ready"; the log has the detail
         log.warning("readiness check failed: %s", error)
         return JSONResponse({"status": "unavailable", "reason": "database not reachable"},
                             status_code=503)
+    if behind:
+        return JSONResponse({
+            "status": "catching_up",
+            "reason": "the read models have not caught up with the event log yet",
+            "startHead": read_side.start_head,
+            "readModels": {row.name: {"position": row.position, "head": row.head,
+                                      "lag": row.lag} for row in behind},
+        }, status_code=503, headers={"Retry-After": "1"})
     return JSONResponse({"status": "ready"})
 
 

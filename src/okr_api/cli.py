@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
+from uuid import UUID
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 
 from okr_api.cli_history import EXPORT_HELP, export_command, replay_command, verify_command
@@ -15,6 +17,9 @@ from okr_api.cli_projections import projections_app
 from okr_api.cli_seed import seed_command
 from okr_api.clock_setting import apply_clock
 from okr_api.settings import Settings
+
+if TYPE_CHECKING:
+    from okr_domain.values import Role
 
 app = typer.Typer(help="okr-history: an event-sourced OKR service with a GraphQL API.",
                   no_args_is_help=True, add_completion=False,
@@ -47,7 +52,13 @@ def apply_options(data_dir: Path | None, database_url: str | None) -> Settings:
     from okr_api.settings import get_settings
 
     get_settings.cache_clear()
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            name = "OKR_" + "_".join(str(part) for part in problem["loc"]).upper()
+            console.print(f"[red]{name}: {problem['msg']}[/red]")
+        raise typer.Exit(2) from None
     apply_clock(settings)
     return settings
 
@@ -127,29 +138,73 @@ def schema_export(
 def token(
     organization: Annotated[str, typer.Option(help="Organization slug.")],
     subject: Annotated[str, typer.Option(
-        help="A person's external HR id, or service:<uuid> for a service account.")],
-    roles: Annotated[str, typer.Option(help="Comma-separated: ADMIN,MANAGER,MEMBER,HR,ANALYST")]
-    = "MEMBER",
+        help="A person's external HR id, or service:<id> for a service account (its id "
+             "or the serviceAccountId createServiceAccount answered).")],
+    roles: Annotated[str | None, typer.Option(
+        help="Comma-separated: ADMIN,MANAGER,MEMBER,HR,ANALYST. Default: MEMBER for a "
+             "person; a service account's own roles (a subset may be given).")] = None,
     ttl_hours: Annotated[int, typer.Option(help="Hours until it expires.")] = 24,
     data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
 ) -> None:
-    """Mint a bearer token signed with the configured secret."""
+    """Mint a bearer token signed with the configured secret. A service account's token
+    needs the account to exist and not be revoked (the store is read to check)."""
     from okr_api.app import token_keys
     from okr_api.auth import SERVICE_PREFIX, mint_token
     from okr_domain import ids
     from okr_domain.values import Role
 
-    settings = apply_options(data_dir, None)
+    settings = apply_options(data_dir, database_url)
     try:
-        role_list = [Role(r.strip().upper()) for r in roles.split(",") if r.strip()]
+        role_list = [Role(r.strip().upper()) for r in (roles or "").split(",") if r.strip()]
     except ValueError as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from None
     org_id = ids.organization_id(organization)
-    sub = subject if subject.startswith(SERVICE_PREFIX) else str(
-        ids.person_id(org_id, subject))
+    if subject.startswith(SERVICE_PREFIX):
+        account_id, role_list = _service_account(settings, org_id,
+                                                 subject.removeprefix(SERVICE_PREFIX),
+                                                 role_list)
+        sub = SERVICE_PREFIX + str(account_id)
+    else:
+        sub = str(ids.person_id(org_id, subject))
+        role_list = role_list or [Role.MEMBER]
     typer.echo(mint_token(token_keys(settings), organization_id=org_id, subject=sub,
                           roles=role_list, ttl_seconds=ttl_hours * 3600))
+
+
+def _service_account(settings: Settings, organization_id: UUID, given: str,
+                     roles: list[Role]) -> tuple[UUID, list[Role]]:
+    """The account's id and the roles its token carries; exits (1) with the reason when
+    the server would refuse the token."""
+    from okr_api.accounts import ServiceAccountRefused, service_account_id, token_roles
+    from okr_api.app import database_url as url_of
+    from okr_api.storage import open_application
+    from projections.database import Backend, StoreUrl
+
+    url = url_of(settings)
+    store = StoreUrl.parse(url)
+    if store.backend is Backend.SQLITE and not Path(store.sqlite_path).exists():
+        _refuse(f"there is no event store at /{store.sqlite_path.lstrip('/')} (--data-dir "
+                "or --database-url names the service's)")
+    try:
+        account_id = service_account_id(given)
+        application = open_application(url)
+    except ServiceAccountRefused as error:
+        _refuse(str(error))
+    except Exception as error:
+        _refuse(f"the event store cannot be read: {error}")
+    try:
+        return account_id, token_roles(application, organization_id, account_id, roles)
+    except ServiceAccountRefused as error:
+        _refuse(str(error))
+    finally:
+        application.close()
+
+
+def _refuse(message: str) -> NoReturn:
+    console.print(f"[red]{message}[/red]", soft_wrap=True)  # ids stay on one line
+    raise typer.Exit(1)
 
 
 @app.command("create-org")

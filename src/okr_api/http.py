@@ -13,17 +13,17 @@ from functools import lru_cache
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, OperationType, parse
 from graphql.language import FieldNode, VariableNode, visit
 from graphql.language.visitor import Visitor
-from strawberry.http.ides import get_graphql_ide_html
 
 from okr_api import unavailable
 from okr_api.admission import is_heavy
 from okr_api.auth import AuthError, Principal, bearer_token, verify_token
 from okr_api.context import Context, Services
 from okr_api.errors import parse_error, without_suggestions
+from okr_api.graphiql.routes import graphiql_page
 from okr_api.graphql import queries
 from okr_api.graphql.schema import schema
 from okr_api.json_body import GraphQLJSONResponse
@@ -175,7 +175,7 @@ async def graphql_endpoint(request: Request) -> Response:
                 "text/html" in request.headers.get("accept", "")):
             if services.settings.is_production:
                 raise RequestError("not found", status=404, code="NOT_FOUND")
-            return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
+            return graphiql_page()
         media_type = negotiate(request.headers.get("accept"))
         try:
             principal = await authenticate(request.headers, services)
@@ -226,6 +226,9 @@ async def _run(request: Request, services: Services, principal: Principal,
     if request.method == "GET" and operation.operation is not OperationType.QUERY:
         raise RequestError("GET requests may only run queries; use POST", status=405,
                            code="METHOD_NOT_ALLOWED", headers={"Allow": "POST"})
+    if operation.operation is OperationType.SUBSCRIPTION:
+        raise RequestError("subscriptions run over WebSocket at /graphql (graphql-transport-ws "
+                           "or graphql-ws), not over HTTP", code="WEBSOCKET_REQUIRED")
     if services.settings.is_production:
         finder = _Introspection()
         visit(document, finder)

@@ -25,5 +25,7 @@ class Metrics:
             "okr_event_store_writes", "Commands that wrote to the event store",
             registry=self.registry)
         self.projection_lag = Gauge(
-            "okr_projection_lag_events", "Events a projection is behind the log",
+            "okr_projection_lag_events",
+            "Events of the log a read model has not applied yet: the log's last position "
+            "minus the read model's, read at each scrape and /readyz (0: caught up)",
             ["projection"], registry=self.registry)

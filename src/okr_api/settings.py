@@ -6,8 +6,9 @@ from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -73,9 +74,25 @@ class Settings(BaseSettings):
         None, description="The real time (seconds since the epoch) at which the clock read "
                           "OKR_CLOCK_START; processes given both agree on the time. Unset: "
                           "when the first process started (it is passed on to the others).")
+    cors_origins: str = Field(
+        "", description="Origins (scheme://host[:port], comma-separated) whose pages may "
+                        "call the API from a browser; in development localhost origins "
+                        "(any port) may too.")
     history_warm_up: bool = Field(
         False, description="Replay every open cycle into the \"as of\" cache at start-up (in "
                            "the background), so the first question about one is fast.")
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        for origin in _split(value):
+            _origin(origin)
+        return value
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        """The origins as browsers send them (lower case, without a default port)."""
+        return [_origin(origin) for origin in _split(self.cors_origins)]
 
     @property
     def is_production(self) -> bool:
@@ -86,6 +103,26 @@ class Settings(BaseSettings):
         if self.webhooks_allow_loopback is not None:
             return self.webhooks_allow_loopback
         return not self.is_production
+
+
+def _split(origins: str) -> list[str]:
+    return [part.strip() for part in origins.split(",") if part.strip()]
+
+
+def _origin(given: str) -> str:
+    parts = urlsplit(given.lower())
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if (parts.scheme not in ("http", "https") or not parts.hostname or port == -1
+            or parts.path not in ("", "/") or parts.query or parts.fragment
+            or "@" in parts.netloc):
+        raise ValueError(f"{given!r} is not an origin: give scheme://host[:port], like "
+                         "https://okr.example.com")
+    default = {"http": 80, "https": 443}[parts.scheme]
+    host = parts.netloc.rsplit(":", 1)[0] if port is not None else parts.netloc
+    return f"{parts.scheme}://{host}" + (f":{port}" if port not in (None, default) else "")
 
 
 @lru_cache

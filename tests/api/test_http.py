@@ -59,6 +59,18 @@ async def test_get_runs_queries_but_not_mutations(api: Api, world: World) -> Non
     assert refused.headers["allow"] == "POST"
 
 
+async def test_subscriptions_over_http_are_told_to_use_the_websocket(api: Api,
+                                                                     world: World) -> None:
+    subscription = "subscription { okrEvents { position } }"
+    for accept in (GRAPHQL_RESPONSE, "application/json"):
+        response = await api.post(subscription, token=api.tokens["admin"],
+                                  headers={"Accept": accept})
+        assert response.status_code == 400
+        error = response.json()["errors"][0]
+        assert error["extensions"]["code"] == "WEBSOCKET_REQUIRED"
+        assert "WebSocket" in error["message"]
+
+
 async def test_malformed_bodies_are_400(api: Api, world: World) -> None:
     headers = {"Authorization": f"Bearer {api.tokens['admin']}",
                "Content-Type": "application/json"}
