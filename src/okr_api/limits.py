@@ -5,7 +5,10 @@ coerced, before any field runs: every field costs 1, and the selections under a 
 field (one that takes ``first``) count once per item of the largest page it may return.
 A ``first`` the field will refuse (negative, past ``MAX_PAGE_SIZE``) counts as the
 largest page, so a refused argument never lowers the cost of the rest. Lists without
-``first`` count as ``DEFAULT_LIST_SIZE`` items.
+``first`` count as ``DEFAULT_LIST_SIZE`` items. A connection's ``nodes`` and ``edges``
+count once per item of its page (either of them, the same). A field given a list of
+``ids`` (``nodes(ids:)``) counts once per id, and more than ``MAX_IDS`` ids are refused
+before anything runs.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from graphql import (
     GraphQLError,
     InlineFragmentNode,
     IntValueNode,
+    ListValueNode,
     NullValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
@@ -43,6 +47,10 @@ DEFAULT_PAGE_SIZE = 20
 DEFAULT_LIST_SIZE = 10
 MAX_COST = 25_000
 PAGED_ARGUMENT = "first"
+IDS_ARGUMENT = "ids"
+MAX_IDS = 100
+PAGE_ITEMS = frozenset({"nodes", "edges"})
+"""A connection's page: counted by the connection's ``first``, not again."""
 LIST_FIELDS = frozenset({"keyResults", "children", "supporters", "alignmentProposals",
                          "nodes", "cycles", "teams", "path", "roles"})
 OUT_OF_RANGE = "VALUE_OUT_OF_RANGE"
@@ -121,6 +129,24 @@ def _first(field: FieldNode, variables: dict[str, Any]) -> object:
     return None
 
 
+def _ids(field: FieldNode, variables: dict[str, Any]) -> int | None:
+    """How many ids a field is given in its ``ids`` argument (None: it takes none)."""
+    for argument in field.arguments or ():
+        if argument.name.value != IDS_ARGUMENT:
+            continue
+        value = argument.value
+        if isinstance(value, VariableNode):
+            given = variables.get(value.name.value)
+            count = len(given) if isinstance(given, list) else 1
+        else:
+            count = len(value.values) if isinstance(value, ListValueNode) else 1
+        if count > MAX_IDS:
+            raise GraphQLError(f"{field.name.value} takes at most {MAX_IDS} ids at a time",
+                               field, extensions={"code": "INVALID_INPUT"})
+        return count
+    return None
+
+
 def query_cost(document: DocumentNode, variables: dict[str, Any] | None,
                operation: OperationDefinitionNode,
                paged_fields: frozenset[str] = frozenset()) -> int:
@@ -142,23 +168,31 @@ def query_cost(document: DocumentNode, variables: dict[str, Any] | None,
                                                   seen | {name})
         return fragment_costs[name]
 
-    def selection_cost(selection_set: SelectionSetNode | None, seen: frozenset[str]) -> int:
+    def selection_cost(selection_set: SelectionSetNode | None, seen: frozenset[str],
+                       in_page: bool = False) -> int:
+        """``in_page``: the selections of a paged field (its nodes and edges are its
+        page, already counted by it)."""
         if selection_set is None:
             return 0
         total = 0
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
-                inner = selection_cost(selection.selection_set, seen)
                 name = selection.name.value
+                paged = name in paged_fields or any(a.name.value == PAGED_ARGUMENT
+                                                    for a in selection.arguments or ())
+                inner = selection_cost(selection.selection_set, seen, in_page=paged)
                 size: int | None = None
-                if name in paged_fields or any(a.name.value == PAGED_ARGUMENT
-                                               for a in selection.arguments or ()):
+                if paged:
                     size = page_size(_first(selection, variables))
+                elif (ids := _ids(selection, variables)) is not None:
+                    size = ids
+                elif in_page and name in PAGE_ITEMS:
+                    size = None
                 elif name in LIST_FIELDS:
                     size = DEFAULT_LIST_SIZE
                 total += 1 + (inner * size if size is not None else inner)
             elif isinstance(selection, InlineFragmentNode):
-                total += selection_cost(selection.selection_set, seen)
+                total += selection_cost(selection.selection_set, seen, in_page)
             elif isinstance(selection, FragmentSpreadNode):
                 total += fragment_cost(selection.name.value, seen)
         return total

@@ -137,3 +137,38 @@ async def test_numbers_of_thousands_of_digits_in_json_are_refused(
         "variables": '{"f": ' + "9" * 5000 + "}"},
         headers={"Authorization": f"Bearer {shared_api.tokens['admin']}"})
     assert assert_clean(response)["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+
+
+def test_nodes_and_edges_of_a_page_cost_the_same() -> None:
+    by_nodes = _cost("{ objectives(first: 50) { nodes { title keyResults { title } } } }")
+    by_edges = _cost("{ objectives(first: 50) { edges { node { title keyResults { title } } "
+                     "} } }")
+    # The edge's `node` is one more field per item; otherwise the same page.
+    assert by_edges == by_nodes + 50
+    assert by_nodes == 1 + 50 * (1 + 1 + 1 + 10)
+
+
+def test_nodes_by_id_count_once_per_id() -> None:
+    query = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }"
+    assert _cost(query, {"ids": ["a"] * 3}) == 1 + 3
+    assert _cost(query, {"ids": ["a"] * 100}) == 1 + 100
+    assert _cost('{ nodes(ids: ["a", "b"]) { id } }') == 1 + 2
+
+
+@module_loop
+async def test_nodes_by_id_take_at_most_a_hundred_ids(shared_api: Api,
+                                                      shared_world: World) -> None:
+    objective = gid("Objective", shared_world.alice_objective)
+    query = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }"
+    many = await shared_api.post(query, {"ids": [objective] * 3_500},
+                                 token=shared_api.tokens["alice"])
+    body = assert_clean(many)
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["INVALID_INPUT"], body
+    assert "data" not in body
+    costly = ("query($ids: [ID!]!) { nodes(ids: $ids) { ... on Objective { keyResults { "
+              "checkIns(first: 100) { nodes { note author { name } } } } } } }")
+    body = assert_clean(await shared_api.post(costly, {"ids": [objective] * 100},
+                                              token=shared_api.tokens["alice"]))
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["COST_LIMIT"], body
+    fine = await shared_api.gql(query, {"ids": [objective] * 5}, as_="alice")
+    assert [n["id"] for n in fine["data"]["nodes"]] == [objective] * 5

@@ -184,7 +184,10 @@ class CostLimit(SchemaExtension):
             hide_suggestions=in_production(execution))
         if isinstance(coerced, list):
             return coerced
-        cost = query_cost(document, coerced.coerced, operation, paged_fields())
+        try:
+            cost = query_cost(document, coerced.coerced, operation, paged_fields())
+        except GraphQLError as refused:  # an argument no field takes (too many ids)
+            return [refused]
         if cost > services.limits.max_cost:
             return [GraphQLError(str(CostExceeded(cost, services.limits.max_cost)),
                                  extensions={"code": "COST_LIMIT"})]
