@@ -11,6 +11,7 @@ import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
 
+from okr_api.graphql.analysis_types import hidden_count_field
 from okr_api.graphql.base import Info, context, global_id
 from okr_api.graphql.policy_types import ScoringPolicy
 from okr_api.graphql.types_okr import Objective
@@ -128,7 +129,7 @@ class CycleChanges:
     realigned: list[Realignment]
     reweighted: list[Reweighting]
     rescored: list[Rescoring]
-    hidden_count: int
+    hidden_count: int = hidden_count_field()
 
 
 @strawberry.type
@@ -165,7 +166,7 @@ class TimelineStep:
     checked_in_objectives: int = strawberry.field(
         description="Objectives whose latest check-in falls in this step.")
     coverage: StepCoverage
-    hidden_count: int
+    hidden_count: int = hidden_count_field()
 
 
 @strawberry.type(description="A cycle's evolution, step by step, replayed from its events.")
