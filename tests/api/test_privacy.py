@@ -143,20 +143,32 @@ async def test_a_child_of_a_private_objective(scene: Scene) -> None:
     system = Actor.system(w.org)
     app = scene.api.app
 
-    def plan_and_pair() -> tuple[UUID, UUID]:
+    def plan_and_pair() -> tuple[UUID, UUID, UUID, UUID]:
         with simulated_time(SECRET_MADE):
             plan = app.create_objective(system, w.cycle, Level.TEAM, "Platform secret plan",
                                         owner_team_id=w.platform,
                                         visibility=Visibility.PRIVATE).id
             pair = app.create_objective(system, w.cycle, Level.INDIVIDUAL, "Pair on docs",
                                         owner_person_id=w.bob).id
+            idea = app.create_objective(system, w.cycle, Level.INDIVIDUAL, "Bob's idea",
+                                        owner_person_id=w.bob).id
             app.align_objective(system, plan, w.company_objective)
             app.align_objective(system, pair, plan)
-        return plan, pair
+            proposal = app.propose_alignment(system, idea, plan, message="the plan?").id
+        return plan, pair, idea, proposal
 
-    plan_id, pair_id = await asyncio.to_thread(plan_and_pair)
+    plan_id, pair_id, idea_id, proposal_id = await asyncio.to_thread(plan_and_pair)
     await settle(scene.api)
     o = {**scene.ids(), "plan": gid("Objective", plan_id), "pair": gid("Objective", pair_id)}
+    # A proposal to align to an objective one may not see is not listed either.
+    proposals = ("query($id: ID!, $p: ID!) { node(id: $id) { ... on Objective { "
+                 "alignmentProposals { message } } } proposal: node(id: $p) { id } }")
+    ids = {"id": gid("Objective", idea_id), "p": gid("AlignmentProposal", proposal_id)}
+    as_bob = (await scene.api.gql(proposals, ids, as_="bob"))["data"]
+    assert as_bob == {"node": {"alignmentProposals": []}, "proposal": None}
+    as_lead = (await scene.api.gql(proposals, ids, as_="lead"))["data"]
+    assert as_lead == {"node": {"alignmentProposals": [{"message": "the plan?"}]},
+                       "proposal": {"id": ids["p"]}}
     path = ("query($id: ID!) { alignmentPath(objectiveId: $id) { end servesCompany "
             "steps { objectiveId title hidden } } }")
     as_bob = await ask(scene, path, "bob", id=o["pair"])
@@ -177,11 +189,11 @@ async def test_a_child_of_a_private_objective(scene: Scene) -> None:
     assert o["pair"] in tree["rootIds"]
     assert o["pair"] not in tree["orphanIds"]
     assert nodes[o["company"]]["rolledUpScore"] == pytest.approx(0.4)
-    assert (tree["coverage"]["total"], tree["coverage"]["aligned"]) == (3, 3)
+    assert (tree["coverage"]["total"], tree["coverage"]["aligned"]) == (4, 3)
     # Lee: the plan (no key results, rolled up from Bob's 0) counts in the company's.
     tree = await ask(scene, TREE, "lead")
     nodes = {n["id"]: n for n in tree["nodes"]}
     assert (nodes[o["pair"]]["placement"], nodes[o["pair"]]["parentId"]) == (
         "ALIGNED", o["plan"])
     assert nodes[o["company"]]["rolledUpScore"] == pytest.approx((0.675 + 0.0) / 2)
-    assert (tree["coverage"]["total"], tree["coverage"]["aligned"]) == (6, 5)
+    assert (tree["coverage"]["total"], tree["coverage"]["aligned"]) == (7, 5)

@@ -20,7 +20,7 @@ from datetime import datetime
 from uuid import UUID
 
 from okr_api.errors import ApiError
-from okr_api.graphql.base import Info, can_see, context
+from okr_api.graphql.base import Info, can_see, can_see_proposal, context
 from okr_api.history.payloads import OKR_AGGREGATES, aggregate_type
 from okr_domain.values import Role
 from projections.model import EventIndexRow, ObjectiveRow
@@ -189,13 +189,7 @@ def _in_team(query: EventQuery, row: EventIndexRow, kind: str,
 async def _proposal_visible(info: Info, proposal_id: UUID) -> bool:
     ctx = context(info)
     proposal = await ctx.loaders.proposal.load(proposal_id)
-    if proposal is None:
-        return False
-    for side in (proposal.child_id, proposal.parent_id):
-        objective = await ctx.loaders.objective.load(side)
-        if objective is None or not await can_see(ctx, objective):
-            return False
-    return True
+    return proposal is not None and await can_see_proposal(ctx, proposal)
 
 
 def time_range(since: datetime | None, until: datetime | None) -> None:
