@@ -78,7 +78,12 @@ async def make_scene(api: Api) -> Scene:
     with simulated_time(BUILT):
         world = await start_world(api)
     secret, kr = await asyncio.to_thread(add_secret, api.app, world)
+    # Tokens are minted at the service's time, not at the moment the world was built.
     api.tokens.update({
+        "admin": token_for(world.org, world.ceo, Role.ADMIN),
+        "ceo": token_for(world.org, world.ceo, Role.MANAGER),
+        "lead": token_for(world.org, world.lead, Role.MANAGER),
+        "bob": token_for(world.org, world.bob, Role.MEMBER),
         "bob_analyst": token_for(world.org, world.bob, Role.ANALYST),
         "lead_analyst": token_for(world.org, world.lead, Role.MANAGER, Role.ANALYST),
     })
