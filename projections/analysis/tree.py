@@ -5,7 +5,8 @@ Archived objectives are left out. Objectives of other cycles are not drawn: an o
 aligned to one is a root with placement EXTERNAL_PARENT (its ``parent_id`` names the
 other objective), and children in other cycles do not count in the roll-up, as at
 grading. Private objectives the viewer may not see are drawn as hidden nodes that keep
-their place, their children and their roll-up contribution.
+their place, their children and their roll-up contribution. Bands are decided on exact
+scores; the scores reported are floats for display.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from uuid import UUID
 
 from okr_domain import scoring
 from okr_domain.errors import InvalidInput, NotFound
+from okr_domain.scoring import as_float
 from okr_domain.values import Kind, OkrPolicy
 from projections.analysis.coverage import alignment_coverage
 from projections.analysis.directory import Directory
@@ -22,7 +24,12 @@ from projections.analysis.options import NORMAL_RULES, ScoringOptions
 from projections.analysis.placement import Placement, cycle_placement
 from projections.analysis.rows import CycleRows
 from projections.analysis.scope import Scope, scope_filter
-from projections.analysis.scores import ObjectiveScore, key_result_score, score_cycle
+from projections.analysis.scores import (
+    ObjectiveScore,
+    final_grade,
+    key_result_score,
+    score_cycle,
+)
 from projections.analysis.tree_types import (
     AlignmentTree,
     KeyResultView,
@@ -91,7 +98,7 @@ def alignment_tree(
                 placement=(_root_placement(objective, rows) if depth == 0
                            else Placement.ALIGNED),
                 hidden=not visible,
-                rolled_up_score=scores[objective_id].rolled_up,
+                rolled_up_score=as_float(scores[objective_id].rolled_up),
                 child_ids=tuple(shown),
                 more_children=len(shown) < len(kids),
                 details=(_details(objective, rows, scores[objective_id], policy, options)
@@ -149,6 +156,7 @@ def _reach(rows: CycleRows, starts: Iterable[UUID],
 
 def _details(objective: ObjectiveRow, rows: CycleRows, score: ObjectiveScore,
              policy: OkrPolicy, options: ScoringOptions) -> NodeDetails:
+    final = final_grade(objective)
     return NodeDetails(
         title=objective.title,
         description=objective.description,
@@ -159,10 +167,10 @@ def _details(objective: ObjectiveRow, rows: CycleRows, score: ObjectiveScore,
         owner_team_id=objective.owner_team_id,
         owner_person_id=objective.owner_person_id,
         parent_key_result_id=objective.parent_key_result_id,
-        own_score=score.own,
-        graded_score=score.graded,
+        own_score=as_float(score.own),
+        graded_score=as_float(score.graded),
         band=scoring.band(score.graded, Kind(objective.kind), policy.bands),
-        final_score=objective.final_score,
+        final_score=None if final is None else as_float(final),
         grade_override=objective.grade_override,
         supporters=tuple(objective.supporters),
         last_check_in_at=objective.last_check_in_at,
@@ -181,8 +189,8 @@ def _key_result_view(kr: KeyResultRow, options: ScoringOptions) -> KeyResultView
         current=kr.current,
         unit=kr.unit,
         weight=kr.weight,
-        progress=kr.progress,
-        score=key_result_score(kr, options),
+        progress=as_float(kr.progress),
+        score=as_float(key_result_score(kr, options)),
         check_in_count=kr.check_in_count,
         last_check_in_at=kr.last_check_in_at,
     )

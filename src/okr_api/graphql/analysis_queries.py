@@ -31,6 +31,7 @@ from okr_api.graphql.policy_types import PolicyInput
 from okr_api.graphql.queries import wait_for
 from okr_domain import clock
 from okr_domain.errors import InvalidInput
+from okr_domain.scoring import display
 from okr_domain.values import OkrPolicy
 from projections import analysis
 from projections.analysis import clock as analysis_clock
@@ -256,6 +257,6 @@ async def _trends(info: Info, data: CycleData,
         owner_kind=t.owner_kind,
         owner_id=global_id("Person" if t.owner_kind is analysis.OwnerKind.PERSON else "Team",
                            t.owner_id),
-        points=[types.TrendPoint(cycle_key=keys[p.cycle_id], count=p.count, mean=p.mean,
-                                 band=p.band) for p in t.points],
+        points=[types.TrendPoint(cycle_key=keys[p.cycle_id], count=p.count,
+                                 mean=display(p.mean), band=p.band) for p in t.points],
         flags=list(t.flags)) for t in ordered]

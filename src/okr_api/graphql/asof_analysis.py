@@ -26,6 +26,7 @@ from okr_api.graphql.base import Info, context, global_id
 from okr_api.graphql.policy_types import PolicyInput, ScoringPolicy
 from okr_domain import clock
 from okr_domain.errors import InvalidInput
+from okr_domain.scoring import display
 from okr_domain.values import OkrPolicy
 from projections import analysis
 from projections.analysis import clock as analysis_clock
@@ -172,8 +173,9 @@ def stretch_type(cycle_key: str, position: int, result: analysis.StretchAnalysis
     pace = result.pace
     return types.StretchAnalysis(
         cycle_key=cycle_key, position=position, final_grades=result.final_grades,
-        aspirational_count=result.aspirational_count, mean=result.mean,
-        median=result.median, distance_from_target=result.distance_from_target,
+        aspirational_count=result.aspirational_count, mean=display(result.mean),
+        median=display(result.median),
+        distance_from_target=display(result.distance_from_target),
         histogram=[types.HistogramBucket(lower=b.lower, upper=b.upper, count=b.count)
                    for b in result.histogram],
         bands=[types.BandCount(band=b.band, count=b.count, share=b.share)
@@ -182,12 +184,14 @@ def stretch_type(cycle_key: str, position: int, result: analysis.StretchAnalysis
         committed_hit_rate=result.committed_hit_rate,
         pace=None if pace is None else types.Pace(
             elapsed_fraction=pace.elapsed_fraction, tolerance=pace.tolerance,
-            aspirational_expected=pace.aspirational_expected,
-            aspirational_mean=pace.aspirational_mean,
-            committed_expected=pace.committed_expected, committed_mean=pace.committed_mean,
+            aspirational_expected=display(pace.aspirational_expected),
+            aspirational_mean=display(pace.aspirational_mean),
+            committed_expected=display(pace.committed_expected),
+            committed_mean=display(pace.committed_mean),
             behind=[types.BehindPace(objective_id=global_id("Objective", b.objective_id),
-                                     kind=b.kind, score=b.score, expected=b.expected,
-                                     gap=b.gap) for b in pace.behind]),
+                                     kind=b.kind, score=display(b.score),
+                                     expected=display(b.expected), gap=display(b.gap))
+                    for b in pace.behind]),
         hidden_count=result.hidden_count, trends=trends, as_of=as_of, scoring=scoring)
 
 
@@ -215,8 +219,8 @@ async def _trends(info: Info, rows: Rows, scope: analysis.Scope, policy: OkrPoli
         owner_kind=t.owner_kind,
         owner_id=global_id("Person" if t.owner_kind is analysis.OwnerKind.PERSON else "Team",
                            t.owner_id),
-        points=[types.TrendPoint(cycle_key=keys[p.cycle_id], count=p.count, mean=p.mean,
-                                 band=p.band) for p in t.points],
+        points=[types.TrendPoint(cycle_key=keys[p.cycle_id], count=p.count,
+                                 mean=display(p.mean), band=p.band) for p in t.points],
         flags=list(t.flags)) for t in ordered]
 
 

@@ -17,9 +17,11 @@ from uuid import UUID
 
 from okr_api.history.payloads import aggregate_type, payload_json
 from okr_domain import scoring
+from okr_domain.scoring import as_float
 from okr_domain.values import Band, Kind
 from projections.analysis import score_cycle
 from projections.analysis.rows import CycleRows
+from projections.analysis.scores import final_grade
 from projections.analysis.timeline import TimelineStep
 from projections.cycle_state import CycleState
 from projections.projection import topic_of
@@ -152,6 +154,8 @@ def event_rows(source: EventSource, organization_id: UUID, cycle_id: UUID, until
 
 
 def objective_rows(state: CycleState) -> list[Row]:
+    """Scores are the floats nearest the exact ones, the band decided on the exact graded
+    score."""
     assert state.organization is not None
     policy = state.organization.policy
     scores = score_cycle(CycleRows.build(state.cycle_id, state.objectives, state.key_results),
@@ -160,14 +164,17 @@ def objective_rows(state: CycleState) -> list[Row]:
     for o in state.objectives:
         score = scores.get(o.id)
         graded = score.graded if score else None
+        final = final_grade(o)
         band = (scoring.band(graded, Kind(o.kind), policy.bands).value
                 if graded is not None else None)
         rows.append((
             str(o.id), o.title, o.level.value, o.kind.value, o.visibility.value,
             o.status.value, _id(o.owner_team_id), _id(o.owner_person_id), _id(o.parent_id),
-            len(state.key_results_of(o.id)), o.score, score.rolled_up if score else None,
-            graded, band, o.grade_override, o.final_score, len(o.supporters), o.created_at,
-            o.last_check_in_at, o.position))
+            len(state.key_results_of(o.id)), as_float(o.score),
+            as_float(score.rolled_up) if score else None,
+            None if graded is None else as_float(graded), band, o.grade_override,
+            None if final is None else as_float(final), len(o.supporters),
+            o.created_at, o.last_check_in_at, o.position))
     return rows
 
 
