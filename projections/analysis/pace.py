@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from uuid import UUID
 
+from okr_domain import scoring
 from okr_domain.scoring import FULL, Number, as_float, below, exact
-from okr_domain.values import Kind
+from okr_domain.values import Band, BandEdges, Kind
 from projections.analysis.scores import ObjectiveScore
 from projections.analysis.stats import mean_of, reported
 from projections.model import ObjectiveRow
@@ -65,6 +66,17 @@ def behind_by(score: Number, kind: Kind, elapsed: Number,
     ``tolerance`` (None: on pace)."""
     gap = expected_score(kind, elapsed) - exact(score)
     return gap if gap > exact(tolerance) else None
+
+
+def objective_band(score: Number, kind: Kind, edges: BandEdges,
+                   elapsed: Number | None) -> Band:
+    """The band an objective shows. Aspirational: its stretch band. Committed: MET or
+    MISSED is the verdict at close (``elapsed`` None: graded, or graded as if closing
+    now); before it, BEHIND when ``behind_by`` says so at the elapsed share of the
+    cycle, else ON_TRACK."""
+    if kind is Kind.COMMITTED and elapsed is not None:
+        return Band.ON_TRACK if behind_by(score, kind, elapsed) is None else Band.BEHIND
+    return scoring.band(score, kind, edges)
 
 
 def pace(objectives: Sequence[ObjectiveRow], scores: Mapping[UUID, ObjectiveScore],

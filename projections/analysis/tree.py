@@ -6,21 +6,23 @@ aligned to one is a root with placement EXTERNAL_PARENT (its ``parent_id`` names
 other objective), and children in other cycles do not count in the roll-up, as at
 grading. Private objectives the viewer may not see are drawn as hidden nodes that keep
 their place, their children and their roll-up contribution. Bands are decided on exact
-scores; the scores reported are floats for display.
+scores (``pace.objective_band``: an open committed objective is ON_TRACK or BEHIND at the
+``elapsed`` share of its cycle); the scores reported are floats for display.
 """
 
 from __future__ import annotations
 
 from collections.abc import Container, Iterable
+from fractions import Fraction
 from uuid import UUID
 
-from okr_domain import scoring
 from okr_domain.errors import InvalidInput, NotFound
-from okr_domain.scoring import as_float
-from okr_domain.values import Kind, OkrPolicy
+from okr_domain.scoring import Number, as_float
+from okr_domain.values import Kind, ObjectiveStatus, OkrPolicy
 from projections.analysis.coverage import alignment_coverage
 from projections.analysis.directory import Directory
 from projections.analysis.options import NORMAL_RULES, ScoringOptions
+from projections.analysis.pace import objective_band
 from projections.analysis.placement import Placement, cycle_placement
 from projections.analysis.rows import CycleRows
 from projections.analysis.scope import Scope, scope_filter
@@ -58,12 +60,16 @@ def alignment_tree(
     policy: OkrPolicy,
     view: TreeView = TreeView(),  # noqa: B008 (immutable)
     options: ScoringOptions = NORMAL_RULES,
+    *,
+    elapsed: Number = Fraction(0),
 ) -> AlignmentTree:
     """The cycle's alignment tree as the viewer may see it.
 
     ``objectives`` are the cycle's rows, archived ones included (so an objective whose
     parent was archived is known as an orphan); rows of other cycles may be given too.
-    Raises NotFound for an unknown or invisible root objective or an unknown team.
+    ``elapsed`` is the elapsed share of the cycle (``clock.elapsed_share``; 0: nothing
+    is expected yet). Raises NotFound for an unknown or invisible root objective or an
+    unknown team.
     """
     rows = CycleRows.build(cycle_id, objectives, key_results)
     scores = score_cycle(rows, policy, options)
@@ -101,8 +107,8 @@ def alignment_tree(
                 rolled_up_score=as_float(scores[objective_id].rolled_up),
                 child_ids=tuple(shown),
                 more_children=len(shown) < len(kids),
-                details=(_details(objective, rows, scores[objective_id], policy, options)
-                         if visible else None),
+                details=(_details(objective, rows, scores[objective_id], policy, options,
+                                  elapsed) if visible else None),
             ))
             stack.extend((c, depth + 1) for c in reversed(shown))
 
@@ -155,7 +161,8 @@ def _reach(rows: CycleRows, starts: Iterable[UUID],
 
 
 def _details(objective: ObjectiveRow, rows: CycleRows, score: ObjectiveScore,
-             policy: OkrPolicy, options: ScoringOptions) -> NodeDetails:
+             policy: OkrPolicy, options: ScoringOptions, elapsed: Number) -> NodeDetails:
+    closed = objective.status == ObjectiveStatus.CLOSED
     final = final_grade(objective)
     return NodeDetails(
         title=objective.title,
@@ -169,7 +176,8 @@ def _details(objective: ObjectiveRow, rows: CycleRows, score: ObjectiveScore,
         parent_key_result_id=objective.parent_key_result_id,
         own_score=as_float(score.own),
         graded_score=as_float(score.graded),
-        band=scoring.band(score.graded, Kind(objective.kind), policy.bands),
+        band=objective_band(score.graded, Kind(objective.kind), policy.bands,
+                            None if closed else elapsed),
         final_score=None if final is None else as_float(final),
         grade_override=objective.grade_override,
         supporters=tuple(objective.supporters),

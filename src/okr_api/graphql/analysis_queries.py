@@ -10,6 +10,7 @@ import dataclasses
 from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
+from fractions import Fraction
 from typing import Annotated
 from uuid import UUID
 
@@ -127,8 +128,11 @@ class AnalysisQuery:
         view = analysis.TreeView(
             root_objective_id=optional_uuid(root_id, "Objective", field="rootId"),
             team_id=optional_uuid(team_id, "Team", field="teamId"), max_depth=depth)
+        # The tree reads the clock only as the cycle's elapsed share (whole days).
+        elapsed = analysis_clock.elapsed_share(data.cycle, _now())
         return await cached_result(context(info).services, data.position,
-                                   data.key("tree", view), lambda: _tree(data, view))
+                                   data.key("tree", view, elapsed),
+                                   lambda: _tree(data, view, elapsed))
 
     @strawberry.field(description="The path from an objective up to the company objective.")
     async def alignment_path(self, info: Info, objective_id: relay.GlobalID,
@@ -206,10 +210,12 @@ class AnalysisQuery:
                     for c in report.counts])
 
 
-def _tree(data: CycleData, view: analysis.TreeView) -> types.AlignmentTree:
+def _tree(data: CycleData, view: analysis.TreeView,
+          elapsed: Fraction) -> types.AlignmentTree:
     try:
         tree = analysis.alignment_tree(data.cycle.id, data.objectives, data.key_results,
-                                       data.directory, data.viewer, data.policy, view)
+                                       data.directory, data.viewer, data.policy, view,
+                                       elapsed=elapsed)
     except InvalidInput as error:
         raise _domain(error) from None
     return types.AlignmentTree(

@@ -14,6 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from fractions import Fraction
 from typing import TypeVar
 from uuid import UUID
 
@@ -119,17 +120,20 @@ async def alignment_tree(info: Info, key: str, view: analysis.TreeView,
     _check(info, as_of, policy)
     rows = await rows_for(info, key, as_of, min_position)
     rules, options, scoring = rescoring(rows.policy, policy)
-    tree = await kept(info, rows.result_key("tree", view, rules, options),
-                      lambda: _tree(rows, view, rules, options, scoring))
+    # The tree reads the moment only as the cycle's elapsed share (whole days).
+    elapsed = analysis_clock.elapsed_share(rows.cycle, _now(rows))
+    tree = await kept(info, rows.result_key("tree", view, rules, options, elapsed),
+                      lambda: _tree(rows, view, rules, options, scoring, elapsed))
     return dataclasses.replace(tree, as_of=rows.as_of)
 
 
 def _tree(rows: Rows, view: analysis.TreeView, rules: OkrPolicy,
           options: analysis.ScoringOptions, scoring: ScoringPolicy | None,
-          ) -> types.AlignmentTree:
+          elapsed: Fraction) -> types.AlignmentTree:
     try:
         tree = analysis.alignment_tree(rows.cycle.id, rows.objectives, rows.key_results,
-                                       rows.directory, rows.viewer, rules, view, options)
+                                       rows.directory, rows.viewer, rules, view, options,
+                                       elapsed=elapsed)
     except InvalidInput as error:
         raise _domain(error) from None
     return types.AlignmentTree(
