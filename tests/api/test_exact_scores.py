@@ -136,3 +136,15 @@ async def test_a_close_freezes_the_exact_grades_and_verifies(api: Api, world: Wo
     hash_ = (await read(api, '{ cycles { key gradesHash } }'))["cycles"][0]["gradesHash"]
     assert "verified: 7 grades of 2026-Q4" in verified.stdout
     assert hash_ in verified.stdout
+
+
+async def test_a_score_bound_finer_than_the_exact_filter_is_refused(api: Api,
+                                                                    world: World) -> None:
+    body = await api.gql('{ objectives(filter: {minScore: 1e-45}) { totalCount } }')
+    assert body["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
+    assert "minScore" in body["errors"][0]["message"]
+    edges = await api.gql("""{ below: objectives(filter: {maxScore: -0.5}) { totalCount }
+        above: objectives(filter: {minScore: 1.5}) { totalCount }
+        all: objectives(filter: {minScore: -1, maxScore: 2}) { totalCount } }""")
+    counts = {name: found["totalCount"] for name, found in edges["data"].items()}
+    assert counts == {"below": 0, "above": 0, "all": 4}
