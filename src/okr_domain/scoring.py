@@ -161,9 +161,16 @@ def progress(metric: MetricType, start: Decimal, target: Decimal,
     if metric is MetricType.BINARY:
         return FULL if current >= ONE else NONE
     if metric is MetricType.DECREASE_TO:
-        return Fraction(start - current) / Fraction(start - target)
+        return _ratio(start - current, start - target)
     # INCREASE_TO and MILESTONE
-    return Fraction(current - start) / Fraction(target - start)
+    return _ratio(current - start, target - start)
+
+
+def _ratio(numerator: Decimal, denominator: Decimal) -> Fraction:
+    """numerator / denominator, exact (one Fraction made, not three)."""
+    top, top_scale = numerator.as_integer_ratio()
+    bottom, bottom_scale = denominator.as_integer_ratio()
+    return Fraction(top * bottom_scale, top_scale * bottom)
 
 
 def clamp(value: Number) -> Fraction:
