@@ -1,9 +1,10 @@
 """Catalog rows of one objective: the objective, its key results and check-ins.
 
-Scores are computed with ``okr_domain.scoring`` exactly as the aggregate computes them:
-a key result's current value comes from its latest check-in by (applies_at, recording
-order), and the objective's score is the weighted mean over its key results in the
-order they were added.
+Scores are computed with ``okr_domain.scoring`` exactly as the aggregate computes them
+(exact fractions): a key result's current value comes from its latest check-in by
+(applies_at, recording order), and the objective's score is the weighted mean over its
+key results in the order they were added. A final grade is kept as the close recorded
+it: the float and the exact value.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from fractions import Fraction
 from typing import Any
 from uuid import UUID
 
@@ -32,7 +34,7 @@ def created_row(event: Objective.Created, position: int) -> ObjectiveRow:
         owner_team_id=event.owner_team_id, owner_person_id=event.owner_person_id,
         kind=Kind(event.kind), visibility=Visibility(event.visibility),
         status=ObjectiveStatus.DRAFT, title=event.title, description=event.description,
-        parent_id=None, parent_key_result_id=None, score=0.0,
+        parent_id=None, parent_key_result_id=None, score=scoring.NONE,
         created_at=event.timestamp, updated_at=event.timestamp, position=position,
         created_position=position,
     )
@@ -100,7 +102,7 @@ def _add_key_result(rows: ObjectiveRows, e: ev.KeyResultAdded) -> None:
         id=e.key_result_id, objective_id=o.id, organization_id=o.organization_id,
         cycle_id=o.cycle_id, title=e.title, metric_type=MetricType(e.metric_type),
         start=e.start, target=e.target, unit=e.unit, weight=e.weight, current=e.start,
-        progress=0.0, score=0.0, check_in_count=0, last_check_in_at=None,
+        progress=scoring.NONE, score=scoring.NONE, check_in_count=0, last_check_in_at=None,
         sort_index=max((k.sort_index + 1 for k in rows.key_results.values()), default=0),
         position=0)
 
@@ -152,7 +154,7 @@ def _override_grade(rows: ObjectiveRows, e: ev.GradeOverridden) -> None:
 def _close(rows: ObjectiveRows, e: ev.Closed) -> None:
     rows.edit(status=ObjectiveStatus.CLOSED, computed_grade=e.computed_score,
               grade_override=e.override, grade_reason=e.reason, final_score=e.final_score,
-              band=e.band)
+              final_exact=Fraction(e.final_exact), band=e.band)
 
 
 # Keyed by the classes the events decode to (the aggregate's own subclasses).

@@ -14,6 +14,7 @@ from projections.model import (
     ProposalRow,
     TeamRow,
 )
+from projections.score_keys import ceil_key, floor_key
 from projections.tables import ColumnKind, Derived, Table
 
 
@@ -24,6 +25,15 @@ def title_search(row: ObjectiveRow) -> str:
 
 def name_search(row: PersonRow) -> str:
     return row.name.lower()
+
+
+def score_floor(row: ObjectiveRow) -> str:
+    """The exact score's key rounded down (``projections.score_keys``), for filters."""
+    return floor_key(row.score)
+
+
+def score_ceil(row: ObjectiveRow) -> str:
+    return ceil_key(row.score)
 
 
 ORGANIZATIONS = Table("catalog_organizations", OrganizationRow, "id", owner="id")
@@ -39,7 +49,9 @@ OBJECTIVES = Table(
     indexes=(("organization_id", "cycle_id", "created_position"),
              ("organization_id", "created_position"),
              ("organization_id", "owner_team_id"), ("organization_id", "owner_person_id")),
-    derived=(Derived("title_search", ColumnKind.TEXT, title_search),),
+    derived=(Derived("title_search", ColumnKind.TEXT, title_search),
+             Derived("score_floor", ColumnKind.TEXT, score_floor),
+             Derived("score_ceil", ColumnKind.TEXT, score_ceil)),
 )
 KEY_RESULTS = Table("catalog_key_results", KeyResultRow, "id", owner="objective_id",
                     indexes=(("objective_id",), ("organization_id", "cycle_id")))

@@ -6,7 +6,9 @@ rows come out of a live store and out of an in-memory replay "as of" a date.
 
 ``position`` is the notification id of the last event that changed a row. A key result's
 ``current`` comes from its latest check-in by (``applies_at``, ``sequence``);
-``last_check_in_at`` is when its most recent check-in was recorded.
+``last_check_in_at`` is when its most recent check-in was recorded. Progress and scores
+are exact (``Fraction``), as ``okr_domain.scoring`` computes them; weights and overrides
+are the floats given, each standing for its decimal text (``scoring.exact``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from fractions import Fraction
 from uuid import UUID
 
 from okr_domain.values import (
@@ -89,8 +92,8 @@ class KeyResultRow:
     unit: str
     weight: float
     current: Decimal
-    progress: float
-    score: float
+    progress: Fraction
+    score: Fraction
     check_in_count: int
     last_check_in_at: datetime | None
     sort_index: int
@@ -135,13 +138,15 @@ class ObjectiveRow:
     description: str
     parent_id: UUID | None
     parent_key_result_id: UUID | None
-    score: float
+    score: Fraction
     supporters: list[UUID] = field(default_factory=list)
     supporters_can_check_in: bool = False
     grade_override: float | None = None
     grade_reason: str | None = None
     computed_grade: float | None = None
     final_score: float | None = None
+    final_exact: Fraction | None = None
+    """The exact final grade; ``final_score`` is the float the close recorded, for display."""
     band: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None

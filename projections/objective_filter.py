@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from okr_domain.scoring import exact
 from projections.model import ObjectiveRow, TeamRow
 from projections.reading import ObjectiveFilter, ViewerScope
 from projections.scope import sub_teams
@@ -15,6 +16,8 @@ def objective_predicate(where: ObjectiveFilter, scope: ViewerScope | None,
               else sub_teams(teams, where.team_id) if where.team_id else None)
     needle = where.text.lower() if where.text else None
     parents = set(where.parent_ids)
+    low = None if where.min_score is None else exact(where.min_score)
+    high = None if where.max_score is None else exact(where.max_score)
 
     def keep(r: ObjectiveRow) -> bool:
         return ((where.cycle_id is None or r.cycle_id == where.cycle_id)
@@ -24,8 +27,8 @@ def objective_predicate(where: ObjectiveFilter, scope: ViewerScope | None,
                 and (not where.kinds or r.kind in where.kinds)
                 and (not where.statuses or r.status in where.statuses)
                 and (where.visibility is None or r.visibility is where.visibility)
-                and (where.min_score is None or r.score >= where.min_score)
-                and (where.max_score is None or r.score <= where.max_score)
+                and (low is None or exact(r.score) >= low)
+                and (high is None or exact(r.score) <= high)
                 and (where.aligned is None or (r.parent_id is not None) == where.aligned)
                 and (needle is None or needle in r.title.lower())
                 and (not parents or r.parent_id in parents)

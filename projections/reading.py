@@ -15,7 +15,9 @@ from enum import StrEnum
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
+from okr_domain.scoring import exact
 from okr_domain.values import Kind, Level, ObjectiveStatus, Visibility
+from projections import score_keys
 from projections.model import CheckInRow, EventIndexRow, ObjectiveRow, PersonRow
 
 R = TypeVar("R")
@@ -57,7 +59,10 @@ class ViewerScope:
 
 @dataclass(frozen=True)
 class ObjectiveFilter:
-    """All given conditions hold; ``text`` is a case-insensitive title substring."""
+    """All given conditions hold; ``text`` is a case-insensitive title substring.
+
+    Score bounds are inclusive and compared with the exact score, each bound read by its
+    decimal text (at most ``score_keys.PLACES`` decimal places)."""
 
     cycle_id: UUID | None = None
     team_id: UUID | None = None
@@ -72,6 +77,12 @@ class ObjectiveFilter:
     aligned: bool | None = None
     text: str | None = None
     parent_ids: tuple[UUID, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        for name, bound in (("minScore", self.min_score), ("maxScore", self.max_score)):
+            if bound is not None and not score_keys.fits(exact(bound)):
+                raise InvalidQueryError(
+                    f"{name} takes at most {score_keys.PLACES} decimal places")
 
 
 @dataclass(frozen=True)

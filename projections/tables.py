@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
 from functools import cached_property
 from typing import Any, Generic, TypeVar
 from uuid import UUID
@@ -33,6 +34,7 @@ class ColumnKind(StrEnum):
     FLOAT = "float"
     BOOL = "bool"
     DECIMAL = "decimal"
+    FRACTION = "fraction"
     TIMESTAMP = "timestamp"
     DATE = "date"
     UUID_LIST = "uuid_list"
@@ -43,6 +45,7 @@ class ColumnKind(StrEnum):
 SIMPLE_KINDS: dict[object, ColumnKind] = {
     UUID: ColumnKind.UUID, str: ColumnKind.TEXT, int: ColumnKind.INT,
     float: ColumnKind.FLOAT, bool: ColumnKind.BOOL, Decimal: ColumnKind.DECIMAL,
+    Fraction: ColumnKind.FRACTION,
     datetime: ColumnKind.TIMESTAMP, date: ColumnKind.DATE, list[UUID]: ColumnKind.UUID_LIST,
     OkrPolicy: ColumnKind.POLICY,
 }

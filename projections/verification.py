@@ -5,20 +5,25 @@ event. The grades are then recomputed as closing computed them: every open objec
 score rolled up over the alignment graph per the organization's policy then, the
 reviewer's override if one was set, the band under the policy's edges. Their content
 hash (``okr_domain.grading.grades_hash``) must equal the one the close event recorded,
-and each objective's recorded grade must equal the recomputed one.
+and each objective's recorded grade must equal the recomputed one. Grades are exact, as
+closing computes them; a close recorded before scores were exact is replayed with the
+float arithmetic it used (``legacy_grades``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from uuid import UUID
 
 from okr_domain import scoring
-from okr_domain.grading import Grade, grades_hash
+from okr_domain.grading import Grade, float_score_text, grades_hash, score_text
 from okr_domain.rollup import rolled_up_scores
+from okr_domain.scoring import Number
 from okr_domain.values import Kind, ObjectiveStatus
 from projections.catalog_tables import KEY_RESULTS, OBJECTIVES, ORGANIZATIONS
+from projections.legacy_grades import float_grades
 from projections.projection import Event, topic_of
 from projections.source import EventSource
 from projections.stepping import (
@@ -68,10 +73,6 @@ class Verification:
         return self.closed and not self.mismatches
 
 
-def text(value: float | None) -> str | None:
-    return None if value is None else f"{value:.6f}"
-
-
 class _Replay:
     """The cycle's rows and the organization's alignment edges, in position order."""
 
@@ -96,24 +97,30 @@ class _Replay:
                 if event.child_id in siblings:
                     siblings.remove(event.child_id)
 
-    def grades(self) -> list[Grade]:
-        """The grades closing would give now (``commands_closing.close_cycle``)."""
+    def grades(self, exact_scores: bool = True) -> list[Grade]:
+        """The grades closing would give now (``commands_closing.close_cycle``), or those
+        a close before exact scores gave (``exact_scores`` False)."""
         tables = self.session.tables
         organization = tables.get(ORGANIZATIONS, self.organization_id)
         assert organization is not None
         policy = organization.policy
         objectives = sorted((o for o in tables.all(OBJECTIVES) if o.cycle_id == self.cycle_id),
                             key=lambda o: o.created_position)
-        own = {o.id: [(kr.score, kr.weight) for kr in sorted(tables.owned(KEY_RESULTS, o.id),
-                                                              key=lambda k: k.sort_index)]
+        key_results = {o.id: sorted(tables.owned(KEY_RESULTS, o.id), key=lambda k: k.sort_index)
+                       for o in objectives}
+        children = self.children.get
+        if not exact_scores:
+            return float_grades(objectives, key_results, lambda p: children(p, []), policy)
+        own = {o.id: [(kr.score, kr.weight) for kr in key_results[o.id]]
                for o in objectives if o.status != ObjectiveStatus.ARCHIVED}
-        rolled = rolled_up_scores(own, lambda p: self.children.get(p, []), policy.roll_up)
+        rolled = rolled_up_scores(own, lambda p: children(p, []), policy.roll_up)
         grades = []
         for objective in objectives:
             if objective.status not in OPEN:
                 continue
             computed = rolled[objective.id]
-            override = objective.grade_override
+            override = (None if objective.grade_override is None
+                        else scoring.exact(objective.grade_override))
             final = computed if override is None else override
             band = scoring.band(final, Kind(objective.kind), policy.bands).value
             grades.append(Grade(objective.id, computed, override, final, band))
@@ -147,7 +154,7 @@ def verify_cycle(source: EventSource, organization_id: UUID, cycle_id: UUID, *,
                 progress(position, source.head())
         if close is None:
             return Verification(cycle_id, False, None, None, None, None, (), ())
-        graded = replay.grades()
+        graded = replay.grades(close[1].exact_scores)
     recorded = _recorded_grades(source, organization_id, cycle_id, close[0])
     return _compare(cycle_id, close, graded, recorded)
 
@@ -166,14 +173,17 @@ def _recorded_grades(source: EventSource, organization_id: UUID, cycle_id: UUID,
             event = source.decode(notification)
             if event.organization_id == organization_id and event.cycle_id == cycle_id:
                 recorded[event.originator_id] = Grade(
-                    event.originator_id, event.computed_score, event.override,
-                    event.final_score, event.band)
+                    event.originator_id, Fraction(event.computed_exact),
+                    None if event.override is None else scoring.exact(event.override),
+                    Fraction(event.final_exact), event.band)
         position = notifications[-1].id
 
 
 def _compare(cycle_id: UUID, close: tuple[int, Event], graded: list[Grade],
              recorded: dict[UUID, Grade]) -> Verification:
     position, event = close
+    text: Callable[[Number | None], str | None] = (
+        score_text if event.exact_scores else float_score_text)
     mismatches: list[Mismatch] = []
     for grade in sorted(graded, key=lambda g: g.objective_id.hex):
         kept = recorded.get(grade.objective_id)
@@ -195,8 +205,9 @@ def _compare(cycle_id: UUID, close: tuple[int, Event], graded: list[Grade],
     if event.graded_count != len(graded):
         mismatches.append(Mismatch(None, "GRADED_COUNT", str(event.graded_count),
                                    str(len(graded))))
-    recomputed = grades_hash(graded)
+    recomputed = grades_hash(graded, text)
     if event.grades_hash != recomputed:
         mismatches.append(Mismatch(None, "GRADES_HASH", event.grades_hash, recomputed))
     return Verification(cycle_id, True, position, event.grades_hash, recomputed,
-                        grades_hash(recorded.values()), tuple(graded), tuple(mismatches))
+                        grades_hash(recorded.values(), text), tuple(graded),
+                        tuple(mismatches))

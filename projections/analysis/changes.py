@@ -1,16 +1,18 @@
 """What changed in a cycle between two moments: objectives created, re-aligned,
 re-weighted and re-scored (and archived), from the cycle's rows as of each moment.
 
-Scores are the graded ones (``scores.py``) under each moment's own policy. Objectives
-the viewer may not see (as of the later moment) are left out, uncounted, of both moments:
-they are not listed, their scores roll up into no parent's, and a parent they name is
-given as None (``visibility``).
+Scores are the graded ones (``scores.py``) under each moment's own policy, exact: an
+objective is re-scored when its exact score differs. Objectives the viewer may not see
+(as of the later moment) are left out, uncounted, of both moments: they are not listed,
+their scores roll up into no parent's, and a parent they name is given as None
+(``visibility``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 from uuid import UUID
 
 from okr_domain.values import ObjectiveStatus, OkrPolicy
@@ -19,8 +21,6 @@ from projections.analysis.rows import CycleRows
 from projections.analysis.scores import score_cycle
 from projections.analysis.visibility import Viewer, sight
 from projections.model import KeyResultRow, ObjectiveRow
-
-SCORE_EPSILON = 1e-9
 
 
 @dataclass(frozen=True)
@@ -53,11 +53,11 @@ class Reweighted:
 @dataclass(frozen=True)
 class Rescored:
     objective_id: UUID
-    score_before: float
-    score_after: float
+    score_before: Fraction
+    score_after: Fraction
 
     @property
-    def delta(self) -> float:
+    def delta(self) -> Fraction:
         return self.score_after - self.score_before
 
 
@@ -110,7 +110,7 @@ def cycle_changes(cycle_id: UUID, before: CycleSide, after: CycleSide, directory
             continue
         before_score = old_scores[objective.id].graded
         after_score = new_scores[objective.id].graded
-        if abs(after_score - before_score) > SCORE_EPSILON:
+        if after_score != before_score:
             rescored.append(Rescored(objective.id, before_score, after_score))
     return CycleChanges(tuple(created), tuple(archived), tuple(realigned), tuple(reweighted),
                         tuple(rescored))

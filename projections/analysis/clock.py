@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from fractions import Fraction
 
 from projections.model import CycleRow
 
@@ -30,11 +31,14 @@ def elapsed_days(cycle: CycleRow, now: datetime) -> int:
     return min(cycle_days(cycle), max(0, days))
 
 
-def elapsed_fraction(cycle: CycleRow, now: datetime) -> float:
-    """Elapsed whole days over the cycle's days: 0.0 on the first day, 1.0 after the last.
+def elapsed_share(cycle: CycleRow, now: datetime) -> Fraction:
+    """Elapsed whole days over the cycle's days, exact: 0 on the first day, 1 after the
+    last. A 90-day cycle starting on 1 January is at 45/90 = 1/2 on 15 February."""
+    return Fraction(elapsed_days(cycle, now), cycle_days(cycle))
 
-    A 90-day cycle starting on 1 January is at 45/90 = 0.5 on 15 February.
-    """
+
+def elapsed_fraction(cycle: CycleRow, now: datetime) -> float:
+    """``elapsed_share`` as a float, for display."""
     return elapsed_days(cycle, now) / cycle_days(cycle)
 
 

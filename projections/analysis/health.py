@@ -154,4 +154,4 @@ def _achieved_early(objective: ObjectiveRow, score: ObjectiveScore) -> list[Find
         return []
     return [_finding(HealthRule.ACHIEVED_EARLY,
                      "an aspirational objective already at 1.0 early in the cycle may have "
-                     "been set too low", objective, _owner(objective), score.graded)]
+                     "been set too low", objective, _owner(objective), float(score.graded))]

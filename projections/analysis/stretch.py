@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from okr_domain.scoring import as_float, exact
 from okr_domain.values import CycleStatus, Kind, OkrPolicy
-from projections.analysis.clock import elapsed_fraction
+from projections.analysis.clock import elapsed_share
 from projections.analysis.coverage import share
 from projections.analysis.directory import Directory
 from projections.analysis.options import NORMAL_RULES, ScoringOptions
@@ -31,12 +32,13 @@ from projections.analysis.stats import (
     histogram,
     mean_of,
     median_of,
+    reported,
 )
 from projections.analysis.visibility import Viewer, visible_rows
 from projections.model import CycleRow, KeyResultRow, ObjectiveRow
 
 # A committed objective counts as met at this score (okr_domain.scoring.band: MET).
-MET = 1.0
+MET = 1
 
 
 @dataclass(frozen=True)
@@ -80,19 +82,20 @@ def stretch_analysis(
     committed = [scores[o.id].graded for o in chosen if o.kind == Kind.COMMITTED]
     met = sum(1 for s in committed if s >= MET)
     mean = mean_of(aspirational)
+    target = exact(STRETCH_TARGET)
     return StretchAnalysis(
         cycle_id=cycle.id,
         scope=scope,
         final_grades=cycle.status == CycleStatus.CLOSED and options.use_final_grades,
         aspirational_count=len(aspirational),
-        mean=mean,
-        median=median_of(aspirational),
-        distance_from_target=None if mean is None else mean - STRETCH_TARGET,
+        mean=reported(mean),
+        median=reported(median_of(aspirational)),
+        distance_from_target=None if mean is None else as_float(mean - target),
         histogram=histogram(aspirational),
         bands=band_counts(aspirational, policy.bands),
         committed_count=len(committed),
         committed_met=met,
         committed_hit_rate=share(met, len(committed)),
-        pace=(pace(chosen, scores, elapsed_fraction(cycle, now), pace_tolerance)
+        pace=(pace(chosen, scores, elapsed_share(cycle, now), pace_tolerance)
               if cycle.status == CycleStatus.ACTIVE else None),
     )

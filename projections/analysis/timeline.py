@@ -28,6 +28,7 @@ from projections.analysis.stats import (
     histogram,
     mean_of,
     median_of,
+    reported,
 )
 from projections.analysis.stretch import MET
 from projections.analysis.visibility import Viewer, visible_rows
@@ -137,7 +138,7 @@ def timeline_step(given: StepInput, viewer: Viewer, policy: OkrPolicy,
     return TimelineStep(
         at=given.at, position=given.position, status=given.cycle.status,
         objective_count=len(chosen), aspirational_count=len(aspirational),
-        mean=mean_of(aspirational), median=median_of(aspirational),
+        mean=reported(mean_of(aspirational)), median=reported(median_of(aspirational)),
         histogram=histogram(aspirational), bands=band_counts(aspirational, policy.bands),
         committed_count=len(committed), committed_met=sum(1 for s in committed if s >= MET),
         check_ins=check_ins, check_ins_total=check_ins_total,

@@ -7,24 +7,33 @@ other objective), and children in other cycles do not count in the roll-up, as a
 grading. Objectives the viewer may not see are not in the tree at all (``visibility``):
 their scores do not roll up into their parents', they are not counted in the coverage,
 and an objective aligned to one is a root with placement PARENT_OUTSIDE_VIEW and no
-``parent_id``.
+``parent_id``. Bands are decided on exact scores (``pace.objective_band``: an open
+committed objective is ON_TRACK or BEHIND at the ``elapsed`` share of its cycle); the
+scores reported are floats for display.
 """
 
 from __future__ import annotations
 
 from collections.abc import Container, Iterable
+from fractions import Fraction
 from uuid import UUID
 
-from okr_domain import scoring
 from okr_domain.errors import InvalidInput, NotFound
-from okr_domain.values import Kind, OkrPolicy
+from okr_domain.scoring import Number, as_float
+from okr_domain.values import Kind, ObjectiveStatus, OkrPolicy
 from projections.analysis.coverage import alignment_coverage
 from projections.analysis.directory import Directory
 from projections.analysis.options import NORMAL_RULES, ScoringOptions
+from projections.analysis.pace import objective_band
 from projections.analysis.placement import Placement, cycle_placement
 from projections.analysis.rows import CycleRows
 from projections.analysis.scope import Scope, scope_filter
-from projections.analysis.scores import ObjectiveScore, key_result_score, score_cycle
+from projections.analysis.scores import (
+    ObjectiveScore,
+    final_grade,
+    key_result_score,
+    score_cycle,
+)
 from projections.analysis.tree_types import (
     AlignmentTree,
     KeyResultView,
@@ -53,12 +62,16 @@ def alignment_tree(
     policy: OkrPolicy,
     view: TreeView = TreeView(),  # noqa: B008 (immutable)
     options: ScoringOptions = NORMAL_RULES,
+    *,
+    elapsed: Number = Fraction(0),
 ) -> AlignmentTree:
     """The cycle's alignment tree as the viewer may see it.
 
     ``objectives`` are the cycle's rows, archived ones included (so an objective whose
     parent was archived is known as an orphan); rows of other cycles may be given too.
-    Raises NotFound for an unknown or invisible root objective or an unknown team.
+    ``elapsed`` is the elapsed share of the cycle (``clock.elapsed_share``; 0: nothing
+    is expected yet). Raises NotFound for an unknown or invisible root objective or an
+    unknown team.
     """
     rows = visible_rows(cycle_id, objectives, key_results, directory, viewer)
     scores = score_cycle(rows, policy, options)
@@ -91,10 +104,11 @@ def alignment_tree(
                 depth=depth,
                 placement=(_root_placement(objective, rows) if depth == 0
                            else Placement.ALIGNED),
-                rolled_up_score=scores[objective_id].rolled_up,
+                rolled_up_score=as_float(scores[objective_id].rolled_up),
                 child_ids=tuple(shown),
                 more_children=len(shown) < len(kids),
-                details=_details(objective, rows, scores[objective_id], policy, options),
+                details=_details(objective, rows, scores[objective_id], policy, options,
+                                 elapsed),
             ))
             stack.extend((c, depth + 1) for c in reversed(shown))
 
@@ -146,7 +160,9 @@ def _reach(rows: CycleRows, starts: Iterable[UUID],
 
 
 def _details(objective: ObjectiveRow, rows: CycleRows, score: ObjectiveScore,
-             policy: OkrPolicy, options: ScoringOptions) -> NodeDetails:
+             policy: OkrPolicy, options: ScoringOptions, elapsed: Number) -> NodeDetails:
+    closed = objective.status == ObjectiveStatus.CLOSED
+    final = final_grade(objective)
     return NodeDetails(
         title=objective.title,
         description=objective.description,
@@ -157,10 +173,11 @@ def _details(objective: ObjectiveRow, rows: CycleRows, score: ObjectiveScore,
         owner_team_id=objective.owner_team_id,
         owner_person_id=objective.owner_person_id,
         parent_key_result_id=objective.parent_key_result_id,
-        own_score=score.own,
-        graded_score=score.graded,
-        band=scoring.band(score.graded, Kind(objective.kind), policy.bands),
-        final_score=objective.final_score,
+        own_score=as_float(score.own),
+        graded_score=as_float(score.graded),
+        band=objective_band(score.graded, Kind(objective.kind), policy.bands,
+                            None if closed else elapsed),
+        final_score=None if final is None else as_float(final),
         grade_override=objective.grade_override,
         supporters=tuple(objective.supporters),
         last_check_in_at=objective.last_check_in_at,
@@ -179,8 +196,8 @@ def _key_result_view(kr: KeyResultRow, options: ScoringOptions) -> KeyResultView
         current=kr.current,
         unit=kr.unit,
         weight=kr.weight,
-        progress=kr.progress,
-        score=key_result_score(kr, options),
+        progress=as_float(kr.progress),
+        score=as_float(key_result_score(kr, options)),
         check_in_count=kr.check_in_count,
         last_check_in_at=kr.last_check_in_at,
     )

@@ -5,7 +5,8 @@ the team owns (team objectives, and company objectives for the company team). Cy
 in calendar order. An owner is flagged TOO_SAFE when its mean is at or above the
 ``too_safe`` edge in two consecutive cycles, LOW when below the ``low`` edge in two
 consecutive cycles; a cycle without aspirational objectives breaks the run. Scores and
-visibility are as in the stretch analysis.
+visibility are as in the stretch analysis; bands and flags are decided on the exact means
+(the means reported are floats).
 """
 
 from __future__ import annotations
@@ -14,17 +15,18 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from fractions import Fraction
 from itertools import pairwise
 from uuid import UUID
 
-from okr_domain.scoring import stretch_band
+from okr_domain.scoring import exact_edges, stretch_band
 from okr_domain.values import Band, BandEdges, Kind, Level, OkrPolicy
 from projections.analysis.directory import Directory
 from projections.analysis.options import NORMAL_RULES, ScoringOptions
 from projections.analysis.scope import ORGANIZATION, Scope
 from projections.analysis.scores import score_cycle
 from projections.analysis.selection import select
-from projections.analysis.stats import mean_of
+from projections.analysis.stats import mean_of, reported
 from projections.analysis.visibility import Viewer, visible_rows
 from projections.model import CycleRow, KeyResultRow, ObjectiveRow
 
@@ -93,7 +95,7 @@ def ambition_trends(
         krs_by_cycle[kr.cycle_id].append(kr)
 
     # (kind, owner) -> cycle index -> aspirational scores
-    scores_by_owner: defaultdict[tuple[OwnerKind, UUID], defaultdict[int, list[float]]] = (
+    scores_by_owner: defaultdict[tuple[OwnerKind, UUID], defaultdict[int, list[Fraction]]] = (
         defaultdict(lambda: defaultdict(list)))
     for index, cycle in enumerate(ordered):
         rows = visible_rows(cycle.id, objectives_by_cycle[cycle.id], krs_by_cycle[cycle.id],
@@ -124,23 +126,26 @@ def _owner(objective: ObjectiveRow) -> tuple[OwnerKind, UUID] | None:
     return None if tid is None else (OwnerKind.TEAM, tid)
 
 
-def _trend(owner: tuple[OwnerKind, UUID], per_cycle: Sequence[list[float]],
+def _trend(owner: tuple[OwnerKind, UUID], per_cycle: Sequence[list[Fraction]],
            cycles: Sequence[CycleRow], edges: BandEdges) -> AmbitionTrend:
     points = []
+    means = []
     for cycle, values in zip(cycles, per_cycle, strict=True):
         mean = mean_of(values)
-        points.append(TrendPoint(cycle.id, len(values), mean,
+        means.append(mean)
+        points.append(TrendPoint(cycle.id, len(values), reported(mean),
                                  None if mean is None else stretch_band(mean, edges)))
     flags = []
-    means = [p.mean for p in points]
-    if _twice_running(means, lambda m: m >= edges.too_safe):
+    low, _, _, too_safe = exact_edges(edges)
+    if _twice_running(means, lambda m: m >= too_safe):
         flags.append(TrendFlag.TOO_SAFE)
-    if _twice_running(means, lambda m: m < edges.low):
+    if _twice_running(means, lambda m: m < low):
         flags.append(TrendFlag.LOW)
     return AmbitionTrend(owner[0], owner[1], tuple(points), tuple(flags))
 
 
-def _twice_running(means: Sequence[float | None], test: Callable[[float], bool]) -> bool:
+def _twice_running(means: Sequence[Fraction | None],
+                   test: Callable[[Fraction], bool]) -> bool:
     return any(a is not None and b is not None and test(a) and test(b)
                for a, b in pairwise(means))
 

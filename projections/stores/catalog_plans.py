@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 from uuid import UUID
 
+from okr_domain.scoring import exact
 from okr_domain.values import Level, ProposalStatus, Visibility
 from projections.catalog_tables import (
     CHECK_INS,
@@ -41,6 +43,7 @@ from projections.reading import (
     person_cursor,
 )
 from projections.scope import viewer_scope_of
+from projections.score_keys import bound_key
 from projections.stores.dialect import Params
 from projections.stores.plans import Plan, Plans
 from projections.tables import ColumnKind
@@ -150,8 +153,10 @@ class CatalogPlans(Plans):
         add(w.kinds, lambda p: p.one_of("kind", w.kinds, E))
         add(w.statuses, lambda p: p.one_of("status", w.statuses, E))
         add(w.visibility, lambda p: f"visibility = {p(w.visibility, E)}")
-        add(w.min_score is not None, lambda p: f"score >= {p(w.min_score)}")
-        add(w.max_score is not None, lambda p: f"score <= {p(w.max_score)}")
+        if w.min_score is not None:
+            conditions.append(self._score_at_least(exact(w.min_score)))
+        if w.max_score is not None:
+            conditions.append(self._score_at_most(exact(w.max_score)))
         add(w.aligned is not None,
             lambda p: f"parent_id IS {'NOT ' if w.aligned else ''}NULL")
         add(w.text, lambda p: self.d.contains("title_search", p((w.text or "").lower())))
@@ -163,6 +168,19 @@ class CatalogPlans(Plans):
                 f"OR (level = {p(Level.TEAM, E)} "
                 f"AND {p.one_of('owner_team_id', sorted(scope.team_ids), U)})"))
         return both(*conditions)
+
+    def _score_at_least(self, bound: Fraction) -> Where:
+        """The exact score is at least ``bound`` (see ``projections.score_keys``)."""
+        if bound <= 0 or bound > 1:
+            return lambda p: "1 = 1" if bound <= 0 else "1 = 0"
+        c = self.d.text_collation
+        return lambda p: f"score_floor{c} >= {p(bound_key(bound))}"
+
+    def _score_at_most(self, bound: Fraction) -> Where:
+        if bound >= 1 or bound < 0:
+            return lambda p: "1 = 1" if bound >= 1 else "1 = 0"
+        c = self.d.text_collation
+        return lambda p: f"score_ceil{c} <= {p(bound_key(bound))}"
 
     def objectives_page(self, org: UUID, where: ObjectiveFilter, scope: ViewerScope | None,
                         first: int, after: str | None, order: ObjectiveOrder,

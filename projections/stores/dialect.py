@@ -1,7 +1,8 @@
 """How values and statements differ between SQLite, psycopg and asyncpg.
 
 SQLite keeps UUIDs as hex text, decimals as text (exact), times as UTC ISO text (so text
-order is time order); PostgreSQL has native types. Enums and the policy are text.
+order is time order); PostgreSQL has native types. Enums and the policy are text, and so
+are exact scores (fraction text like "7/10", on both).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -40,12 +43,19 @@ def _same(value: Any) -> Any:
     return value
 
 
+@lru_cache(maxsize=1 << 16)
+def _fraction(text: str) -> Fraction:
+    """Exact scores repeat (0, 1, 1/2, 7/10...): each text is parsed once."""
+    return Fraction(text)
+
+
 class Dialect:
     name = "postgres"
     column_types = {
         ColumnKind.UUID: "uuid", ColumnKind.TEXT: "text", ColumnKind.INT: "bigint",
         ColumnKind.FLOAT: "double precision", ColumnKind.BOOL: "boolean",
-        ColumnKind.DECIMAL: "numeric", ColumnKind.TIMESTAMP: "timestamptz",
+        ColumnKind.DECIMAL: "numeric", ColumnKind.FRACTION: "text",
+        ColumnKind.TIMESTAMP: "timestamptz",
         ColumnKind.DATE: "date", ColumnKind.UUID_LIST: "uuid[]", ColumnKind.POLICY: "text",
         ColumnKind.ENUM: "text",
     }
@@ -57,7 +67,7 @@ class Dialect:
     def encoder(self, kind: ColumnKind) -> Encode:
         if kind is ColumnKind.POLICY:
             return _policy_text
-        if kind is ColumnKind.ENUM:
+        if kind in (ColumnKind.ENUM, ColumnKind.FRACTION):
             return str
         return _same
 
@@ -69,6 +79,8 @@ class Dialect:
         if column.kind is ColumnKind.ENUM:
             assert column.enum is not None
             return column.enum
+        if column.kind is ColumnKind.FRACTION:
+            return _fraction
         return _same
 
     def decoder(self, column: Column) -> Decode:

@@ -20,7 +20,10 @@ from okr_domain.values import ObjectiveStatus, Role
 class ClosingCommands(CommandBase):
     def close_cycle(self, actor: Actor, cycle_id: UUID) -> Result:
         """Grade every open objective of the cycle (per the organization's roll-up rule,
-        or the override set by a reviewer) and close the cycle, all in one transaction."""
+        or the override set by a reviewer) and close the cycle, all in one transaction.
+
+        Grades are exact; each band is decided on the exact final score, and the hash
+        is written from the same exact values."""
         actor.require(Role.ADMIN)
 
         def attempt() -> Result:
@@ -43,12 +46,12 @@ class ClosingCommands(CommandBase):
                 if not objective.is_open:
                     continue
                 computed = rolled[objective.id]
-                final = (computed if objective.grade_override is None
-                         else objective.grade_override)
+                override = (None if objective.grade_override is None
+                            else scoring.exact(objective.grade_override))
+                final = computed if override is None else override
                 band = scoring.band(final, objective.kind, policy.bands).value
                 objective.close(actor.person_id, computed, final, band)
-                grades.append(Grade(objective.id, computed, objective.grade_override,
-                                    final, band))
+                grades.append(Grade(objective.id, computed, override, final, band))
                 graded.append(objective)
             cycle.close(actor.person_id, len(grades), grades_hash(grades))
             return Result(cycle.id, self.save_all(cycle, *graded))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -93,9 +94,18 @@ class Cycle(OkrAggregate):
             aggregate.objective_ids.append(self.objective_id)
 
     class Closed(OkrAggregate.Event):
+        """Version 2 added ``exact_scores``: the grades and their hash come from exact
+        scores. Version 1 closes were graded with floats (verification replays them so)."""
+
         TOPIC = "okr.Cycle.Closed"
+        class_version = 2
         graded_count: int
         grades_hash: str
+        exact_scores: bool
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["exact_scores"] = False
 
         def apply(self, aggregate: Cycle) -> None:
             aggregate.status_value = CycleStatus.CLOSED.value
@@ -153,4 +163,5 @@ class Cycle(OkrAggregate):
     def close(self, actor_id: UUID | None, graded_count: int, grades_hash: str) -> None:
         if self.status is not CycleStatus.ACTIVE:
             raise InvalidState(f"cycle {self.key} is {self.status.value}, not ACTIVE")
-        self.emit(self.Closed, actor_id, graded_count=graded_count, grades_hash=grades_hash)
+        self.emit(self.Closed, actor_id, graded_count=graded_count, grades_hash=grades_hash,
+                  exact_scores=True)

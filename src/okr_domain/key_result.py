@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from fractions import Fraction
 from operator import attrgetter
 from uuid import UUID
 
@@ -56,9 +57,9 @@ class KeyResult:
         return bool(self.check_ins)
 
     @property
-    def progress(self) -> float:
+    def progress(self) -> Fraction:
         return scoring.progress(self.metric_type, self.start, self.target, self.current)
 
     @property
-    def score(self) -> float:
+    def score(self) -> Fraction:
         return scoring.clamp(self.progress)

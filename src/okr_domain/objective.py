@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 from uuid import UUID
 
@@ -14,6 +15,7 @@ from okr_domain import scoring
 from okr_domain.base import OkrAggregate
 from okr_domain.errors import ErrorCode, InvalidInput, InvalidState, NotFound
 from okr_domain.key_result import MAX_KEY_RESULTS, CheckIn, KeyResult
+from okr_domain.scoring import as_float
 from okr_domain.values import Kind, Level, MetricType, ObjectiveStatus, Visibility
 
 
@@ -87,8 +89,9 @@ class Objective(OkrAggregate):
         return self.cycle_id
 
     @property
-    def score(self) -> float:
-        """The objective's own score: the weighted mean of its key results' scores."""
+    def score(self) -> Fraction:
+        """The objective's own score, exact: the weighted mean of its key results'
+        scores."""
         return scoring.weighted_mean((kr.score, kr.weight) for kr in self.key_results.values())
 
     @property
@@ -149,9 +152,9 @@ class Objective(OkrAggregate):
         before = self.score
         self.emit(self.KeyResultAdded, actor_id, key_result_id=key_result_id, title=title,
                   metric_type=metric_type.value, start=start_, target=target_, unit=unit,
-                  weight=weight, objective_score_before=before,
-                  objective_score_after=self._score_with(key_result_id, start_, target_,
-                                                         metric_type, weight))
+                  weight=weight, objective_score_before=as_float(before),
+                  objective_score_after=as_float(self._score_with(
+                      key_result_id, start_, target_, metric_type, weight)))
 
     def edit_key_result(self, actor_id: UUID | None, key_result_id: UUID, *, title: str,
                         metric_type: MetricType, start: Decimal | None,
@@ -167,9 +170,9 @@ class Objective(OkrAggregate):
             return False
         self.emit(self.KeyResultEdited, actor_id, key_result_id=key_result_id, title=title,
                   metric_type=metric_type.value, start=start_, target=target_, unit=unit,
-                  weight=weight, objective_score_before=self.score,
-                  objective_score_after=self._score_with(key_result_id, start_, target_,
-                                                         metric_type, weight))
+                  weight=weight, objective_score_before=as_float(self.score),
+                  objective_score_after=as_float(self._score_with(
+                      key_result_id, start_, target_, metric_type, weight)))
         return True
 
     def remove_key_result(self, actor_id: UUID | None, key_result_id: UUID) -> None:
@@ -179,11 +182,12 @@ class Objective(OkrAggregate):
             (kr.score, kr.weight) for kr in self.key_results.values() if kr.id != key_result_id
         )
         self.emit(self.KeyResultRemoved, actor_id, key_result_id=key_result_id,
-                  objective_score_before=self.score, objective_score_after=after)
+                  objective_score_before=as_float(self.score),
+                  objective_score_after=as_float(after))
 
     def _score_with(self, key_result_id: UUID, start: Decimal, target: Decimal,
-                    metric_type: MetricType, weight: float) -> float:
-        pairs = []
+                    metric_type: MetricType, weight: float) -> Fraction:
+        pairs: list[tuple[Fraction, float]] = []
         for kr in self.key_results.values():
             if kr.id != key_result_id:
                 pairs.append((kr.score, kr.weight))
@@ -237,12 +241,13 @@ class Objective(OkrAggregate):
         progress = trial.progress
         after = scoring.clamp(progress)
         return {
-            "progress": progress,
-            "score_before": next(score for id_, score, _ in scored if id_ == kr.id),
-            "score_after": after,
-            "objective_score_before": scoring.weighted_mean((s, w) for _, s, w in scored),
-            "objective_score_after": scoring.weighted_mean(
-                (after if id_ == kr.id else s, w) for id_, s, w in scored),
+            "progress": as_float(progress),
+            "score_before": as_float(next(score for id_, score, _ in scored if id_ == kr.id)),
+            "score_after": as_float(after),
+            "objective_score_before": as_float(
+                scoring.weighted_mean((s, w) for _, s, w in scored)),
+            "objective_score_after": as_float(scoring.weighted_mean(
+                (after if id_ == kr.id else s, w) for id_, s, w in scored)),
         }
 
     # Alignment, support and grades.
@@ -282,12 +287,13 @@ class Objective(OkrAggregate):
     def override_grade(self, actor_id: UUID | None, override: float | None,
                        reason: str) -> None:
         self.ensure_open()
-        self.emit(self.GradeOverridden, actor_id, computed_score=self.score,
+        self.emit(self.GradeOverridden, actor_id, computed_score=as_float(self.score),
                   override=override, reason=reason)
 
-    def close(self, actor_id: UUID | None, computed_score: float, final_score: float,
+    def close(self, actor_id: UUID | None, computed_score: Fraction, final_score: Fraction,
               band: str) -> None:
         self.ensure_open()
-        self.emit(self.Closed, actor_id, computed_score=computed_score,
+        self.emit(self.Closed, actor_id, computed_score=as_float(computed_score),
                   override=self.grade_override, reason=self.grade_reason,
-                  final_score=final_score, band=band)
+                  final_score=as_float(final_score), band=band,
+                  computed_exact=str(computed_score), final_exact=str(final_score))

@@ -3,6 +3,10 @@
 Each event says what happened, with enough in it (scores before and after, values,
 actor, cycle) that a consumer needs no follow-up query. Shapes are versioned:
 ``class_version`` plus an ``upcast_vN_vN+1`` static method per step.
+
+Score fields are floats for display (the nearest float to the exact score); nothing is
+decided on them. Decisions use exact values: recomputed from the key results' decimal
+values and weights, or, for a final grade, the exact text the close recorded.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from uuid import UUID
 
 from okr_domain.base import OkrAggregate
 from okr_domain.key_result import CheckIn, KeyResult
+from okr_domain.scoring import exact
 from okr_domain.values import Kind, MetricType, ObjectiveStatus, Visibility
 
 if TYPE_CHECKING:
@@ -216,14 +221,28 @@ class GradeOverridden(OkrAggregate.Event):
 
 
 class Closed(OkrAggregate.Event):
-    """The final grade, recorded when the cycle closes."""
+    """The final grade, recorded when the cycle closes; ``band`` is that of the exact
+    final score.
+
+    Version 2 added the exact scores as fraction text (``computed_exact``,
+    ``final_exact``, like "7/10"). Version 1 closes recorded floats only: they load with
+    the exact value of the float's decimal text.
+    """
 
     TOPIC = "okr.Objective.Closed"
+    class_version = 2
     computed_score: float
     override: float | None
     reason: str | None
     final_score: float
     band: str
+    computed_exact: str
+    final_exact: str
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["computed_exact"] = str(exact(float(state["computed_score"])))
+        state["final_exact"] = str(exact(float(state["final_score"])))
 
     def apply(self, aggregate: Objective) -> None:
         aggregate.status = ObjectiveStatus.CLOSED

@@ -79,6 +79,9 @@ class HrMode(StrEnum):
 
 
 class Band(StrEnum):
+    """Aspirational scores fall in LOW ... TOO_SAFE. A committed objective is MET or
+    MISSED at close (the verdict); before it, ON_TRACK or BEHIND its pace."""
+
     LOW = "LOW"
     PROGRESS = "PROGRESS"
     SWEET_SPOT = "SWEET_SPOT"
@@ -86,6 +89,8 @@ class Band(StrEnum):
     TOO_SAFE = "TOO_SAFE"
     MET = "MET"
     MISSED = "MISSED"
+    ON_TRACK = "ON_TRACK"
+    BEHIND = "BEHIND"
 
 
 class ProposalStatus(StrEnum):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from fractions import Fraction
 from uuid import UUID
 
 import pytest
@@ -131,14 +132,15 @@ def test_final_grades_and_overrides() -> None:
         rows = CycleRows.build(cycle_id, org.objectives, org.key_results)
         return score_cycle(rows, org.policy, options)[objective_id].graded
 
+    # Scores are exact: a grade given as 0.65 is 13/20.
     normal = ScoringOptions()
-    assert graded(q4.id, closed.id, normal) == 0.65  # the recorded final grade
+    assert graded(q4.id, closed.id, normal) == Fraction("0.65")  # the recorded final grade
     # Re-scored from key results, the override still applies: 0.65; without it: 0.9.
-    assert graded(q4.id, closed.id, ScoringOptions(use_final_grades=False)) == 0.65
+    assert graded(q4.id, closed.id, ScoringOptions(use_final_grades=False)) == Fraction("0.65")
     assert graded(q4.id, closed.id, ScoringOptions(use_final_grades=False,
-                                                   apply_overrides=False)) == 0.9
-    assert graded(q1.id, pending.id, normal) == 0.4
-    assert graded(q1.id, pending.id, ScoringOptions(apply_overrides=False)) == 0.9
+                                                   apply_overrides=False)) == Fraction("0.9")
+    assert graded(q1.id, pending.id, normal) == Fraction("0.4")
+    assert graded(q1.id, pending.id, ScoringOptions(apply_overrides=False)) == Fraction("0.9")
 
 
 def test_children_archived_or_in_other_cycles_do_not_count() -> None:

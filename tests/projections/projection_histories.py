@@ -141,8 +141,8 @@ def build_history(app: OkrApplication, slug: str = "acme") -> History:
     app.close_cycle(a, q1)
     app.add_key_result(a, next_quarter, "hires", MetricType.INCREASE_TO, start=Decimal(0),
                        target=Decimal(5))
-    # Scores 0.8, 0.2, 0.1 weighted 1, 2, 3: the float sum depends on the order of the
-    # key results, so the catalog must add them up in the order they were added.
+    # Scores 0.8, 0.2, 0.1 weighted 1, 2, 3: a float sum would depend on the order of the
+    # key results (0.25000000000000006 in the order added); the exact mean is 1/4.
     precision = app.create_objective(a, q2, Level.TEAM, "Precision", owner_team_id=sales).id
     app.activate_objective(a, precision)
     for weight, value in ((1.0, 8), (2.0, 2), (3.0, 1)):

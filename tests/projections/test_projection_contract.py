@@ -5,6 +5,7 @@ aggregates say."""
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from projection_histories import History
@@ -88,7 +89,8 @@ def test_catalog_rows_say_what_happened(app: OkrApplication, database: Database,
     assert objectives[h.archived].status is ObjectiveStatus.ARCHIVED
     assert not [o for o in objectives.values() if o.parent_id == h.archived]
     assert objectives[h.next_quarter].status is ObjectiveStatus.DRAFT
-    assert objectives[h.precision].score == 0.25000000000000006  # summed in added order
+    # (0.8 x 1 + 0.2 x 2 + 0.1 x 3) / 6: exactly 1/4, whatever the order of the sum.
+    assert objectives[h.precision].score == Fraction(1, 4)
     assert len([o for o in objectives.values() if o.title == "Platform reliability"]) == 1
 
     key_results = by_id[KEY_RESULTS.name]

@@ -10,6 +10,7 @@ import dataclasses
 from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
+from fractions import Fraction
 from typing import Annotated
 from uuid import UUID
 
@@ -31,6 +32,7 @@ from okr_api.graphql.policy_types import PolicyInput
 from okr_api.graphql.queries import wait_for
 from okr_domain import clock
 from okr_domain.errors import InvalidInput
+from okr_domain.scoring import display
 from okr_domain.values import OkrPolicy
 from projections import analysis
 from projections.analysis import clock as analysis_clock
@@ -126,8 +128,11 @@ class AnalysisQuery:
         view = analysis.TreeView(
             root_objective_id=optional_uuid(root_id, "Objective", field="rootId"),
             team_id=optional_uuid(team_id, "Team", field="teamId"), max_depth=depth)
+        # The tree reads the clock only as the cycle's elapsed share (whole days).
+        elapsed = analysis_clock.elapsed_share(data.cycle, _now())
         return await cached_result(context(info).services, data.position,
-                                   data.key("tree", view), lambda: _tree(data, view))
+                                   data.key("tree", view, elapsed),
+                                   lambda: _tree(data, view, elapsed))
 
     @strawberry.field(description="The path from an objective up to the company objective.")
     async def alignment_path(self, info: Info, objective_id: relay.GlobalID,
@@ -205,10 +210,12 @@ class AnalysisQuery:
                     for c in report.counts])
 
 
-def _tree(data: CycleData, view: analysis.TreeView) -> types.AlignmentTree:
+def _tree(data: CycleData, view: analysis.TreeView,
+          elapsed: Fraction) -> types.AlignmentTree:
     try:
         tree = analysis.alignment_tree(data.cycle.id, data.objectives, data.key_results,
-                                       data.directory, data.viewer, data.policy, view)
+                                       data.directory, data.viewer, data.policy, view,
+                                       elapsed=elapsed)
     except InvalidInput as error:
         raise _domain(error) from None
     return types.AlignmentTree(
@@ -256,6 +263,6 @@ async def _trends(info: Info, data: CycleData,
         owner_kind=t.owner_kind,
         owner_id=global_id("Person" if t.owner_kind is analysis.OwnerKind.PERSON else "Team",
                            t.owner_id),
-        points=[types.TrendPoint(cycle_key=keys[p.cycle_id], count=p.count, mean=p.mean,
-                                 band=p.band) for p in t.points],
+        points=[types.TrendPoint(cycle_key=keys[p.cycle_id], count=p.count,
+                                 mean=display(p.mean), band=p.band) for p in t.points],
         flags=list(t.flags)) for t in ordered]

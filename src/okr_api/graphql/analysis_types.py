@@ -13,6 +13,7 @@ from okr_api.graphql.base import Info, composite_id, context, global_id
 from okr_api.graphql.policy_types import ScoringPolicy
 from okr_api.graphql.types_org import Person, Team
 from okr_domain import values
+from okr_domain.scoring import display
 from projections import analysis
 
 Placement = strawberry.enum(analysis.Placement)
@@ -111,9 +112,10 @@ class TreeObjective:
         return cls(
             title=details.title, description=details.description, level=details.level,
             kind=details.kind, status=details.status, visibility=details.visibility,
-            own_score=details.own_score, graded_score=details.graded_score,
-            band=details.band, final_score=details.final_score,
-            grade_override=details.grade_override,
+            own_score=display(details.own_score),
+            graded_score=display(details.graded_score), band=details.band,
+            final_score=display(details.final_score),
+            grade_override=display(details.grade_override),
             supporter_count=len(details.supporters),
             last_check_in_at=details.last_check_in_at,
             owner_team_id=details.owner_team_id, owner_person_id=details.owner_person_id,
@@ -123,7 +125,8 @@ class TreeObjective:
                     id=relay.GlobalID("KeyResult", composite_id(objective_id, kr.id)),
                     title=kr.title, metric_type=kr.metric_type, start=kr.start,
                     target=kr.target, current=kr.current, unit=kr.unit, weight=kr.weight,
-                    progress=kr.progress, score=kr.score, check_in_count=kr.check_in_count,
+                    progress=display(kr.progress), score=display(kr.score),
+                    check_in_count=kr.check_in_count,
                     last_check_in_at=kr.last_check_in_at)
                 for kr in details.key_results])
 
@@ -161,7 +164,7 @@ class TreeNode:
         return cls(id=_objective_id(node.objective_id),
                    parent_id=_objective_id(node.parent_id) if node.parent_id else None,
                    depth=node.depth, placement=node.placement,
-                   rolled_up_score=node.rolled_up_score,
+                   rolled_up_score=display(node.rolled_up_score),
                    child_ids=[_objective_id(c) for c in node.child_ids],
                    more_children=node.more_children,
                    objective=TreeObjective.of(node.objective_id, node.details, owners))

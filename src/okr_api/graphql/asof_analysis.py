@@ -14,6 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from fractions import Fraction
 from typing import TypeVar
 from uuid import UUID
 
@@ -26,6 +27,7 @@ from okr_api.graphql.base import Info, context, global_id
 from okr_api.graphql.policy_types import PolicyInput, ScoringPolicy
 from okr_domain import clock
 from okr_domain.errors import InvalidInput
+from okr_domain.scoring import display
 from okr_domain.values import OkrPolicy
 from projections import analysis
 from projections.analysis import clock as analysis_clock
@@ -118,17 +120,20 @@ async def alignment_tree(info: Info, key: str, view: analysis.TreeView,
     _check(info, as_of, policy)
     rows = await rows_for(info, key, as_of, min_position)
     rules, options, scoring = rescoring(rows.policy, policy)
-    tree = await kept(info, rows.result_key("tree", view, rules, options),
-                      lambda: _tree(rows, view, rules, options, scoring))
+    # The tree reads the moment only as the cycle's elapsed share (whole days).
+    elapsed = analysis_clock.elapsed_share(rows.cycle, _now(rows))
+    tree = await kept(info, rows.result_key("tree", view, rules, options, elapsed),
+                      lambda: _tree(rows, view, rules, options, scoring, elapsed))
     return dataclasses.replace(tree, as_of=rows.as_of)
 
 
 def _tree(rows: Rows, view: analysis.TreeView, rules: OkrPolicy,
           options: analysis.ScoringOptions, scoring: ScoringPolicy | None,
-          ) -> types.AlignmentTree:
+          elapsed: Fraction) -> types.AlignmentTree:
     try:
         tree = analysis.alignment_tree(rows.cycle.id, rows.objectives, rows.key_results,
-                                       rows.directory, rows.viewer, rules, view, options)
+                                       rows.directory, rows.viewer, rules, view, options,
+                                       elapsed=elapsed)
     except InvalidInput as error:
         raise _domain(error) from None
     return types.AlignmentTree(
@@ -172,8 +177,9 @@ def stretch_type(cycle_key: str, position: int, result: analysis.StretchAnalysis
     pace = result.pace
     return types.StretchAnalysis(
         cycle_key=cycle_key, position=position, final_grades=result.final_grades,
-        aspirational_count=result.aspirational_count, mean=result.mean,
-        median=result.median, distance_from_target=result.distance_from_target,
+        aspirational_count=result.aspirational_count, mean=display(result.mean),
+        median=display(result.median),
+        distance_from_target=display(result.distance_from_target),
         histogram=[types.HistogramBucket(lower=b.lower, upper=b.upper, count=b.count)
                    for b in result.histogram],
         bands=[types.BandCount(band=b.band, count=b.count, share=b.share)
@@ -182,12 +188,14 @@ def stretch_type(cycle_key: str, position: int, result: analysis.StretchAnalysis
         committed_hit_rate=result.committed_hit_rate,
         pace=None if pace is None else types.Pace(
             elapsed_fraction=pace.elapsed_fraction, tolerance=pace.tolerance,
-            aspirational_expected=pace.aspirational_expected,
-            aspirational_mean=pace.aspirational_mean,
-            committed_expected=pace.committed_expected, committed_mean=pace.committed_mean,
+            aspirational_expected=display(pace.aspirational_expected),
+            aspirational_mean=display(pace.aspirational_mean),
+            committed_expected=display(pace.committed_expected),
+            committed_mean=display(pace.committed_mean),
             behind=[types.BehindPace(objective_id=global_id("Objective", b.objective_id),
-                                     kind=b.kind, score=b.score, expected=b.expected,
-                                     gap=b.gap) for b in pace.behind]),
+                                     kind=b.kind, score=display(b.score),
+                                     expected=display(b.expected), gap=display(b.gap))
+                    for b in pace.behind]),
         trends=trends, as_of=as_of, scoring=scoring)
 
 
@@ -215,8 +223,8 @@ async def _trends(info: Info, rows: Rows, scope: analysis.Scope, policy: OkrPoli
         owner_kind=t.owner_kind,
         owner_id=global_id("Person" if t.owner_kind is analysis.OwnerKind.PERSON else "Team",
                            t.owner_id),
-        points=[types.TrendPoint(cycle_key=keys[p.cycle_id], count=p.count, mean=p.mean,
-                                 band=p.band) for p in t.points],
+        points=[types.TrendPoint(cycle_key=keys[p.cycle_id], count=p.count,
+                                 mean=display(p.mean), band=p.band) for p in t.points],
         flags=list(t.flags)) for t in ordered]
 
 

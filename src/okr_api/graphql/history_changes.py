@@ -13,6 +13,7 @@ from okr_api.graphql.base import Info, composite_id, context, global_id
 from okr_api.graphql.types_okr import Objective
 from okr_api.history.past import CyclePast
 from okr_domain import ids
+from okr_domain.scoring import display
 from projections.analysis import Viewer
 from projections.analysis.changes import CycleSide
 from projections.analysis.changes import cycle_changes as compare
@@ -63,6 +64,7 @@ async def cycle_changes(info: Info, key: str, since: datetime,
                                                                    r.key_result_id)),
             weight_before=r.weight_before, weight_after=r.weight_after)
             for r in found.reweighted],
-        rescored=[types.Rescoring(objective=shown(r.objective_id), score_before=r.score_before,
-                                  score_after=r.score_after, delta=r.delta)
+        rescored=[types.Rescoring(objective=shown(r.objective_id),
+                                  score_before=display(r.score_before),
+                                  score_after=display(r.score_after), delta=display(r.delta))
                   for r in found.rescored])

@@ -10,6 +10,7 @@ from okr_api.graphql import history_types as types
 from okr_api.graphql.asof import history_of, rescoring
 from okr_api.graphql.base import Info, context
 from okr_api.graphql.policy_types import PolicyInput, scoring_policy
+from okr_domain.scoring import display
 from okr_domain.values import OkrPolicy
 from projections.analysis import Scope, ScoringOptions, Viewer
 from projections.analysis.timeline import Interval, TimelineStep, step_moments
@@ -20,7 +21,8 @@ def _step(step: TimelineStep) -> types.TimelineStep:
     return types.TimelineStep(
         at=step.at, position=step.position, status=step.status,
         objective_count=step.objective_count, aspirational_count=step.aspirational_count,
-        mean=step.mean, median=step.median, histogram=[b.count for b in step.histogram],
+        mean=display(step.mean), median=display(step.median),
+        histogram=[b.count for b in step.histogram],
         bands=[types.StepBand(band=b.band, count=b.count, share=b.share) for b in step.bands],
         committed_count=step.committed_count, committed_met=step.committed_met,
         check_ins=step.check_ins, check_ins_total=step.check_ins_total,

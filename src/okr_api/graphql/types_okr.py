@@ -24,6 +24,8 @@ from okr_api.graphql.connections import Connection
 from okr_api.graphql.types_org import Cycle, Person, Team, _uuids
 from okr_api.history.past import Past
 from okr_domain import values
+from okr_domain.scoring import display
+from projections.analysis.scores import final_grade
 from projections.model import CheckInRow, KeyResultRow, ObjectiveRow, ProposalRow
 
 if TYPE_CHECKING:
@@ -96,7 +98,7 @@ class Objective(relay.Node):
 
     @strawberry.field(description="Weighted mean of the key results' scores, in [0, 1].")
     def score(self) -> float:
-        return self.row.score
+        return display(self.row.score)
 
     @strawberry.field
     def supporters_can_check_in(self) -> bool:
@@ -105,8 +107,9 @@ class Objective(relay.Node):
     @strawberry.field
     def grade(self) -> Grade:
         r = self.row
-        return Grade(computed_score=r.computed_grade, override=r.grade_override,
-                     reason=r.grade_reason, final_score=r.final_score,
+        return Grade(computed_score=display(r.computed_grade),
+                     override=display(r.grade_override), reason=r.grade_reason,
+                     final_score=display(final_grade(r)),
                      band=values.Band(r.band) if r.band else None)
 
     @strawberry.field
@@ -258,11 +261,11 @@ class KeyResult(relay.Node):
 
     @strawberry.field(description="Raw progress; may be below 0 or above 1.")
     def progress(self) -> float:
-        return self.row.progress
+        return display(self.row.progress)
 
     @strawberry.field(description="Progress clamped to [0, 1].")
     def score(self) -> float:
-        return self.row.score
+        return display(self.row.score)
 
     @strawberry.field
     def check_in_count(self) -> int:

@@ -54,7 +54,9 @@ def _rows(target: Target, request: ExportRequest, progress: Progress | None) -> 
     state = replayer.state_at(target.organization_id, target.cycle_id, moment, progress)
     if not state.exists:
         raise TargetError(f"{target.cycle_key} did not exist yet at {moment.isoformat()}")
-    return objective_rows(state) if request.what == "objectives" else check_in_rows(state)
+    if request.what == "objectives":
+        return objective_rows(state, moment)
+    return check_in_rows(state)
 
 
 def run_export(app: OkrApplication, request: ExportRequest,

@@ -16,10 +16,13 @@ from typing import Any
 from uuid import UUID
 
 from okr_api.history.payloads import aggregate_type, payload_json
-from okr_domain import scoring
-from okr_domain.values import Band, Kind
+from okr_domain.scoring import as_float
+from okr_domain.values import Band, Kind, ObjectiveStatus
 from projections.analysis import score_cycle
+from projections.analysis.clock import elapsed_share
+from projections.analysis.pace import objective_band
 from projections.analysis.rows import CycleRows
+from projections.analysis.scores import final_grade
 from projections.analysis.timeline import TimelineStep
 from projections.cycle_state import CycleState
 from projections.projection import topic_of
@@ -73,7 +76,8 @@ OBJECTIVE_COLUMNS = (
     _c("score", FLOAT, "weighted mean of its key results' scores"),
     _c("rolled_up_score", FLOAT, "score per the organization's roll-up rule"),
     _c("graded_score", FLOAT, "the score it is (or would be) graded at"),
-    _c("band", TEXT, "band of graded_score (LOW ... TOO_SAFE, or MET/MISSED)"),
+    _c("band", TEXT, "band of graded_score (LOW ... TOO_SAFE; committed: MET/MISSED once "
+                     "closed, ON_TRACK/BEHIND before)"),
     _c("grade_override", FLOAT, "a reviewer's override"),
     _c("final_score", FLOAT, "final grade at close"),
     _c("supporters", INT, "people supporting it"),
@@ -151,23 +155,32 @@ def event_rows(source: EventSource, organization_id: UUID, cycle_id: UUID, until
             progress(position, head)
 
 
-def objective_rows(state: CycleState) -> list[Row]:
+def objective_rows(state: CycleState, moment: datetime) -> list[Row]:
+    """The objectives as of ``moment``: scores are the floats nearest the exact ones, the
+    band decided on the exact graded score (an open committed objective is ON_TRACK or
+    BEHIND at the moment's elapsed share of the cycle)."""
     assert state.organization is not None
+    assert state.cycle is not None
     policy = state.organization.policy
+    elapsed = elapsed_share(state.cycle, moment)
     scores = score_cycle(CycleRows.build(state.cycle_id, state.objectives, state.key_results),
                          policy)
     rows: list[Row] = []
     for o in state.objectives:
         score = scores.get(o.id)
         graded = score.graded if score else None
-        band = (scoring.band(graded, Kind(o.kind), policy.bands).value
+        final = final_grade(o)
+        band = (objective_band(graded, Kind(o.kind), policy.bands,
+                               None if o.status == ObjectiveStatus.CLOSED else elapsed).value
                 if graded is not None else None)
         rows.append((
             str(o.id), o.title, o.level.value, o.kind.value, o.visibility.value,
             o.status.value, _id(o.owner_team_id), _id(o.owner_person_id), _id(o.parent_id),
-            len(state.key_results_of(o.id)), o.score, score.rolled_up if score else None,
-            graded, band, o.grade_override, o.final_score, len(o.supporters), o.created_at,
-            o.last_check_in_at, o.position))
+            len(state.key_results_of(o.id)), as_float(o.score),
+            as_float(score.rolled_up) if score else None,
+            None if graded is None else as_float(graded), band, o.grade_override,
+            None if final is None else as_float(final), len(o.supporters),
+            o.created_at, o.last_check_in_at, o.position))
     return rows
 
 

@@ -68,6 +68,8 @@ export const BANDS = {
   TOO_SAFE: "Too safe",
   MET: "Met",
   MISSED: "Missed",
+  ON_TRACK: "On track",
+  BEHIND: "Behind",
 };
 
 /** The aspirational band of a score under the organization's band edges. */
