@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from bench.config import Scale
+from bench.light_subscribers import connect_spread, stop_light
 from bench.load import GraphQLClient
 from bench.queries import RECORD_CHECK_IN
 from bench.report import Figure
 from bench.stats import ms, percentile
-from bench.light_subscribers import connect_spread, stop_light
 from bench.subscribers import connect, epoch, stop_all, wait_until
 from bench.world import World
 

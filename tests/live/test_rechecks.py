@@ -133,4 +133,5 @@ async def test_the_shared_rendering_equals_executing_the_document(
         if len(executed) == len(sent):
             break
     assert executed == sent
-    assert sent[-1]["band"] == "TOO_SAFE" and sent[-1]["ownerExternalId"] == "alice"
+    assert sent[-1]["band"] == "TOO_SAFE"
+    assert sent[-1]["ownerExternalId"] == "alice"
