@@ -81,46 +81,61 @@ class Phases:
 
 
 async def against_api(api: server.ApiProcess, db: BenchDatabase, world: World,
-                      scale: Scale, read_rate: ReadRate | None) -> list[Figure]:
+                      scale: Scale, read_rate: ReadRate | None, only: set[str],
+                      second: server.ApiProcess | None = None) -> list[Figure]:
     phases = Phases(api)
     figures: list[Figure] = []
     async with GraphQLClient(api.base_url, world.token) as client:
         features: Features = await detect(client)
         schema = await server_schema(client)
-        figures += await guarded("Q1", lambda: q1_tree.measure(client, schema, world, scale))
-        phases.mark("Q1")
-        figures += await guarded("Q2", lambda: q2_stretch.measure(client, schema, world,
-                                                                  scale))
-        phases.mark("Q2")
-        if features.has_query("alignmentTree", "asOf"):
+        if "Q1" in only:
+            figures += await guarded("Q1", lambda: q1_tree.measure(client, schema, world,
+                                                                   scale))
+            phases.mark("Q1")
+        if "Q2" in only:
+            figures += await guarded("Q2", lambda: q2_stretch.measure(client, schema, world,
+                                                                      scale))
+            phases.mark("Q2")
+        if "T1" not in only:
+            pass
+        elif features.has_query("alignmentTree", "asOf"):
             figures += await guarded("T1", lambda: t1_as_of.measure(client, world, scale))
             phases.mark("T1")
         else:
             figures += _missing("T1", "alignmentTree(asOf:)")
-        figures += await guarded("W1", lambda: w1_checkins.measure(client, db, world, scale))
-        phases.mark("W1")
+        if "W1" in only:
+            figures += await guarded("W1", lambda: w1_checkins.measure(client, db, world,
+                                                                       scale))
+            phases.mark("W1")
         if not features.has_subscription("scoreEvents", "after"):
             figures += _missing("S2", "scoreEvents(after:) subscription")
             figures += _missing("S1", "scoreEvents subscription")
         else:
-            if read_rate is None:
+            if "S2" not in only:
+                pass
+            elif read_rate is None:
                 figures.append(unavailable("S2", NAMES["S2"], "R1's baseline failed"))
             else:
                 rate = read_rate
                 figures += await guarded("S2", lambda: s2_catch_up.measure(
                     api.ws_url, db, world, scale, rate))
                 phases.mark("S2")
-            figures += await guarded("S1", lambda: s1_subscribers.measure(
-                client, api.ws_url, world, scale))
-            phases.mark("S1")
+            if "S1" in only:
+                figures += await guarded("S1", lambda: s1_subscribers.measure(
+                    client, api.ws_url, world, scale))
+                phases.mark("S1")
+            if "S1" in only and second is not None:
+                urls = [api.ws_url, second.ws_url]
+                figures += await guarded("S1", lambda: s1_subscribers.measure_spread(
+                    client, urls, world, scale))
     memory = m1_memory.figure(phases.idle, api.peak_rss_mb(), scale.people)
     memory.details.update(phases.after)
     figures.append(memory)
     return figures
 
 
-def measure_all(db: BenchDatabase, scale: Scale, work_dir: Path) -> tuple[list[Figure],
-                                                                          dict[str, Any]]:
+def measure_all(db: BenchDatabase, scale: Scale, work_dir: Path, only: set[str]
+                ) -> tuple[list[Figure], dict[str, Any]]:
     figures: list[Figure] = []
     log(f"W2: seeding {scale.people:,} people into {db.schema}")
     report = w2_seed.seed_organization(db, scale)
@@ -137,10 +152,18 @@ def measure_all(db: BenchDatabase, scale: Scale, work_dir: Path) -> tuple[list[F
     world = load_world(db, report.organization_id, scale.subtree_target)
     log(f"starting the API ({world.objectives:,} objectives in {world.cycle})")
     api = server.start(db.url, work_dir)
+    second: server.ApiProcess | None = None
     try:
-        figures += asyncio.run(against_api(api, db, world, scale, read_rate))
+        if "S1" in only:
+            # S1 over two processes: the second serves subscribers only (one process
+            # runs the projections and the webhook worker).
+            second = server.start(db.url, work_dir, {"OKR_PROJECTIONS_IN_PROCESS": "false",
+                                                     "OKR_WEBHOOKS_ENABLED": "false"})
+        figures += asyncio.run(against_api(api, db, world, scale, read_rate, only, second))
     finally:
         api.stop()
+        if second is not None:
+            second.stop()
     run = {"scale": scale.name, "people": scale.people, "events": report.events,
            "objectives": world.objectives, "key_results": world.key_results,
            "subtree_objectives": world.subtree_size, "department": world.department_name}
@@ -157,6 +180,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                              "dropped [env: OKR_BENCH_POSTGRES_URL]")
     parser.add_argument("--output", type=Path, default=None,
                         help="the JSON file to write (default: bench/results/<scale>.json)")
+    parser.add_argument("--only", default=",".join(ORDER),
+                        help="the figures to measure, e.g. S1,S2 (seeding and R1 always "
+                             "run: the others stand on them)")
     parser.add_argument("--keep", action="store_true",
                         help="keep the schema (to look at it afterwards)")
     return parser.parse_args(argv)
@@ -172,12 +198,14 @@ def main(argv: list[str] | None = None) -> None:
     db = BenchDatabase.create(args.database_url)
     try:
         with tempfile.TemporaryDirectory(prefix="okr-bench-") as work:
-            figures, run = measure_all(db, scale, Path(work))
+            only = {f.strip().upper() for f in args.only.split(",") if f.strip()}
+            figures, run = measure_all(db, scale, Path(work), only)
     finally:
         if args.keep:
             log(f"kept schema {db.schema}")
         else:
             db.drop()
+    run["only"] = args.only
     run["seconds"] = round(time.perf_counter() - started, 1)
     # Other work on the machine skews every figure; the load average says how busy it was.
     run["load_average"] = {"before": load_before, "after": os.getloadavg()}

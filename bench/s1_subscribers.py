@@ -6,16 +6,22 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from bench.config import Scale
+from bench.light_subscribers import connect_spread, stop_light
 from bench.load import GraphQLClient
 from bench.queries import RECORD_CHECK_IN
 from bench.report import Figure
 from bench.stats import ms, percentile
-from bench.subscribers import Subscriber, connect, epoch, stop_all, wait_until
+from bench.subscribers import connect, epoch, stop_all, wait_until
 from bench.world import World
 
 P99_LIMIT_MS = 500.0
+SPREAD_SUBSCRIBERS = 10_000
+SPREAD_RATE = 1.0
+"""At 10,000 subscribers the benchmark's own process receives every delivery: one
+check-in a second is 10,000 messages a second for it to read."""
 SETTLE_SECONDS = 60.0
 DRAIN_SECONDS = 10.0
 
@@ -49,7 +55,7 @@ class Writer:
         return position
 
 
-async def _until_all_listen(writer: Writer, subscribers: list[Subscriber]) -> None:
+async def _until_all_listen(writer: Writer, subscribers: list[Any]) -> None:
     """Check in (once a second) until every subscriber has received one of those
     check-ins: from then on, all of them are live."""
     deadline = time.monotonic() + SETTLE_SECONDS
@@ -63,10 +69,12 @@ async def _until_all_listen(writer: Writer, subscribers: list[Subscriber]) -> No
     raise RuntimeError("the subscribers did not all start receiving events")
 
 
-async def deliver(client: GraphQLClient, ws_url: str, world: World, subscribers: int,
-                  seconds: float, rate: float) -> Delivery:
+async def deliver(client: GraphQLClient, ws_url: str | list[str], world: World,
+                  subscribers: int, seconds: float, rate: float) -> Delivery:
     writer = Writer(client, world)
-    listening = await connect(ws_url, world.token, subscribers)
+    listening: list[Any] = (await connect_spread(ws_url, world.token, subscribers)
+                            if isinstance(ws_url, list)
+                            else await connect(ws_url, world.token, subscribers))
     try:
         await _until_all_listen(writer, listening)
         written: set[int] = set()
@@ -88,7 +96,10 @@ async def deliver(client: GraphQLClient, ws_url: str, world: World, subscribers:
         return Delivery(latencies, len(written) * len(listening), len(latencies),
                         len(written))
     finally:
-        await stop_all(listening)
+        if isinstance(ws_url, list):
+            await stop_light(listening)
+        else:
+            await stop_all(listening)
 
 
 async def measure(client: GraphQLClient, ws_url: str, world: World, scale: Scale) -> Figure:
@@ -107,3 +118,17 @@ async def measure(client: GraphQLClient, ws_url: str, world: World, scale: Scale
         details={"p50_ms": many.p(0.5), "baseline_p50_ms": single.p(0.5),
                  "delivered": many.delivered, "expected": many.expected,
                  "check_ins": many.check_ins})
+
+
+async def measure_spread(client: GraphQLClient, ws_urls: list[str], world: World,
+                         scale: Scale) -> Figure:
+    """S1 at 10,000 subscribers spread over the API processes (reported, no target)."""
+    count = SPREAD_SUBSCRIBERS if scale.name == "full" else scale.subscribers * 5
+    many = await deliver(client, ws_urls, world, count, scale.subscriber_seconds,
+                         SPREAD_RATE)
+    return Figure(
+        id="S1", name=f"{count:,} subscribers over {len(ws_urls)} API processes, "
+                      f"{SPREAD_RATE:.0f} check-in/s: p99 event time to delivery",
+        value=many.p(0.99), unit="ms", target="reported",
+        details={"p50_ms": many.p(0.5), "delivered": many.delivered,
+                 "expected": many.expected, "check_ins": many.check_ins})

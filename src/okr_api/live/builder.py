@@ -24,6 +24,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 
 from okr_api.live.model import TOPIC_TYPES, EventType, LiveEvent, event_id
+from okr_domain import scoring
 from okr_domain.values import HrMode, Kind, Level, OkrPolicy, Visibility
 from projections.model import (
     CheckInRow,
@@ -60,6 +61,7 @@ class _OrgFacts:
     teams: dict[UUID, TeamRow] = field(default_factory=dict)
     person_teams: dict[UUID, UUID | None] = field(default_factory=dict)
     check_ins: dict[UUID, list[CheckInRow]] = field(default_factory=dict)
+    external_ids: dict[UUID, str] = field(default_factory=dict)
 
     @property
     def policy(self) -> OkrPolicy:
@@ -110,10 +112,12 @@ class EventBuilder:
                           {k.id: k for k in key_results}, {c.id: c for c in cycles})
         for check_in in histories:
             facts.check_ins.setdefault(check_in.key_result_id, []).append(check_in)
-        owners = sorted({p for _, e in events
-                         if (p := self._owner_person(e, facts)) is not None})
-        people = await rm.people_by_ids(org, owners) if owners else []
-        facts.person_teams = {p.id: p.team_id for p in people}
+        owners = {p for _, e in events if (p := self._owner_person(e, facts)) is not None}
+        named = owners | {p for _, e in events for p in (
+            e.actor_id, getattr(e, "person_id", None)) if p is not None}
+        people = await rm.people_by_ids(org, sorted(named)) if named else []
+        facts.person_teams = {p.id: p.team_id for p in people if p.id in owners}
+        facts.external_ids = {p.id: p.external_id for p in people}
         owning_teams = {_objective_facts(e, facts.objectives.get(e.originator_id))[3]
                         for _, e in events}
         facts.teams = await self._team_paths(
@@ -156,6 +160,9 @@ class EventBuilder:
         kr_id = extra.get("key_result_id")
         kr_row = facts.key_results.get(kr_id) if kr_id else None
         extra.setdefault("key_result_title", kr_row.title if kr_row else None)
+        if kind in (EventType.CHECK_IN_RECORDED, EventType.CHECK_IN_CORRECTED):
+            extra["band"] = _band(extra.get("objective_score_after"), obj_kind,
+                                  facts.policy)
         if kind is EventType.CHECK_IN_RECORDED:
             extra.update(_cadence(e, facts.check_ins.get(e.key_result_id, []),
                                   facts.policy.check_in_cadence_days))
@@ -169,7 +176,20 @@ class EventBuilder:
             owner_person_id=person_id, owner_team_id=team_id,
             team_path=facts.team_path(team), cycle_id=e.cycle_id,
             cycle_key=cycle.key if cycle else None, cycle_name=cycle.name if cycle else None,
-            actor_id=e.actor_id, **extra)
+            actor_id=e.actor_id, owner_external_id=_external(facts, person_id),
+            actor_external_id=_external(facts, e.actor_id),
+            supporter_external_id=_external(facts, extra.get("supporter_id")), **extra)
+
+
+def _external(facts: _OrgFacts, person_id: UUID | None) -> str | None:
+    return facts.external_ids.get(person_id) if person_id is not None else None
+
+
+def _band(score: Any, kind: Kind | None, policy: OkrPolicy) -> str | None:
+    """The band of an objective's score under the organization's policy."""
+    if score is None or kind is None:
+        return None
+    return scoring.band(score, kind, policy.bands).value
 
 
 async def _no_check_ins() -> list[CheckInRow]:

@@ -1,5 +1,7 @@
-"""Fan-out: the tailer publishes each batch once; every subscriber gets, on its own
-bounded queue, the events its audience may see and its filter asks for.
+"""Fan-out: the tailer publishes each batch once; subscribers are grouped in cohorts of
+the same audience, filter and plan, and each cohort shapes, filters and renders every
+event once: its subscribers get the same items (the same bytes) on their own bounded
+queues.
 
 Publishing never waits for a subscriber. A subscriber whose queue still holds
 ``limit`` events when the next batch comes is marked overflowed and dropped from the
@@ -7,18 +9,26 @@ hub: its stream then ends with SUBSCRIBER_TOO_SLOW (telling the client where to 
 instead of silently losing events, and the others are not slowed. Everything here runs
 on the event loop, without awaiting between reading the hub's position and registering,
 so a new subscriber's queue receives exactly the events after ``start_position``.
+
+When the tailer saw a change of people or teams (``scopes_changed``), the cohorts'
+audiences are read again before the batch is handed out, so a narrowed scope applies
+to the very next event.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from enum import Enum
 
 from okr_api.live.audience import Audience
 from okr_api.live.filters import EventFilter
 from okr_api.live.model import LiveEvent
+from okr_api.live.render import Plan
+
+Refresh = Callable[[Audience, int], Awaitable[Audience]]
 
 
 class State(Enum):
@@ -35,18 +45,54 @@ class HubClosed(Exception):
     """The server is shutting down."""
 
 
-class Subscriber:
-    def __init__(self, audience: Audience, where: EventFilter, limit: int,
-                 start_position: int) -> None:
+@dataclass(frozen=True, slots=True)
+class Item:
+    event: LiveEvent
+    """The event as the subscriber's audience may receive it."""
+    payload: bytes | None
+    """Rendered by the cohort's plan (None without a plan)."""
+
+
+def items_for(audience: Audience, where: EventFilter, plan: Plan | None,
+              events: Sequence[LiveEvent]) -> list[Item]:
+    items: list[Item] = []
+    for event in events:
+        shaped = audience.shape(event)
+        if shaped is not None and where.matches(shaped):
+            items.append(Item(shaped, plan.render(shaped) if plan is not None else None))
+    return items
+
+
+class Cohort:
+    def __init__(self, audience: Audience, where: EventFilter, plan: Plan | None) -> None:
         self.audience = audience
         self.where = where
+        self.plan = plan
+        self.subscribers: set[Subscriber] = set()
+
+    @property
+    def key(self) -> tuple[Audience, EventFilter, Plan | None]:
+        return self.audience, self.where, self.plan
+
+
+class Subscriber:
+    def __init__(self, cohort: Cohort, limit: int, start_position: int) -> None:
+        self.cohort = cohort
         self.limit = limit
         self.start_position = start_position
         self.state = State.OPEN
-        self._items: deque[LiveEvent] = deque()
+        self._items: deque[Item] = deque()
         self._ready = asyncio.Event()
 
-    def offer(self, events: Sequence[LiveEvent]) -> None:
+    @property
+    def audience(self) -> Audience:
+        return self.cohort.audience
+
+    @property
+    def where(self) -> EventFilter:
+        return self.cohort.where
+
+    def offer(self, items: Sequence[Item]) -> None:
         """Queue a batch. A subscriber still holding ``limit`` events from before has
         fallen too far behind; a burst larger than the limit does not count against a
         subscriber that keeps up, so the queue holds at most ``limit`` plus one batch."""
@@ -57,12 +103,14 @@ class Subscriber:
             self._items.clear()
             self._ready.set()
             return
-        for event in events:
-            shaped = self.audience.shape(event)
-            if shaped is not None and self.where.matches(shaped):
-                self._items.append(shaped)
-        if self._items:
+        if items:
+            self._items.extend(items)
             self._ready.set()
+
+    def narrow(self) -> None:
+        """Drop queued events the (new) audience may not see."""
+        audience = self.audience
+        self._items = deque(i for i in self._items if audience.sees(i.event))
 
     def close(self) -> None:
         if self.state is State.OPEN:
@@ -73,8 +121,9 @@ class Subscriber:
     def pending(self) -> int:
         return len(self._items)
 
-    async def next(self) -> LiveEvent:
-        """The next event; raises SubscriberTooSlow or HubClosed when it ended."""
+    async def next(self, timeout: float | None = None) -> Item | None:  # noqa: ASYNC109
+        """The next item, or None after ``timeout`` seconds without one; raises
+        SubscriberTooSlow or HubClosed when the subscription ended."""
         while True:
             if self.state is State.OVERFLOWED:
                 raise SubscriberTooSlow
@@ -83,45 +132,92 @@ class Subscriber:
             if self._items:
                 return self._items.popleft()
             self._ready.clear()
-            await self._ready.wait()
+            try:
+                async with asyncio.timeout(timeout):
+                    await self._ready.wait()
+            except TimeoutError:
+                return None
 
 
 class Hub:
-    def __init__(self, queue_size: int = 1000) -> None:
+    def __init__(self, queue_size: int = 1000, refresh: Refresh | None = None) -> None:
         self.queue_size = queue_size
         self.position = 0
         """The last position published: every subscriber registered now gets what
         comes after it."""
         self.closed = False
-        self._subscribers: set[Subscriber] = set()
+        self.refresh = refresh
+        self.scopes_changed = False
+        self._cohorts: dict[tuple[Audience, EventFilter, Plan | None], Cohort] = {}
         self._advanced = asyncio.Condition()
 
-    def subscribe(self, audience: Audience, where: EventFilter,
+    def subscribe(self, audience: Audience, where: EventFilter, plan: Plan | None = None,
                   limit: int | None = None) -> Subscriber:
-        subscriber = Subscriber(audience, where, limit or self.queue_size, self.position)
+        subscriber = Subscriber(self._cohort(audience, where, plan),
+                                limit or self.queue_size, self.position)
         if self.closed:
             subscriber.close()
         else:
-            self._subscribers.add(subscriber)
+            subscriber.cohort.subscribers.add(subscriber)
         return subscriber
 
+    def _cohort(self, audience: Audience, where: EventFilter, plan: Plan | None) -> Cohort:
+        key = (audience, where, plan)
+        cohort = self._cohorts.get(key)
+        if cohort is None:
+            cohort = self._cohorts[key] = Cohort(audience, where, plan)
+        return cohort
+
     def unsubscribe(self, subscriber: Subscriber) -> None:
-        self._subscribers.discard(subscriber)
+        cohort = subscriber.cohort
+        cohort.subscribers.discard(subscriber)
+        if not cohort.subscribers and self._cohorts.get(cohort.key) is cohort:
+            del self._cohorts[cohort.key]
+
+    def regroup(self, subscriber: Subscriber, audience: Audience) -> None:
+        """Move a subscriber to the cohort of its new audience."""
+        if audience == subscriber.audience:
+            return
+        registered = subscriber in subscriber.cohort.subscribers
+        self.unsubscribe(subscriber)
+        subscriber.cohort = self._cohort(audience, subscriber.where, subscriber.cohort.plan)
+        if registered:
+            subscriber.cohort.subscribers.add(subscriber)
+        subscriber.narrow()
 
     @property
     def subscriber_count(self) -> int:
-        return len(self._subscribers)
+        return sum(len(c.subscribers) for c in self._cohorts.values())
+
+    @property
+    def cohort_count(self) -> int:
+        return len(self._cohorts)
 
     async def publish(self, events: Sequence[LiveEvent], position: int) -> None:
         """Hand a batch to every subscriber; ``position`` is the last one it covers (it
         may be past the last event, when the batch ended with other events)."""
-        for subscriber in tuple(self._subscribers):
-            subscriber.offer(events)
-            if subscriber.state is State.OVERFLOWED:
-                self._subscribers.discard(subscriber)
+        if self.scopes_changed and self.refresh is not None:
+            self.scopes_changed = False
+            await self._refresh(position)
+        for cohort in tuple(self._cohorts.values()):
+            items = items_for(cohort.audience, cohort.where, cohort.plan, events)
+            for subscriber in tuple(cohort.subscribers):
+                subscriber.offer(items)
+                if subscriber.state is State.OVERFLOWED:
+                    self.unsubscribe(subscriber)
         self.position = max(self.position, position)
         async with self._advanced:
             self._advanced.notify_all()
+
+    async def _refresh(self, position: int) -> None:
+        assert self.refresh is not None
+        audiences = {c.audience for c in self._cohorts.values() if c.audience.scope is not None}
+        fresh = {a: await self.refresh(a, position) for a in audiences}
+        for cohort in tuple(self._cohorts.values()):
+            new = fresh.get(cohort.audience)
+            if new is not None and new != cohort.audience:
+                for subscriber in tuple(cohort.subscribers):
+                    self.regroup(subscriber, new)
 
     async def wait_beyond(self, position: int, timeout: float) -> bool:  # noqa: ASYNC109
         """Wait until something after ``position`` was published (or ``timeout``)."""
@@ -138,8 +234,9 @@ class Hub:
 
     async def close(self) -> None:
         self.closed = True
-        for subscriber in tuple(self._subscribers):
-            subscriber.close()
-        self._subscribers.clear()
+        for cohort in tuple(self._cohorts.values()):
+            for subscriber in tuple(cohort.subscribers):
+                subscriber.close()
+        self._cohorts.clear()
         async with self._advanced:
             self._advanced.notify_all()

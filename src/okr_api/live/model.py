@@ -123,6 +123,10 @@ class LiveEvent:
     reason: str | None = None
     parent_objective_id: UUID | None = None
     supporter_id: UUID | None = None
+    owner_external_id: str | None = None
+    """The HR system's ids (``upsertPerson``'s ``externalId``) of the people named."""
+    actor_external_id: str | None = None
+    supporter_external_id: str | None = None
     previous_check_in_at: datetime | None = None
     cadence_kept: bool | None = None
     redacted: bool = False
@@ -188,6 +192,9 @@ class LiveEvent:
             "gradeOverride": self.grade_override,
             "finalScore": self.final_score,
             "band": self.band,
+            "ownerExternalId": self.owner_external_id,
+            "actorExternalId": self.actor_external_id,
+            "supporterExternalId": self.supporter_external_id,
             "reason": self.reason,
             "previousCheckInAt": _time(self.previous_check_in_at),
             "cadenceKept": self.cadence_kept,

@@ -28,6 +28,10 @@ OkrEventType = strawberry.enum(EventType, name="OkrEventType",
 class OkrEvent:
     event: strawberry.Private[LiveEvent]
 
+    @staticmethod
+    def of(event: LiveEvent) -> OkrEvent:
+        return OkrEvent(event=event)
+
     def _id(self, name: str) -> strawberry.ID | None:
         value = self.event.ids()[name]
         return None if value is None else strawberry.ID(value)
@@ -164,9 +168,23 @@ class OkrEvent:
     def final_score(self) -> float | None:
         return self.event.final_score
 
-    @strawberry.field
+    @strawberry.field(description=(
+        "The band under the organization's policy: of the objective's score after a "
+        "check-in or correction, of the final grade on a close."))
     def band(self) -> values.Band | None:
         return values.Band(self.event.band) if self.event.band else None
+
+    @strawberry.field(description="The objective owner's id in the HR system (externalId).")
+    def owner_external_id(self) -> str | None:
+        return self.event.owner_external_id
+
+    @strawberry.field(description="The actor's id in the HR system (externalId).")
+    def actor_external_id(self) -> str | None:
+        return self.event.actor_external_id
+
+    @strawberry.field(description="Support: the supporter's id in the HR system.")
+    def supporter_external_id(self) -> str | None:
+        return self.event.supporter_external_id
 
     @strawberry.field
     def reason(self) -> str | None:

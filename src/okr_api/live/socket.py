@@ -21,12 +21,18 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+    Operation,
+)
+from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 from strawberry.types.unset import UNSET, UnsetType
 
 from okr_api.auth import AuthError, Principal
 from okr_api.context import Context, Services
 from okr_api.graphql.schema import schema
 from okr_api.http import authenticate
+from okr_api.live.render import SEND, Send
 from okr_api.readmodel import RequestLoaders
 from okr_domain.access import Actor
 
@@ -42,6 +48,11 @@ class SocketContext(Context):
     handshake_authorization: str | None = None
     authenticated: bool = field(default=False)
 
+    async def reauthenticate(self) -> Principal:
+        """The connection's token checked again now (expiry, revocation)."""
+        header = _token_header(self.connection_params, self.handshake_authorization)
+        return await authenticate({"authorization": header}, self.services)
+
 
 def _token_header(params: Any, handshake: str | None) -> str | None:
     if isinstance(params, dict):
@@ -54,8 +65,38 @@ def _token_header(params: Any, handshake: str | None) -> str | None:
     return handshake
 
 
+def _sender(websocket: Any, operation_id: str, kind: str) -> Send:
+    """Sends a rendered payload as one operation's message, spliced into the frame."""
+    head = b'{"id":' + orjson.dumps(operation_id) + b',"type":"' + kind.encode() + (
+        b'","payload":')
+    socket: WebSocket = websocket.ws
+
+    async def send(payload: bytes) -> None:
+        await socket.send_text((head + payload + b"}").decode())
+
+    return send
+
+
+class TransportWSHandler(BaseGraphQLTransportWSHandler[SocketContext, None]):
+    async def run_operation(self, operation: Operation[SocketContext, None]) -> None:
+        SEND.set(_sender(self.websocket, operation.id, "next"))
+        await super().run_operation(operation)
+
+
+class LegacyWSHandler(BaseGraphQLWSHandler[SocketContext, None]):
+    async def handle_async_results(self, operation_id: str, query: str,
+                                   operation_name: str | None,
+                                   variables: dict[str, object] | None) -> None:
+        SEND.set(_sender(self.websocket, operation_id, "data"))
+        await super().handle_async_results(operation_id, query, operation_name, variables)
+
+
 class SocketView(GraphQL[SocketContext, None]):
-    """Strawberry's ASGI view, used for WebSocket connections only."""
+    """Strawberry's ASGI view, used for WebSocket connections only. Events of the live
+    feeds are sent as their cohort rendered them (``okr_api.live.render``)."""
+
+    graphql_transport_ws_handler_class = TransportWSHandler
+    graphql_ws_handler_class = LegacyWSHandler
 
     def __init__(self) -> None:
         super().__init__(schema, graphql_ide=None, keep_alive=True, keep_alive_interval=15)

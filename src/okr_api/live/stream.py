@@ -1,5 +1,5 @@
 """A subscriber's stream: stored events after its cursor, then live ones, with no gap
-and no duplicate.
+and no duplicate, for as long as its subscriber may have them.
 
 The live queue is registered first; at that instant the hub has published everything
 up to ``start_position`` and the queue will receive everything after it. So the replay
@@ -7,6 +7,11 @@ reads the store from the cursor up to ``start_position`` (inclusive), then the q
 takes over, skipping anything at or before the cursor. If the queue overflows while a
 long replay runs, that is not the subscriber's fault: the queue is dropped and a new
 one registered, and the replay simply goes further.
+
+The stream checks its subscriber at least every ``RECHECK_SECONDS``, whether or not
+events flow: ``check`` authenticates the token again (expiry, revocation) and returns
+the audience as it is now (role and scope); a refused check ends the stream with an
+error carrying ``resumeAfter``, a changed audience applies from the next event on.
 """
 
 from __future__ import annotations
@@ -18,12 +23,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from okr_api.live.audience import Audience
 from okr_api.live.builder import OBJECTIVE_TOPICS, EventBuilder, decode
 from okr_api.live.filters import EventFilter
-from okr_api.live.hub import Hub, HubClosed, State, SubscriberTooSlow
+from okr_api.live.hub import Hub, HubClosed, Item, State, SubscriberTooSlow, items_for
 from okr_api.live.model import TYPE_TOPICS, LiveEvent
+from okr_api.live.render import Plan
 from okr_domain.application import OkrApplication
 
-REPLAY_BATCH = 500
-AUDIENCE_REFRESH_SECONDS = 30.0
+REPLAY_BATCH = 2000
+RECHECK_SECONDS = 1.0
 
 
 class StreamEnded(Exception):
@@ -36,6 +42,25 @@ class StreamEnded(Exception):
         self.message = message
 
 
+class Refused(Exception):
+    """The subscriber may no longer have this stream (raised by a check)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class CursorBeyondHead(Exception):
+    def __init__(self, after: int, head: int) -> None:
+        super().__init__(
+            f"after: {after} is beyond the last position stored ({head}); a cursor from "
+            "another environment or a restored database? Subscribe again without it, or "
+            f"with after: {head} or less")
+        self.after = after
+        self.head = head
+
+
 class EventLog:
     """OKR events read back from the store, built like the tailer's."""
 
@@ -44,6 +69,9 @@ class EventLog:
         self.app = app
         self.builder = builder
         self.batch_size = batch_size
+
+    async def head(self) -> int:
+        return await asyncio.to_thread(lambda: self.app.recorder.max_notification_id() or 0)
 
     async def read(self, after: int, stop: int,
                    where: EventFilter) -> tuple[list[LiveEvent], int]:
@@ -61,33 +89,42 @@ class EventLog:
         return events, notifications[-1].id if full else stop
 
 
-async def stream(hub: Hub, event_log: EventLog, audience_of: Callable[[], Awaitable[Audience]],
-                 where: EventFilter, after: int | None) -> AsyncIterator[LiveEvent]:
-    """The subscriber's events, in position order. Raises StreamEnded when the
-    subscriber fell too far behind or the server is shutting down."""
-    audience = await audience_of()
+async def stream(hub: Hub, event_log: EventLog, check: Callable[[], Awaitable[Audience]],
+                 where: EventFilter, after: int | None,
+                 plan: Plan | None = None) -> AsyncIterator[Item]:
+    """The subscriber's events, in position order. Raises CursorBeyondHead before the
+    first event, StreamEnded when the subscriber fell too far behind, may no longer
+    have the stream, or the server is shutting down."""
+    audience = await _checked(check, after or 0)
+    if after is not None and after > hub.position:
+        head = await event_log.head()
+        if after > head:
+            raise CursorBeyondHead(after, head)
     cursor = after
     delivered: int | None = after
     while True:
-        subscriber = hub.subscribe(audience, where)
+        subscriber = hub.subscribe(audience, where, plan)
         try:
             if cursor is None:
                 cursor = subscriber.start_position
             if delivered is None:
                 delivered = cursor
+            checked = time.monotonic()
             while cursor < subscriber.start_position:
                 events, cursor = await event_log.read(cursor, subscriber.start_position, where)
-                for event in events:
-                    shaped = audience.shape(event)
-                    if shaped is not None and where.matches(shaped):
-                        yield shaped
-                        delivered = event.position
+                for item in items_for(subscriber.audience, where, plan, events):
+                    yield item
+                    delivered = item.event.position
+                if time.monotonic() - checked >= RECHECK_SECONDS:
+                    hub.regroup(subscriber, await _checked(check, delivered))
+                    checked = time.monotonic()
             if subscriber.state is State.OVERFLOWED:
+                audience = subscriber.audience
                 continue
-            refreshed = time.monotonic()
             while True:
+                wait = RECHECK_SECONDS - (time.monotonic() - checked)
                 try:
-                    event = await subscriber.next()
+                    item = await subscriber.next(max(wait, 0.0))
                 except SubscriberTooSlow:
                     raise StreamEnded(
                         "SUBSCRIBER_TOO_SLOW", delivered,
@@ -98,14 +135,23 @@ async def stream(hub: Hub, event_log: EventLog, audience_of: Callable[[], Awaita
                         "SHUTTING_DOWN", delivered,
                         f"the server is shutting down; subscribe again with after: "
                         f"{delivered}") from None
-                if event.position <= cursor:
+                if item is None or time.monotonic() - checked >= RECHECK_SECONDS:
+                    hub.regroup(subscriber, await _checked(check, delivered))
+                    checked = time.monotonic()
+                    if item is not None and not subscriber.audience.sees(item.event):
+                        continue
+                if item is None or item.event.position <= cursor:
                     continue
-                cursor = delivered = event.position
-                yield event
-                if time.monotonic() - refreshed > AUDIENCE_REFRESH_SECONDS:
-                    # Scopes change (a new report, a new lead): re-read them now and then.
-                    audience = await audience_of()
-                    subscriber.audience = audience
-                    refreshed = time.monotonic()
+                cursor = delivered = item.event.position
+                yield item
         finally:
             hub.unsubscribe(subscriber)
+
+
+async def _checked(check: Callable[[], Awaitable[Audience]], delivered: int) -> Audience:
+    try:
+        return await check()
+    except Refused as refused:
+        raise StreamEnded(refused.code, delivered,
+                          f"{refused.message}; subscribe again (with a valid token) with "
+                          f"after: {delivered}") from None

@@ -8,14 +8,16 @@ from collections.abc import AsyncGenerator, Awaitable, Callable
 import strawberry
 from graphql import GraphQLError
 
+from okr_api.auth import AuthError
 from okr_api.errors import classify
 from okr_api.graphql.base import Info, context, require_role
 from okr_api.live.audience import Audience
 from okr_api.live.filters import EventFilter
 from okr_api.live.model import SCORE_TYPES, EventType
+from okr_api.live.render import SEND, plan_of
 from okr_api.live.schema_types import OkrEvent, OkrEventFilterInput, event_filter
 from okr_api.live.service import LiveFeed
-from okr_api.live.stream import StreamEnded, stream
+from okr_api.live.stream import CursorBeyondHead, Refused, StreamEnded, stream
 from okr_domain.values import Role
 
 ENDINGS = """
@@ -23,8 +25,12 @@ ENDINGS = """
 A subscriber that falls too far behind (its queue is full) gets an error with
 `extensions.code` SUBSCRIBER_TOO_SLOW and `extensions.resumeAfter`, the position of the
 last event it received; subscribe again with `after:` that position. When the server
-shuts down the code is SHUTTING_DOWN, with the same `resumeAfter`. Nothing is dropped
-silently."""
+shuts down the code is SHUTTING_DOWN, with the same `resumeAfter`. The stream checks its
+subscriber every second, events or not: a token that expired or was revoked ends it
+with UNAUTHENTICATED, a role the feed needs no longer held with FORBIDDEN (both with
+`resumeAfter`); a narrower scope applies from the next event. An `after` beyond the
+last stored position is refused with CURSOR_BEYOND_HEAD (`extensions.head` is the last
+position). Nothing is dropped silently."""
 
 SCORE_EVENTS = """Check-ins, corrections, grades and closes, in position order.
 
@@ -41,7 +47,7 @@ per the organization's HR mode. `after` works as for `scoreEvents`.""" + ENDINGS
 
 
 async def _events(info: Info, where_of: Callable[[], Awaitable[EventFilter]],
-                  after: int | None) -> AsyncGenerator[OkrEvent, None]:
+                  after: int | None, *roles: Role) -> AsyncGenerator[OkrEvent, None]:
     ctx = context(info)
     feed: LiveFeed = ctx.services.extras["live"]
     try:
@@ -52,16 +58,32 @@ async def _events(info: Info, where_of: Callable[[], Awaitable[EventFilter]],
         raise
     except Exception as error:  # ApiError, InvalidQueryError...: keep their codes
         raise classify(GraphQLError(str(error), original_error=error)) from None
-    principal = ctx.principal
+    reauthenticate = getattr(ctx, "reauthenticate", None)
 
-    async def audience() -> Audience:
+    async def check() -> Audience:
+        principal = ctx.principal
+        if reauthenticate is not None:
+            try:
+                principal = await reauthenticate()
+            except AuthError as error:
+                raise Refused("UNAUTHENTICATED", str(error)) from None
+        if roles and not principal.has(*roles):
+            raise Refused("FORBIDDEN", "the token no longer has a role this feed needs")
         return await feed.audience_for(principal)
 
+    send = SEND.get()
+    plan = plan_of(info._raw_info, OkrEvent.of) if send is not None else None
     try:
-        async for event in stream(feed.hub, feed.event_log, audience, where, after):
+        async for item in stream(feed.hub, feed.event_log, check, where, after, plan):
+            if send is not None and item.payload is not None:
+                await send(item.payload)  # the cohort's bytes, as they are
+                continue
             # The connection's context outlives each event: cached rows would go stale.
             ctx.loaders.clear()
-            yield OkrEvent(event=event)
+            yield OkrEvent(event=item.event)
+    except CursorBeyondHead as beyond:
+        raise GraphQLError(str(beyond), extensions={
+            "code": "CURSOR_BEYOND_HEAD", "head": beyond.head}) from None
     except StreamEnded as ended:
         raise GraphQLError(ended.message, extensions={
             "code": ended.code, "resumeAfter": ended.resume_after}) from None
@@ -77,7 +99,7 @@ class Subscription:
             require_role(context(info), Role.HR, Role.ADMIN)
             return (await event_filter(info, filter)).restricted_to(SCORE_TYPES)
 
-        async for event in _events(info, where, after):
+        async for event in _events(info, where, after, Role.HR, Role.ADMIN):
             yield event
 
     @strawberry.subscription(description=OKR_EVENTS)

@@ -1,0 +1,114 @@
+"""One execution per event for every subscriber of the same selection.
+
+An ``okrEvents``/``scoreEvents`` subscription selects leaf fields of ``OkrEvent`` (none
+takes arguments). Its selection is collected once, when it starts, with graphql-core's
+own rules (aliases, fragments, ``@skip``/``@include`` with the operation's variables)
+into a ``Plan``: the response keys, each with the field's resolver and its GraphQL
+type's serializer. Rendering an event is then those calls and one orjson encoding: the
+same values and names an execution gives (a test compares the two), without the
+per-event cost of executing the document. Subscribers whose plans are equal share the
+rendered bytes of each event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from graphql import GraphQLObjectType, get_named_type
+from graphql.execution.collect_fields import FieldDetails, FragmentDetails, collect_subfields
+
+from okr_api.live.model import LiveEvent
+
+Getter = Callable[[LiveEvent], Any]
+BACKREF = "strawberry-definition"
+
+
+@dataclass(frozen=True)
+class Plan:
+    root_key: str
+    keys: tuple[tuple[str, str], ...]
+    """(response key, field name), in response order: what makes two plans equal."""
+    getters: tuple[Getter, ...]
+
+    def __hash__(self) -> int:
+        return hash((self.root_key, self.keys))
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, Plan) and self.root_key == other.root_key
+                and self.keys == other.keys)
+
+    def data(self, event: LiveEvent) -> dict[str, Any]:
+        return {self.root_key: {key: get(event) for (key, _), get
+                                in zip(self.keys, self.getters, strict=True)}}
+
+    def render(self, event: LiveEvent) -> bytes:
+        """The ``payload`` of the protocol's next/data message for ``event``."""
+        return orjson.dumps({"data": self.data(event)})
+
+
+def _getter(object_type: GraphQLObjectType, name: str, wrap: Callable[[LiveEvent], Any]
+            ) -> Getter | None:
+    if name == "__typename":
+        type_name = object_type.name
+        return lambda _event: type_name
+    field = object_type.fields.get(name)
+    definition = (field.extensions or {}).get(BACKREF) if field else None
+    resolver = getattr(getattr(definition, "base_resolver", None), "wrapped_func", None)
+    if field is None or field.args or resolver is None:
+        return None
+    serialize = getattr(get_named_type(field.type), "serialize", None)
+    if serialize is None:
+        return None
+
+    def get(event: LiveEvent) -> Any:
+        value = resolver(wrap(event))
+        return None if value is None else serialize(value)
+
+    return get
+
+
+def plan_of(raw_info: Any, wrap: Callable[[LiveEvent], Any]) -> Plan | None:
+    """The plan of the subscription field being resolved (graphql-core's resolve info),
+    or None when its selection is not one this can render (then it is executed)."""
+    try:
+        object_type = get_named_type(raw_info.return_type)
+        if not isinstance(object_type, GraphQLObjectType):
+            return None
+        collected = collect_subfields(
+            raw_info.schema, _fragments(raw_info), raw_info.variable_values,
+            raw_info.operation, object_type, _details(raw_info))
+        keys: list[tuple[str, str]] = []
+        getters: list[Getter] = []
+        for key, details in collected.grouped_field_set.items():
+            node = details[0].node
+            if node.selection_set is not None or node.arguments:
+                return None
+            getter = _getter(object_type, node.name.value, wrap)
+            if getter is None:
+                return None
+            keys.append((key, node.name.value))
+            getters.append(getter)
+        if collected.new_defer_usages:
+            return None
+        return Plan(str(raw_info.path.key), tuple(keys), tuple(getters))
+    except Exception:  # an unforeseen shape: execute it the ordinary way
+        return None
+
+
+def _fragments(raw_info: Any) -> dict[str, FragmentDetails]:
+    return {name: FragmentDetails(definition)
+            for name, definition in raw_info.fragments.items()}
+
+
+def _details(raw_info: Any) -> list[FieldDetails]:
+    return [FieldDetails(node, None) for node in raw_info.field_nodes]
+
+
+Send = Callable[[bytes], Awaitable[None]]
+SEND: ContextVar[Send | None] = ContextVar("okr_live_send", default=None)
+"""Set by the WebSocket protocol handlers for the task of one operation: sends a
+rendered payload as that operation's next/data message."""
