@@ -61,10 +61,10 @@ class Rows:
 
 
 async def rows_for(info: Info, key: str, as_of: datetime | None,
-                   min_position: int | None) -> Rows:
+                   min_position: int | None, known_at: datetime | None = None) -> Rows:
     viewer = analysis.Viewer.from_actor(context(info).principal.actor)
     if as_of is not None:
-        state = await cycle_as_of(info, key, as_of)
+        state = await cycle_as_of(info, key, as_of, known_at)
         assert state.cycle is not None
         assert state.organization is not None
         return Rows(state.cycle, state.organization.policy, state.objectives,
@@ -114,9 +114,10 @@ def _now(rows: Rows) -> datetime:
 
 async def alignment_tree(info: Info, key: str, view: analysis.TreeView,
                          as_of: datetime | None, policy: PolicyInput | None,
-                         min_position: int | None) -> types.AlignmentTree:
+                         min_position: int | None,
+                         known_at: datetime | None = None) -> types.AlignmentTree:
     _check(info, as_of, policy)
-    rows = await rows_for(info, key, as_of, min_position)
+    rows = await rows_for(info, key, as_of, min_position, known_at)
     rules, options, scoring = rescoring(rows.policy, policy)
     tree = await kept(info, rows.result_key("tree", view, rules, options),
                       lambda: _tree(rows, view, rules, options, scoring))
@@ -142,9 +143,10 @@ def _tree(rows: Rows, view: analysis.TreeView, rules: OkrPolicy,
 
 async def stretch_analysis(info: Info, key: str, scope: analysis.Scope,
                            as_of: datetime | None, policy: PolicyInput | None,
-                           min_position: int | None) -> types.StretchAnalysis:
+                           min_position: int | None,
+                           known_at: datetime | None = None) -> types.StretchAnalysis:
     _check(info, as_of, policy)
-    rows = await rows_for(info, key, as_of, min_position)
+    rows = await rows_for(info, key, as_of, min_position, known_at)
     rules, options, scoring = rescoring(rows.policy, policy)
 
     def compute() -> analysis.StretchAnalysis:
@@ -221,9 +223,9 @@ async def _trends(info: Info, rows: Rows, scope: analysis.Scope, policy: OkrPoli
 
 
 async def okr_health(info: Info, key: str, scope: analysis.Scope,
-                     as_of: datetime) -> types.OkrHealth:
+                     as_of: datetime, known_at: datetime | None = None) -> types.OkrHealth:
     _check(info, as_of, None)
-    rows = await rows_for(info, key, as_of, None)
+    rows = await rows_for(info, key, as_of, None, known_at)
 
     def compute() -> analysis.HealthReport:
         return analysis.okr_health(rows.cycle, rows.objectives, rows.key_results,
