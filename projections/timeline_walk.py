@@ -79,15 +79,14 @@ class _Sampler:
             previous = self.previous
             key = None if state.valid_until is None else (
                 state.key, state.valid_until, at, previous.at if previous else None,
-                previous.check_ins_total if previous else 0, self.viewer, self.scope,
+                self.viewer, self.scope,
                 self.policy, self.options)
             known = self.memo.get(key) if self.memo is not None and key is not None else None
             step = known or timeline_step(StepInput(
                 at=at, position=state.position, cycle=state.cycle,
                 objectives=state.objectives, key_results=state.key_results,
-                directory=state.directory, check_ins_total=state.check_ins_recorded,
-                previous_at=previous.at if previous else None,
-                previous_check_ins_total=previous.check_ins_total if previous else 0),
+                check_ins=state.unordered_check_ins, directory=state.directory,
+                previous_at=previous.at if previous else None),
                 self.viewer, self.policy, self.scope, self.options)
             if self.memo is not None and key is not None and known is None:
                 self.memo.put(key, step)

@@ -2,7 +2,9 @@
 re-weighted and re-scored (and archived), from the cycle's rows as of each moment.
 
 Scores are the graded ones (``scores.py``) under each moment's own policy. Objectives
-the viewer may not see (as of the later moment) are left out and counted.
+the viewer may not see (as of the later moment) are left out, uncounted, of both moments:
+they are not listed, their scores roll up into no parent's, and a parent they name is
+given as None (``visibility``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from okr_domain.values import ObjectiveStatus, OkrPolicy
 from projections.analysis.directory import Directory
 from projections.analysis.rows import CycleRows
 from projections.analysis.scores import score_cycle
-from projections.analysis.visibility import Viewer, can_see
+from projections.analysis.visibility import Viewer, sight
 from projections.model import KeyResultRow, ObjectiveRow
 
 SCORE_EPSILON = 1e-9
@@ -66,7 +68,6 @@ class CycleChanges:
     realigned: tuple[Realigned, ...]
     reweighted: tuple[Reweighted, ...]
     rescored: tuple[Rescored, ...]
-    hidden_count: int
 
 
 def cycle_changes(cycle_id: UUID, before: CycleSide, after: CycleSide, directory: Directory,
@@ -74,9 +75,12 @@ def cycle_changes(cycle_id: UUID, before: CycleSide, after: CycleSide, directory
     old = {o.id: o for o in before.objectives if o.cycle_id == cycle_id}
     new = sorted((o for o in after.objectives if o.cycle_id == cycle_id),
                  key=lambda o: o.created_position)
-    old_scores = score_cycle(CycleRows.build(cycle_id, old.values(), before.key_results),
-                             before.policy)
-    new_scores = score_cycle(CycleRows.build(cycle_id, new, after.key_results), after.policy)
+    new_rows = CycleRows.build(cycle_id, new, after.key_results, sight(directory, viewer))
+    # What the viewer may not see at the later moment is left out of the earlier one too.
+    old_rows = CycleRows.build(cycle_id, old.values(), before.key_results,
+                               lambda o: o.id not in new_rows.unseen)
+    old_scores = score_cycle(old_rows, before.policy)
+    new_scores = score_cycle(new_rows, after.policy)
     old_krs = _by_objective(before.key_results)
     new_krs = _by_objective(after.key_results)
     created: list[UUID] = []
@@ -84,13 +88,11 @@ def cycle_changes(cycle_id: UUID, before: CycleSide, after: CycleSide, directory
     realigned: list[Realigned] = []
     reweighted: list[Reweighted] = []
     rescored: list[Rescored] = []
-    hidden = 0
     for objective in new:
         previous = old.get(objective.id)
         if previous is None and objective.status == ObjectiveStatus.ARCHIVED:
             continue  # created and archived in between: nothing to show
-        if not can_see(directory, viewer, objective):
-            hidden += 1
+        if objective.id in new_rows.unseen:
             continue
         if previous is None:
             created.append(objective.id)
@@ -100,7 +102,8 @@ def cycle_changes(cycle_id: UUID, before: CycleSide, after: CycleSide, directory
                 archived.append(objective.id)
             continue
         if previous.parent_id != objective.parent_id:
-            realigned.append(Realigned(objective.id, previous.parent_id, objective.parent_id))
+            realigned.append(Realigned(objective.id, _shown(previous.parent_id, new_rows),
+                                       new_rows.shown_parent_id(objective)))
         reweighted += _reweighted(objective.id, old_krs.get(objective.id, {}),
                                   new_krs.get(objective.id, {}))
         if previous.status == ObjectiveStatus.ARCHIVED:
@@ -110,7 +113,11 @@ def cycle_changes(cycle_id: UUID, before: CycleSide, after: CycleSide, directory
         if abs(after_score - before_score) > SCORE_EPSILON:
             rescored.append(Rescored(objective.id, before_score, after_score))
     return CycleChanges(tuple(created), tuple(archived), tuple(realigned), tuple(reweighted),
-                        tuple(rescored), hidden)
+                        tuple(rescored))
+
+
+def _shown(parent_id: UUID | None, rows: CycleRows) -> UUID | None:
+    return None if parent_id in rows.unseen else parent_id
 
 
 def _by_objective(key_results: Iterable[KeyResultRow]) -> dict[UUID, dict[UUID, KeyResultRow]]:

@@ -45,10 +45,10 @@ def coverage_team(objective: ObjectiveRow, directory: Directory) -> UUID | None:
 
 def alignment_coverage(objectives: Iterable[ObjectiveRow], rows: CycleRows,
                        directory: Directory) -> Coverage:
-    """Coverage over the given live objectives of the cycle (private ones counted too).
+    """Coverage over the given live objectives of the cycle (those the viewer may see).
 
-    Aligned means aligned to a live objective, in this cycle or an overlapping one; an
-    objective whose parent was archived counts as not aligned.
+    Aligned means aligned to a live objective, in this cycle or an overlapping one (seen
+    by the viewer or not); an objective whose parent was archived counts as not aligned.
     """
     total = aligned = 0
     per_team: dict[UUID, list[int]] = {}

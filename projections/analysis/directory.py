@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import cast
 from uuid import UUID
 
+from okr_domain.person import Person
+from okr_domain.team import Team
 from projections.model import PersonRow, TeamRow
-
-# As in okr_domain.access: chains longer than this are cut (a loop in bad data).
-MAX_CHAIN = 64
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,27 +45,12 @@ class Directory:
         person = self.people.get(person_id) if person_id is not None else None
         return person.team_id if person is not None else None
 
-    def manager_chain(self, person_id: UUID) -> list[UUID]:
-        """The person's managers, nearest first (stops at a loop or a missing person)."""
-        chain: list[UUID] = []
-        person = self.people.get(person_id)
-        while person is not None and person.manager_id is not None and len(chain) < MAX_CHAIN:
-            if person.manager_id in chain or person.manager_id == person_id:
-                break
-            chain.append(person.manager_id)
-            person = self.people.get(person.manager_id)
-        return chain
+    def find_person(self, person_id: UUID) -> Person | None:
+        """For the access rules (``okr_domain.access``): rows have the same attributes."""
+        return cast(Person | None, self.people.get(person_id))
 
-    def team_chain(self, team_id: UUID) -> list[TeamRow]:
-        """The team and the teams above it, nearest first."""
-        chain: list[TeamRow] = []
-        seen: set[UUID] = set()
-        team = self.teams.get(team_id)
-        while team is not None and team.id not in seen and len(chain) < MAX_CHAIN:
-            seen.add(team.id)
-            chain.append(team)
-            team = self.teams.get(team.parent_team_id) if team.parent_team_id else None
-        return chain
+    def find_team(self, team_id: UUID) -> Team | None:
+        return cast(Team | None, self.teams.get(team_id))
 
     def teams_under(self, team_id: UUID, *, include_sub_teams: bool = True) -> frozenset[UUID]:
         """The team and, optionally, every team below it (empty for an unknown team)."""

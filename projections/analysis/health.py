@@ -3,7 +3,8 @@
 Every finding names its rule (a stable code), a severity, and the objective and owner.
 Structure rules apply to every live objective, drafts included (planning is when they
 help most); the check-in and early-achievement rules look at ACTIVE objectives of an
-ACTIVE cycle only. Private objectives the viewer may not see are not checked.
+ACTIVE cycle only. Objectives the viewer may not see are neither checked nor counted
+(``visibility``).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from projections.analysis.rows import CycleRows
 from projections.analysis.scope import ORGANIZATION, Scope
 from projections.analysis.scores import ObjectiveScore, score_cycle
 from projections.analysis.selection import select
-from projections.analysis.visibility import Viewer
+from projections.analysis.visibility import Viewer, visible_rows
 from projections.model import CycleRow, KeyResultRow, ObjectiveRow
 
 SECONDS_PER_DAY = 86400.0
@@ -48,14 +49,14 @@ def okr_health(
     options: ScoringOptions = NORMAL_RULES,
     thresholds: HealthThresholds = HealthThresholds(),  # noqa: B008 (immutable)
 ) -> HealthReport:
-    rows = CycleRows.build(cycle.id, objectives, key_results)
+    rows = visible_rows(cycle.id, objectives, key_results, directory, viewer)
     scores = score_cycle(rows, policy, options)
-    chosen = select(rows, directory, viewer, scope, in_play_only=False)
+    chosen = select(rows, directory, scope, in_play_only=False)
     running = cycle.status == CycleStatus.ACTIVE
     early = running and elapsed_fraction(cycle, now) < thresholds.early_fraction
     findings: list[Finding] = []
-    findings += _too_many_objectives(chosen.objectives, thresholds)
-    for objective in chosen.objectives:
+    findings += _too_many_objectives(chosen, thresholds)
+    for objective in chosen:
         findings += _structure(objective, rows, thresholds)
         if running and objective.status == ObjectiveStatus.ACTIVE:
             findings += _check_ins(objective, rows, cycle, now, policy.check_in_cadence_days)
@@ -68,8 +69,7 @@ def okr_health(
     return HealthReport(
         cycle_id=cycle.id,
         scope=scope,
-        checked_count=len(chosen.objectives),
-        hidden_count=chosen.hidden_count,
+        checked_count=len(chosen),
         findings=tuple(findings),
         counts=tuple(RuleCount(rule, RULE_SEVERITY[rule], counts[rule]) for rule in HealthRule),
     )

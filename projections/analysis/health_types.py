@@ -74,6 +74,5 @@ class HealthReport:
     cycle_id: UUID
     scope: Scope
     checked_count: int
-    hidden_count: int
     findings: tuple[Finding, ...]
     counts: tuple[RuleCount, ...]

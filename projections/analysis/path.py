@@ -1,4 +1,8 @@
-"""The path from an objective up to the company objective it serves."""
+"""The path from an objective up to the company objective it serves.
+
+The path holds only objectives the viewer may see (``visibility``): it stops below the
+first one they may not, as if the objective there were not given (UNKNOWN_PARENT).
+"""
 
 from __future__ import annotations
 
@@ -22,20 +26,20 @@ class PathEnd(StrEnum):
     ARCHIVED_PARENT = "ARCHIVED_PARENT"
     """The top of the path is aligned to an archived objective (left off the path)."""
     UNKNOWN_PARENT = "UNKNOWN_PARENT"
-    """The top of the path is aligned to an objective that was not given."""
+    """The top of the path is aligned to an objective that was not given, or that the
+    viewer may not see."""
     LOOP = "LOOP"
     """The parents loop back (bad data); the path stops before repeating."""
 
 
 @dataclass(frozen=True)
 class PathStep:
-    """One objective on the path; a hidden one shows its id and cycle only."""
+    """One objective on the path."""
 
     objective_id: UUID
     cycle_id: UUID
-    hidden: bool
-    level: Level | None
-    title: str | None
+    level: Level
+    title: str
 
 
 @dataclass(frozen=True)
@@ -67,24 +71,18 @@ def alignment_path(objective_id: UUID, objectives: Iterable[ObjectiveRow],
     current = objective
     while True:
         seen.add(current.id)
-        steps.append(_step(current, directory, viewer))
+        steps.append(PathStep(current.id, current.cycle_id, current.level, current.title))
         parent_id = current.parent_id
         if parent_id is None:
             if current.level == Level.COMPANY:
                 return AlignmentPath(tuple(steps), PathEnd.COMPANY, current.id)
             return AlignmentPath(tuple(steps), PathEnd.UNALIGNED, None)
         parent = by_id.get(parent_id)
-        if parent is None:
-            return AlignmentPath(tuple(steps), PathEnd.UNKNOWN_PARENT, None)
-        if parent.status == ObjectiveStatus.ARCHIVED:
+        if parent is not None and parent.status == ObjectiveStatus.ARCHIVED:
             return AlignmentPath(tuple(steps), PathEnd.ARCHIVED_PARENT, None)
+        if parent is None or not can_see(directory, viewer, parent):
+            return AlignmentPath(tuple(steps), PathEnd.UNKNOWN_PARENT, None)
         if parent.id in seen:
             return AlignmentPath(tuple(steps), PathEnd.LOOP, None)
         current = parent
 
-
-def _step(objective: ObjectiveRow, directory: Directory, viewer: Viewer) -> PathStep:
-    if can_see(directory, viewer, objective):
-        return PathStep(objective.id, objective.cycle_id, False, objective.level,
-                        objective.title)
-    return PathStep(objective.id, objective.cycle_id, True, None, None)

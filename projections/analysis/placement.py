@@ -15,7 +15,8 @@ class Placement(StrEnum):
     ALIGNED = "ALIGNED"
     """Aligned to a live objective of the cycle, shown in the same view."""
     PARENT_OUTSIDE_VIEW = "PARENT_OUTSIDE_VIEW"
-    """Aligned to a live objective of the cycle that the view (team, root, depth) leaves out."""
+    """Aligned to a live objective of the cycle that the view (team, root, depth) leaves
+    out, or that the viewer may not see."""
     EXTERNAL_PARENT = "EXTERNAL_PARENT"
     """Aligned to an objective of another (overlapping) cycle, or to one not given."""
     ORPHAN = "ORPHAN"
@@ -28,7 +29,11 @@ ALIGNED_PLACEMENTS = frozenset(
 
 
 def cycle_placement(objective: ObjectiveRow, rows: CycleRows) -> Placement:
-    """The placement in the whole cycle (ALIGNED, EXTERNAL_PARENT, ORPHAN or COMPANY_ROOT)."""
+    """The placement in the whole cycle (ALIGNED, EXTERNAL_PARENT, ORPHAN or COMPANY_ROOT).
+
+    It is a fact about the objective itself, the same for every viewer who may see it:
+    aligned to an objective the viewer may not see is still aligned.
+    """
     parent_id = objective.parent_id
     if parent_id is None:
         return Placement.COMPANY_ROOT if objective.level == Level.COMPANY else Placement.ORPHAN
@@ -37,6 +42,8 @@ def cycle_placement(objective: ObjectiveRow, rows: CycleRows) -> Placement:
     parent = rows.known.get(parent_id)
     if parent is not None and parent.status == ObjectiveStatus.ARCHIVED:
         return Placement.ORPHAN
+    if parent is not None and parent.cycle_id == rows.cycle_id:
+        return Placement.ALIGNED  # a live objective of the cycle the viewer may not see
     return Placement.EXTERNAL_PARENT
 
 

@@ -97,7 +97,8 @@ def graded_score(objective: ObjectiveRow, rolled_up: float, options: ScoringOpti
 
 def score_cycle(rows: CycleRows, policy: OkrPolicy,
                 options: ScoringOptions = NORMAL_RULES) -> dict[UUID, ObjectiveScore]:
-    """Scores of every live objective of the cycle (private ones included)."""
+    """Scores of every live objective of the rows (those the viewer may see, when the rows
+    were built for a viewer: see ``visibility.visible_rows``)."""
     pairs = {o.id: key_result_pairs(rows.key_results_of(o.id), options)
              for o in rows.objectives}
     rolled = roll_up(pairs, rows.children, policy.roll_up, cap=options.cap_progress)

@@ -3,8 +3,9 @@
 Scores are the graded ones (see ``scores.py``): for a closed cycle the final grades as
 recorded at close (overrides included); for an open one the score the objective would be
 graded at now, rolled up per the policy's rule. Bands use the given policy's edges, so
-re-banding under another policy needs no new grades. Drafts are left out; so are
-private objectives the viewer may not see (``hidden_count`` says how many).
+re-banding under another policy needs no new grades. Drafts are left out; objectives the
+viewer may not see are neither scored nor counted, nor rolled up into their parents'
+scores (``visibility``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from projections.analysis.coverage import share
 from projections.analysis.directory import Directory
 from projections.analysis.options import NORMAL_RULES, ScoringOptions
 from projections.analysis.pace import PACE_TOLERANCE, STRETCH_TARGET, Pace, pace
-from projections.analysis.rows import CycleRows
 from projections.analysis.scope import ORGANIZATION, Scope
 from projections.analysis.scores import score_cycle
 from projections.analysis.selection import select
@@ -32,7 +32,7 @@ from projections.analysis.stats import (
     mean_of,
     median_of,
 )
-from projections.analysis.visibility import Viewer
+from projections.analysis.visibility import Viewer, visible_rows
 from projections.model import CycleRow, KeyResultRow, ObjectiveRow
 
 # A committed objective counts as met at this score (okr_domain.scoring.band: MET).
@@ -59,7 +59,6 @@ class StretchAnalysis:
     committed_met: int
     committed_hit_rate: float | None
     pace: Pace | None
-    hidden_count: int
 
 
 def stretch_analysis(
@@ -74,12 +73,11 @@ def stretch_analysis(
     options: ScoringOptions = NORMAL_RULES,
     pace_tolerance: float = PACE_TOLERANCE,
 ) -> StretchAnalysis:
-    rows = CycleRows.build(cycle.id, objectives, key_results)
+    rows = visible_rows(cycle.id, objectives, key_results, directory, viewer)
     scores = score_cycle(rows, policy, options)
-    chosen = select(rows, directory, viewer, scope)
-    aspirational = [scores[o.id].graded for o in chosen.objectives
-                    if o.kind == Kind.ASPIRATIONAL]
-    committed = [scores[o.id].graded for o in chosen.objectives if o.kind == Kind.COMMITTED]
+    chosen = select(rows, directory, scope)
+    aspirational = [scores[o.id].graded for o in chosen if o.kind == Kind.ASPIRATIONAL]
+    committed = [scores[o.id].graded for o in chosen if o.kind == Kind.COMMITTED]
     met = sum(1 for s in committed if s >= MET)
     mean = mean_of(aspirational)
     return StretchAnalysis(
@@ -95,7 +93,6 @@ def stretch_analysis(
         committed_count=len(committed),
         committed_met=met,
         committed_hit_rate=share(met, len(committed)),
-        pace=(pace(chosen.objectives, scores, elapsed_fraction(cycle, now), pace_tolerance)
+        pace=(pace(chosen, scores, elapsed_fraction(cycle, now), pace_tolerance)
               if cycle.status == CycleStatus.ACTIVE else None),
-        hidden_count=chosen.hidden_count,
     )

@@ -2,6 +2,8 @@
 said at each moment, and how many check-ins came in since the step before.
 
 Pure functions of rows (the state of the cycle as of each step, from an "as of" replay).
+Objectives the viewer may not see are left out of every figure, check-ins included
+(``visibility``).
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from projections.analysis.clock import as_utc
 from projections.analysis.coverage import Coverage, alignment_coverage
 from projections.analysis.directory import Directory
 from projections.analysis.options import NORMAL_RULES, ScoringOptions
-from projections.analysis.rows import CycleRows
 from projections.analysis.scope import ORGANIZATION, Scope, scope_filter
 from projections.analysis.scores import score_cycle
 from projections.analysis.selection import select
@@ -29,8 +30,8 @@ from projections.analysis.stats import (
     median_of,
 )
 from projections.analysis.stretch import MET
-from projections.analysis.visibility import Viewer
-from projections.model import CycleRow, KeyResultRow, ObjectiveRow
+from projections.analysis.visibility import Viewer, visible_rows
+from projections.model import CheckInRow, CycleRow, KeyResultRow, ObjectiveRow
 
 
 class Interval(StrEnum):
@@ -70,9 +71,10 @@ class TimelineStep:
     """The cycle as of ``at``.
 
     Scores are those the stretch analysis uses (graded scores of active and closed
-    objectives the viewer may see). ``check_ins`` were recorded after the previous step
-    and at or before this one (at the first step: since the cycle was created);
-    ``check_ins_total`` is every check-in recorded so far. ``checked_in_objectives``:
+    objectives the viewer may see). Check-ins are those of the cycle's objectives the
+    viewer may see (their key results as of the step): ``check_ins`` apply after
+    the previous step and at or before this one (at the first step: since the cycle was
+    created); ``check_ins_total`` is all of them so far. ``checked_in_objectives``:
     objectives counted whose latest check-in falls in the step.
     """
 
@@ -91,22 +93,21 @@ class TimelineStep:
     check_ins_total: int
     checked_in_objectives: int
     coverage: Coverage
-    hidden_count: int
 
 
 @dataclass(frozen=True)
 class StepInput:
-    """What one step is computed from: the rows as of ``at`` and the step before."""
+    """What one step is computed from: the rows as of ``at`` and when the step before
+    ended."""
 
     at: datetime
     position: int
     cycle: CycleRow
     objectives: Iterable[ObjectiveRow]
     key_results: Iterable[KeyResultRow]
+    check_ins: Iterable[CheckInRow]
     directory: Directory
-    check_ins_total: int
     previous_at: datetime | None
-    previous_check_ins_total: int
 
 
 def timeline_step(given: StepInput, viewer: Viewer, policy: OkrPolicy,
@@ -114,28 +115,33 @@ def timeline_step(given: StepInput, viewer: Viewer, policy: OkrPolicy,
                   options: ScoringOptions = NORMAL_RULES) -> TimelineStep:
     """The stretch analysis's distribution (``stretch.py``) and the alignment coverage
     (``coverage.py``) of one step, from the cycle's rows indexed once."""
-    rows = CycleRows.build(given.cycle.id, given.objectives, given.key_results)
+    rows = visible_rows(given.cycle.id, given.objectives, given.key_results,
+                        given.directory, viewer)
     scores = score_cycle(rows, policy, options)
-    chosen = select(rows, given.directory, viewer, scope)
-    aspirational = [scores[o.id].graded for o in chosen.objectives
-                    if o.kind == Kind.ASPIRATIONAL]
-    committed = [scores[o.id].graded for o in chosen.objectives if o.kind == Kind.COMMITTED]
+    chosen = select(rows, given.directory, scope)
+    aspirational = [scores[o.id].graded for o in chosen if o.kind == Kind.ASPIRATIONAL]
+    committed = [scores[o.id].graded for o in chosen if o.kind == Kind.COMMITTED]
     keep = scope_filter(scope, given.directory)
     coverage = alignment_coverage([o for o in rows.objectives if keep(o)], rows,
                                   given.directory)
     since = given.previous_at
-    checked_in = sum(1 for o in chosen.objectives if o.last_check_in_at is not None
+    checked_in = sum(1 for o in chosen if o.last_check_in_at is not None
                      and (since is None or as_utc(o.last_check_in_at) > since)
                      and as_utc(o.last_check_in_at) <= given.at)
+    check_ins_total = check_ins = 0
+    for check_in in given.check_ins:
+        if check_in.objective_id not in rows.unseen:
+            check_ins_total += 1
+            if since is None or as_utc(check_in.applies_at) > since:
+                check_ins += 1
     return TimelineStep(
         at=given.at, position=given.position, status=given.cycle.status,
-        objective_count=len(chosen.objectives), aspirational_count=len(aspirational),
+        objective_count=len(chosen), aspirational_count=len(aspirational),
         mean=mean_of(aspirational), median=median_of(aspirational),
         histogram=histogram(aspirational), bands=band_counts(aspirational, policy.bands),
         committed_count=len(committed), committed_met=sum(1 for s in committed if s >= MET),
-        check_ins=given.check_ins_total - given.previous_check_ins_total,
-        check_ins_total=given.check_ins_total, checked_in_objectives=checked_in,
-        coverage=coverage, hidden_count=chosen.hidden_count,
+        check_ins=check_ins, check_ins_total=check_ins_total,
+        checked_in_objectives=checked_in, coverage=coverage,
     )
 
 
@@ -145,5 +151,5 @@ def empty_step(at: datetime, position: int) -> TimelineStep:
                         aspirational_count=0, mean=None, median=None, histogram=(),
                         bands=(), committed_count=0, committed_met=0, check_ins=0,
                         check_ins_total=0, checked_in_objectives=0,
-                        coverage=Coverage(0, 0, None, ()), hidden_count=0)
+                        coverage=Coverage(0, 0, None, ()))
 

@@ -4,8 +4,10 @@ them (a team objective may also serve another team's), individual objectives bel
 Archived objectives are left out. Objectives of other cycles are not drawn: an objective
 aligned to one is a root with placement EXTERNAL_PARENT (its ``parent_id`` names the
 other objective), and children in other cycles do not count in the roll-up, as at
-grading. Private objectives the viewer may not see are drawn as hidden nodes that keep
-their place, their children and their roll-up contribution.
+grading. Objectives the viewer may not see are not in the tree at all (``visibility``):
+their scores do not roll up into their parents', they are not counted in the coverage,
+and an objective aligned to one is a root with placement PARENT_OUTSIDE_VIEW and no
+``parent_id``.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from projections.analysis.tree_types import (
     TreeNode,
     TreeView,
 )
-from projections.analysis.visibility import Viewer, can_see
+from projections.analysis.visibility import Viewer, visible_rows
 from projections.model import KeyResultRow, ObjectiveRow
 
 ROOT_ORDER = {
@@ -58,9 +60,9 @@ def alignment_tree(
     parent was archived is known as an orphan); rows of other cycles may be given too.
     Raises NotFound for an unknown or invisible root objective or an unknown team.
     """
-    rows = CycleRows.build(cycle_id, objectives, key_results)
+    rows = visible_rows(cycle_id, objectives, key_results, directory, viewer)
     scores = score_cycle(rows, policy, options)
-    members = _view_members(rows, directory, viewer, view)
+    members = _view_members(rows, directory, view)
     in_view = {o.id for o in members}
     roots = sorted(
         (o.id for o in members if o.parent_id not in in_view),
@@ -83,19 +85,16 @@ def alignment_tree(
             kids = [c for c in rows.children_of(objective_id) if c in in_view and c not in seen]
             shown = kids if view.max_depth is None or depth < view.max_depth else []
             seen.update(shown)
-            visible = can_see(directory, viewer, objective)
             nodes.append(TreeNode(
                 objective_id=objective_id,
-                parent_id=objective.parent_id,
+                parent_id=rows.shown_parent_id(objective),
                 depth=depth,
                 placement=(_root_placement(objective, rows) if depth == 0
                            else Placement.ALIGNED),
-                hidden=not visible,
                 rolled_up_score=scores[objective_id].rolled_up,
                 child_ids=tuple(shown),
                 more_children=len(shown) < len(kids),
-                details=(_details(objective, rows, scores[objective_id], policy, options)
-                         if visible else None),
+                details=_details(objective, rows, scores[objective_id], policy, options),
             ))
             stack.extend((c, depth + 1) for c in reversed(shown))
 
@@ -106,7 +105,6 @@ def alignment_tree(
         nodes=tuple(nodes),
         root_ids=tuple(roots),
         orphan_ids=tuple(n.objective_id for n in nodes if n.placement is Placement.ORPHAN),
-        hidden_count=sum(1 for n in nodes if n.hidden),
         coverage=alignment_coverage(members, rows, directory),
     )
 
@@ -116,7 +114,7 @@ def _root_placement(objective: ObjectiveRow, rows: CycleRows) -> Placement:
     return Placement.PARENT_OUTSIDE_VIEW if placement is Placement.ALIGNED else placement
 
 
-def _view_members(rows: CycleRows, directory: Directory, viewer: Viewer,
+def _view_members(rows: CycleRows, directory: Directory,
                   view: TreeView) -> list[ObjectiveRow]:
     """The live objectives the view keeps, in creation order (depth limit aside)."""
     if view.max_depth is not None and view.max_depth < 0:
@@ -124,7 +122,7 @@ def _view_members(rows: CycleRows, directory: Directory, viewer: Viewer,
     members = list(rows.objectives)
     if view.root_objective_id is not None:
         root = rows.by_id.get(view.root_objective_id)
-        if root is None or not can_see(directory, viewer, root):
+        if root is None:
             raise NotFound("no such objective in this cycle", field="rootObjectiveId")
         below = _reach(rows, [root.id])
         members = [o for o in members if o.id in below]

@@ -46,7 +46,7 @@ class KeyResultView:
 
 @dataclass(frozen=True)
 class NodeDetails:
-    """What a viewer allowed to see the objective gets; hidden nodes have none."""
+    """The objective itself (the tree holds only objectives the viewer may see)."""
 
     title: str
     description: str
@@ -72,8 +72,8 @@ class TreeNode:
     """One objective in the tree.
 
     ``parent_id`` is the objective it is aligned to, which may lie outside the view (see
-    ``placement``). ``rolled_up_score`` is its score per the roll-up rule, which is what
-    it contributes to its parent; a hidden node shows that and nothing else.
+    ``placement``); None when the viewer may not see it. ``rolled_up_score`` is its score
+    per the roll-up rule, over what the viewer may see: what it contributes to its parent.
     ``child_ids`` are the children shown; ``more_children`` says the depth limit cut some.
     """
 
@@ -81,11 +81,10 @@ class TreeNode:
     parent_id: UUID | None
     depth: int
     placement: Placement
-    hidden: bool
     rolled_up_score: float
     child_ids: tuple[UUID, ...]
     more_children: bool
-    details: NodeDetails | None
+    details: NodeDetails
 
 
 @dataclass(frozen=True)
@@ -103,5 +102,4 @@ class AlignmentTree:
     nodes: tuple[TreeNode, ...]
     root_ids: tuple[UUID, ...]
     orphan_ids: tuple[UUID, ...]
-    hidden_count: int
     coverage: Coverage

@@ -21,12 +21,11 @@ from okr_domain.scoring import stretch_band
 from okr_domain.values import Band, BandEdges, Kind, Level, OkrPolicy
 from projections.analysis.directory import Directory
 from projections.analysis.options import NORMAL_RULES, ScoringOptions
-from projections.analysis.rows import CycleRows
 from projections.analysis.scope import ORGANIZATION, Scope
 from projections.analysis.scores import score_cycle
 from projections.analysis.selection import select
 from projections.analysis.stats import mean_of
-from projections.analysis.visibility import Viewer
+from projections.analysis.visibility import Viewer, visible_rows
 from projections.model import CycleRow, KeyResultRow, ObjectiveRow
 
 
@@ -65,7 +64,6 @@ class AmbitionTrends:
     cycle_ids: tuple[UUID, ...]
     people: tuple[AmbitionTrend, ...]
     teams: tuple[AmbitionTrend, ...]
-    hidden_count: int
 
     @property
     def flagged(self) -> tuple[AmbitionTrend, ...]:
@@ -97,13 +95,11 @@ def ambition_trends(
     # (kind, owner) -> cycle index -> aspirational scores
     scores_by_owner: defaultdict[tuple[OwnerKind, UUID], defaultdict[int, list[float]]] = (
         defaultdict(lambda: defaultdict(list)))
-    hidden = 0
     for index, cycle in enumerate(ordered):
-        rows = CycleRows.build(cycle.id, objectives_by_cycle[cycle.id], krs_by_cycle[cycle.id])
+        rows = visible_rows(cycle.id, objectives_by_cycle[cycle.id], krs_by_cycle[cycle.id],
+                            directory, viewer)
         scores = score_cycle(rows, policy, options)
-        chosen = select(rows, directory, viewer, scope)
-        hidden += chosen.hidden_count
-        for objective in chosen.objectives:
+        for objective in select(rows, directory, scope):
             owner = _owner(objective)
             if owner is not None and objective.kind == Kind.ASPIRATIONAL:
                 scores_by_owner[owner][index].append(scores[objective.id].graded)
@@ -117,7 +113,6 @@ def ambition_trends(
         cycle_ids=tuple(c.id for c in ordered),
         people=_by_name(trends, OwnerKind.PERSON, directory),
         teams=_by_name(trends, OwnerKind.TEAM, directory),
-        hidden_count=hidden,
     )
 
 

@@ -1,20 +1,28 @@
-"""Who may see a private objective, over catalog rows.
+"""Who may see a private objective, and the one filter every analysis starts from.
 
-Mirrors ``okr_domain.access``: an objective is visible when it is public or when the
-viewer controls its owner. Individual objectives: the person and their manager chain.
-Team objectives: the lead of the owner team or of any team above it, and the manager
-chain of the owner team's lead. Company objectives: admins only. Admins see everything.
+The rule is the domain's (``okr_domain.access``): an objective is visible when it is
+public, when the viewer is an admin, or when the viewer may write it. Individual
+objectives: the person and their manager chain. Team objectives: the lead of the owner
+team or of any team above it, and the manager chain of the owner team's lead. Company
+objectives: admins only.
+
+To a viewer, an objective they may not see is not there: ``visible_rows`` leaves it out
+before anything is computed, so it is neither listed, scored nor counted. It adds nothing
+to a parent's roll-up, a mean, a histogram, a band share, a hit rate, the pace, the
+coverage, a health finding or any count, and no number says how many were left out.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from uuid import UUID
 
-from okr_domain.access import Actor
-from okr_domain.values import Level, Visibility
+from okr_domain.access import Actor, person_controls_owner
+from okr_domain.values import Visibility
 from projections.analysis.directory import Directory
-from projections.model import ObjectiveRow
+from projections.analysis.rows import CycleRows
+from projections.model import KeyResultRow, ObjectiveRow
 
 
 @dataclass(frozen=True)
@@ -34,29 +42,22 @@ class Viewer:
         return cls(None, True)
 
 
-def controls_owner(directory: Directory, viewer: Viewer, level: Level,
-                   owner_team_id: UUID | None, owner_person_id: UUID | None) -> bool:
-    """May the viewer write objectives of this level and owner (okr_domain.access)?"""
-    if viewer.is_admin:
-        return True
-    me = viewer.person_id
-    if me is None:
-        return False
-    if level == Level.INDIVIDUAL:
-        if owner_person_id is None:
-            return False
-        return me == owner_person_id or me in directory.manager_chain(owner_person_id)
-    if level == Level.TEAM and owner_team_id is not None:
-        teams = directory.team_chain(owner_team_id)
-        if any(t.lead_id == me for t in teams):
-            return True
-        lead = teams[0].lead_id if teams else None
-        return lead is not None and me in directory.manager_chain(lead)
-    return False
-
-
 def can_see(directory: Directory, viewer: Viewer, objective: ObjectiveRow) -> bool:
-    if objective.visibility == Visibility.PUBLIC:
+    if objective.visibility == Visibility.PUBLIC or viewer.is_admin:
         return True
-    return controls_owner(directory, viewer, objective.level, objective.owner_team_id,
-                          objective.owner_person_id)
+    return person_controls_owner(directory, viewer.person_id, objective.level,
+                                 objective.owner_team_id, objective.owner_person_id)
+
+
+def sight(directory: Directory, viewer: Viewer) -> Callable[[ObjectiveRow], bool] | None:
+    """What the viewer may see, as a predicate (None: everything)."""
+    if viewer.is_admin:
+        return None
+    return lambda objective: can_see(directory, viewer, objective)
+
+
+def visible_rows(cycle_id: UUID, objectives: Iterable[ObjectiveRow],
+                 key_results: Iterable[KeyResultRow], directory: Directory,
+                 viewer: Viewer) -> CycleRows:
+    """The cycle's rows as the viewer may see them: what every analysis is computed from."""
+    return CycleRows.build(cycle_id, objectives, key_results, sight(directory, viewer))

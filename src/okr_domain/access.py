@@ -80,13 +80,19 @@ def team_chain(directory: Directory, team_id: UUID) -> list[Team]:
 def controls_owner(directory: Directory, actor: Actor, level: Level,
                    owner_team_id: UUID | None, owner_person_id: UUID | None) -> bool:
     """May the actor write objectives of this level and owner?"""
-    if actor.is_admin:
-        return True
-    me = actor.person_id
+    return actor.is_admin or person_controls_owner(directory, actor.person_id, level,
+                                                   owner_team_id, owner_person_id)
+
+
+def person_controls_owner(directory: Directory, me: UUID | None, level: Level,
+                          owner_team_id: UUID | None, owner_person_id: UUID | None) -> bool:
+    """May this person write objectives of this level and owner, roles aside? (An admin
+    may write every objective, company ones included: see ``controls_owner``.)"""
     if me is None:
         return False
     if level is Level.INDIVIDUAL:
-        assert owner_person_id is not None
+        if owner_person_id is None:
+            return False
         return me == owner_person_id or me in manager_chain(directory, owner_person_id)
     if level is Level.TEAM and owner_team_id is not None:
         teams = team_chain(directory, owner_team_id)

@@ -178,16 +178,36 @@ def test_counts_order_and_scope() -> None:
     assert sales_only.checked_count == 1
 
 
-def test_hidden_objectives_are_not_checked() -> None:
+def test_hidden_objectives_are_neither_checked_nor_counted() -> None:
     org = Org()
     ann = org.person("Ann")
     bob = org.person("Bob")
     q1 = org.cycle()
     org.objective(q1, "Secret", person=ann, private=True)
     as_bob = health(org, q1, viewer=Viewer(bob.id))
-    assert (as_bob.findings, as_bob.checked_count, as_bob.hidden_count) == ((), 0, 1)
+    assert (as_bob.findings, as_bob.checked_count) == ((), 0)
+    assert all(c.count == 0 for c in as_bob.counts)
     as_ann = health(org, q1, viewer=Viewer(ann.id))
     assert rule_hits(org, as_ann, HealthRule.NO_KEY_RESULTS) == ["Secret"]
+    assert as_ann.checked_count == 1
+
+
+def test_hidden_objectives_do_not_count_towards_too_many() -> None:
+    org = Org()
+    ann = org.person("Ann")
+    bob = org.person("Bob")
+    q1 = org.cycle()
+    for n in range(5):
+        org.objective(q1, f"Open {n}", person=ann, krs=(0.5,))
+    org.objective(q1, "Secret", person=ann, private=True, krs=(0.5,))
+
+    def too_many(viewer: Viewer) -> list[float | None]:
+        report = health(org, q1, viewer=viewer)
+        return [f.value for f in report.findings if f.rule is HealthRule.TOO_MANY_OBJECTIVES]
+
+    assert too_many(Viewer(bob.id)) == []
+    assert too_many(Viewer(ann.id)) == [6]
+    assert too_many(Viewer.admin()) == [6]
 
 
 def test_empty_cycle() -> None:

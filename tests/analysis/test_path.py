@@ -65,14 +65,16 @@ def test_paths_that_do_not_reach_the_company() -> None:
     assert archived.company_objective_id is None
 
 
-def test_hidden_step_shows_only_its_id() -> None:
+def test_path_stops_below_an_objective_the_viewer_may_not_see() -> None:
     s = sample()
-    s.p1.visibility = s.paul_o.visibility  # P1 private: Sid may not see it
+    s.p1.visibility = s.paul_o.visibility  # P1 private: Sid may not see it, Pia may
     result = path(s, s.pia_o, Viewer(s.sid.id))
-    assert ids(result) == [s.pia_o.id, s.p1.id, s.e1.id, s.c2.id]
-    hidden = result.steps[1]
-    assert (hidden.hidden, hidden.title, hidden.level) == (True, None, None)
-    assert result.end is PathEnd.COMPANY
+    assert ids(result) == [s.pia_o.id]
+    assert (result.end, result.company_objective_id) == (PathEnd.UNKNOWN_PARENT, None)
+    assert not result.serves_company
+    as_pia = path(s, s.pia_o, Viewer(s.pia.id))
+    assert ids(as_pia) == [s.pia_o.id, s.p1.id, s.e1.id, s.c2.id]
+    assert as_pia.end is PathEnd.COMPANY
 
 
 def test_unknown_archived_or_hidden_start_is_not_found() -> None:

@@ -8,7 +8,15 @@ from datetime import date
 import pytest
 
 from okr_domain.errors import NotFound
-from okr_domain.values import Band, BandEdges, CycleStatus, Kind, ObjectiveStatus, OkrPolicy
+from okr_domain.values import (
+    Band,
+    BandEdges,
+    CycleStatus,
+    Kind,
+    ObjectiveStatus,
+    OkrPolicy,
+    RollUp,
+)
 from projections.analysis import Scope, ScoringOptions, StretchAnalysis, Viewer, stretch_analysis
 from projections.model import CycleRow, PersonRow, TeamRow
 
@@ -31,8 +39,8 @@ def rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 9)
 
 
-def count_mean(result: StretchAnalysis) -> tuple[int, float | None, int]:
-    return result.aspirational_count, rounded(result.mean), result.hidden_count
+def count_mean(result: StretchAnalysis) -> tuple[int, float | None]:
+    return result.aspirational_count, rounded(result.mean)
 
 
 def scored_cycle(status: CycleStatus = CycleStatus.ACTIVE) -> tuple[Org, CycleRow]:
@@ -58,7 +66,6 @@ def test_counts_mean_median_and_distance() -> None:
     assert result.median == pytest.approx(0.65)
     # 0.6 - 0.7 = -0.1: less safe than the 0.7 target.
     assert result.distance_from_target == pytest.approx(-0.1)
-    assert result.hidden_count == 0
     assert result.final_grades is False
 
 
@@ -155,17 +162,17 @@ def test_scopes() -> None:
     org, q1, sales, ian = w.org, w.q1, w.sales, w.ian
     everyone = analyse(org, q1)
     # All seven: (0.5 + 0.4 + 0.8 + 0.6 + 0.2 + 1.0 + 0.0) / 7 = 3.5 / 7 = 0.5.
-    assert count_mean(everyone) == (7, 0.5, 0)
+    assert count_mean(everyone) == (7, 0.5)
     with_subs = analyse(org, q1, scope=Scope.team(sales.id))
     # Sales, Inside, Ian's, Sid's, Sid's secret: (0.4 + 0.8 + 0.6 + 0.2 + 0.0) / 5 = 0.4.
-    assert count_mean(with_subs) == (5, 0.4, 0)
+    assert count_mean(with_subs) == (5, 0.4)
     # Median of 0.0 0.2 0.4 0.6 0.8 is 0.4.
     assert with_subs.median == pytest.approx(0.4)
     alone = analyse(org, q1, scope=Scope.team(sales.id, include_sub_teams=False))
     # Sales, Sid's, Sid's secret: (0.4 + 0.2 + 0.0) / 3 = 0.2.
-    assert count_mean(alone) == (3, 0.2, 0)
+    assert count_mean(alone) == (3, 0.2)
     person = analyse(org, q1, scope=Scope.person(ian.id))
-    assert count_mean(person) == (1, 0.6, 0)
+    assert count_mean(person) == (1, 0.6)
     with pytest.raises(NotFound):
         analyse(org, q1, scope=Scope.team(q1.id))
     with pytest.raises(NotFound):
@@ -178,10 +185,45 @@ def test_private_objectives_count_only_for_those_who_may_see_them() -> None:
     scope = Scope.person(sid.id)
     # Sid's manager Sam sees both: (0.2 + 0.0) / 2 = 0.1.
     managed = analyse(org, q1, Viewer(sam.id), scope)
-    assert count_mean(managed) == (2, 0.1, 0)
-    # Eve sees only the public one: 0.2, and one hidden.
+    assert count_mean(managed) == (2, 0.1)
+    # Eve sees only the public one: 0.2, and nothing says there is another.
     other = analyse(org, q1, Viewer(eve.id), scope)
-    assert count_mean(other) == (1, 0.2, 1)
+    assert count_mean(other) == (1, 0.2)
+
+
+def test_what_the_viewer_may_not_see_enters_no_figure() -> None:
+    org = Org()
+    q1 = org.cycle()
+    boss = org.person("Boss")
+    ann = org.person("Ann", manager=boss)
+    bob = org.person("Bob")
+    team = org.team("T", lead=boss)
+    parent = org.objective(q1, "Team goal", team=team, krs=(0.2,))
+    org.objective(q1, "Ann open", person=ann, parent=parent, krs=(0.4,))
+    org.objective(q1, "Ann secret", person=ann, parent=parent, private=True, krs=(0.95,))
+    org.objective(q1, "Ann must", person=ann, kind=Kind.COMMITTED, private=True, krs=(1.0,))
+    org.objective(q1, "Ann stalled", person=ann, private=True, krs=(0.1,))
+    org.objective(q1, "Team must", team=team, kind=Kind.COMMITTED, krs=(0.5,))
+    children = OkrPolicy(roll_up=RollUp.ALIGNED_CHILDREN)
+
+    def figures(viewer: Viewer) -> tuple[object, ...]:
+        r = analyse(org, q1, viewer, policy=children)
+        assert r.pace is not None
+        return (count_mean(r), [b.count for b in r.histogram], [b.count for b in r.bands],
+                rounded(r.bands[-1].share), (r.committed_count, r.committed_met),
+                rounded(r.pace.aspirational_mean), len(r.pace.behind))
+
+    # Bob: Team goal rolls up Ann open alone (0.4), Ann open 0.4; Team must 0.5, missed;
+    # halfway through the cycle nothing is behind pace (0.35 and 0.5 expected).
+    assert figures(Viewer(bob.id)) == (
+        (2, 0.4), [0, 0, 0, 0, 2, 0, 0, 0, 0, 0], [0, 2, 0, 0, 0], 0.0, (1, 0), 0.4, 0)
+    # Her manager and an admin: Team goal (0.4 + 0.95) / 2 = 0.675, 0.4, 0.95 and 0.1
+    # (behind pace); Ann must met, Team must missed.
+    mean = round((0.675 + 0.4 + 0.95 + 0.1) / 4, 9)
+    everything = ((4, mean), [0, 1, 0, 0, 1, 0, 1, 0, 0, 1], [1, 1, 1, 0, 1], 0.25, (2, 1),
+                  mean, 1)
+    assert figures(Viewer(boss.id)) == everything
+    assert figures(ADMIN) == everything
 
 
 def test_empty_cycle() -> None:

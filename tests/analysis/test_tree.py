@@ -1,4 +1,4 @@
-"""The alignment tree: order, placements, roll-ups, hidden nodes, coverage and views."""
+"""The alignment tree: order, placements, roll-ups, visibility, coverage and views."""
 
 from __future__ import annotations
 
@@ -64,7 +64,6 @@ def test_pre_order_with_company_roots_first_then_external_then_orphans() -> None
     assert placements[s.pia2.id] is Placement.EXTERNAL_PARENT
     assert node(result, s.pia2.id).parent_id == s.x.id
     assert node(result, s.p1.id).child_ids == (s.paul_o.id, s.pia_o.id)
-    assert result.hidden_count == 0
 
 
 def test_roll_up_under_each_rule() -> None:
@@ -97,19 +96,44 @@ def test_roll_up_under_each_rule() -> None:
     assert both[s.c1.id] == pytest.approx(0.6)
 
 
-def test_private_objective_is_hidden_but_counted() -> None:
+def test_private_objective_is_neither_shown_nor_rolled_up_nor_counted() -> None:
     s = sample()
     result = tree(s, as_person(s.sid), RollUp.ALIGNED_CHILDREN)
-    paul = node(result, s.paul_o.id)
-    assert paul.hidden
-    assert paul.details is None
-    assert paul.rolled_up_score == pytest.approx(0.7)
-    assert paul.depth == 3
-    # P1 still rolls up Paul's 0.7: (0.7 + 0.1) / 2 = 0.4.
-    assert node(result, s.p1.id).rolled_up_score == pytest.approx(0.4)
-    assert result.hidden_count == 1
-    # Coverage counts it too (see test_coverage).
-    assert result.coverage.total == 10
+    assert s.paul_o.id not in {n.objective_id for n in result.nodes}
+    assert node(result, s.p1.id).child_ids == (s.pia_o.id,)
+    # P1 rolls up Pia's 0.1 alone; E1 and C2 roll up P1.
+    assert node(result, s.p1.id).rolled_up_score == pytest.approx(0.1)
+    assert node(result, s.e1.id).rolled_up_score == pytest.approx(0.1)
+    assert node(result, s.c2.id).rolled_up_score == pytest.approx(0.1)
+    # Coverage: the 10 of test_coverage_overall_and_per_team but Paul's.
+    assert (result.coverage.total, result.coverage.aligned) == (9, 6)
+    assert TeamCoverage(s.platform.id, 3, 3, 1.0) in result.coverage.by_team
+    # His manager sees and counts it: (0.7 + 0.1) / 2 = 0.4.
+    as_pia = tree(s, as_person(s.pia), RollUp.ALIGNED_CHILDREN)
+    assert node(as_pia, s.p1.id).rolled_up_score == pytest.approx(0.4)
+    assert (as_pia.coverage.total, as_pia.coverage.aligned) == (10, 7)
+
+
+def test_child_of_a_private_objective_is_a_root_without_its_parent() -> None:
+    s = sample()
+    s.p1.visibility = s.paul_o.visibility  # P1 (Platform's) private: Pia's team sees it
+    result = tree(s, as_person(s.sid), RollUp.BOTH)
+    shown = {n.objective_id for n in result.nodes}
+    assert s.p1.id not in shown
+    assert s.paul_o.id not in shown
+    pia = node(result, s.pia_o.id)
+    assert (pia.depth, pia.placement, pia.parent_id) == (0, Placement.PARENT_OUTSIDE_VIEW, None)
+    assert s.pia_o.id in result.root_ids
+    assert s.pia_o.id not in result.orphan_ids
+    # E1 has no child left to roll up: (0.2 + 0.6) / 2; C2 = (0.5 + 0.4) / 2.
+    assert node(result, s.e1.id).child_ids == ()
+    assert node(result, s.e1.id).rolled_up_score == pytest.approx(0.4)
+    assert node(result, s.c2.id).rolled_up_score == pytest.approx(0.45)
+    # Pia's is still aligned (to something Sid may not see); P1 and Paul's are not counted.
+    assert (result.coverage.total, result.coverage.aligned) == (8, 5)
+    as_pia = tree(s, as_person(s.pia), RollUp.BOTH)
+    assert node(as_pia, s.pia_o.id).parent_id == s.p1.id
+    assert (as_pia.coverage.total, as_pia.coverage.aligned) == (10, 7)
 
 
 @pytest.mark.parametrize(
@@ -121,7 +145,8 @@ def test_who_sees_the_private_node(who: str, sees: bool) -> None:
     s = sample()
     person: PersonRow = getattr(s, who)
     result = tree(s, as_person(person))
-    assert node(result, s.paul_o.id).hidden is (not sees)
+    assert (s.paul_o.id in {n.objective_id for n in result.nodes}) is sees
+    assert (s.paul_o.id in node(result, s.p1.id).child_ids) is sees
 
 
 def test_visible_node_details() -> None:

@@ -85,8 +85,10 @@ async def test_a_later_event_is_seen_at_once(api: Api, world: World) -> None:
 
 async def test_each_viewer_gets_their_own_view(api: Api, world: World) -> None:
     private = gid("Objective", world.alice_private)
-    for viewer, hidden in (("bob", True), ("alice", False), ("admin", False), ("bob", True)):
+    for viewer, hidden in (("bob", True), ("alice", False), ("admin", False), ("bob", True),
+                           ("lead", False), ("bob", True)):
         tree = (await api.gql(TREE, as_=viewer))["data"]["alignmentTree"]
-        node = next(n for n in tree["nodes"] if n["id"] == private)
-        assert node["hidden"] is hidden
-        assert (node["objective"] is None) is hidden
+        assert (private not in {n["id"] for n in tree["nodes"]}) is hidden
+        assert tree["coverage"]["total"] == (2 if hidden else 3)
+        stretch = (await api.gql(STRETCH, as_=viewer))["data"]["stretchAnalysis"]
+        assert stretch["committedCount"] == (0 if hidden else 1)

@@ -19,8 +19,8 @@ TREE = """query($p: Int, $team: ID, $root: ID, $depth: Int) {
 }"""
 
 
-async def test_tree_shows_structure_scores_and_hidden_private_nodes(api: Api,
-                                                                    world: World) -> None:
+async def test_tree_shows_structure_scores_and_only_what_the_viewer_may_see(
+        api: Api, world: World) -> None:
     def check_in() -> int:
         return api.app.record_check_in(Actor.system(world.org), world.alice_objective,
                                        world.key_result, 4).position
@@ -29,28 +29,29 @@ async def test_tree_shows_structure_scores_and_hidden_private_nodes(api: Api,
     body = await api.gql(TREE, {"p": position}, as_="bob")
     tree = body["data"]["alignmentTree"]
     assert tree["position"] >= position
-    titles = {n["id"]: (n["objective"] or {}).get("title") for n in tree["nodes"]}
+    titles = {n["id"]: n["objective"]["title"] for n in tree["nodes"]}
     company, team = gid("Objective", world.company_objective), gid("Objective",
                                                                    world.team_objective)
     mine, private = gid("Objective", world.alice_objective), gid("Objective",
                                                                  world.alice_private)
-    assert tree["rootIds"] == [company, private]
-    assert tree["orphanIds"] == [private]
+    # Bob may not see Alice's private objective: it is not in the tree, nor counted.
+    assert tree["rootIds"] == [company]
+    assert tree["orphanIds"] == []
     nodes = {n["id"]: n for n in tree["nodes"]}
+    assert set(nodes) == {company, team, mine}
     assert nodes[company]["childIds"] == [team]
     assert nodes[team]["childIds"] == [mine]
     assert titles[mine] == "Learn GraphQL"
     assert nodes[mine]["rolledUpScore"] == 0.4
     assert nodes[mine]["objective"]["keyResults"] == [{"title": "Read the spec", "score": 0.4}]
-    # Bob may not see Alice's private objective: it is there, hidden, with its score only.
-    assert nodes[private]["hidden"] is True
-    assert nodes[private]["objective"] is None
-    assert tree["hiddenCount"] == 1
-    # Coverage: team + individual objectives = team, mine, private; aligned: team, mine.
-    assert tree["coverage"]["total"] == 3
-    assert tree["coverage"]["aligned"] == 2
-    alice = await api.gql(TREE, {"p": position}, as_="alice")
-    assert alice["data"]["alignmentTree"]["hiddenCount"] == 0
+    assert not any(n["hidden"] for n in tree["nodes"])
+    assert tree["hiddenCount"] == 0
+    # Coverage: team + individual objectives Bob may see = team, mine; both aligned.
+    assert (tree["coverage"]["total"], tree["coverage"]["aligned"]) == (2, 2)
+    alice = (await api.gql(TREE, {"p": position}, as_="alice"))["data"]["alignmentTree"]
+    assert alice["rootIds"] == [company, private]
+    assert alice["orphanIds"] == [private]
+    assert (alice["coverage"]["total"], alice["coverage"]["aligned"]) == (3, 2)
 
 
 async def test_tree_views_by_team_root_and_depth(api: Api, world: World) -> None:

@@ -9,7 +9,14 @@ from typing import Any
 import httpx
 
 from tests.dashboard.conftest import Recorder, open_page
-from tests.dashboard.pages import expect, histogram_counts, sign_in, tree_nodes, wait_for_tree
+from tests.dashboard.pages import (
+    active_cycle,
+    expect,
+    histogram_counts,
+    sign_in,
+    tree_nodes,
+    wait_for_tree,
+)
 from tests.dashboard.service import Service, schema_features, served_features
 
 SUPPORT = """mutation($input: SupportObjectiveInput!) {
@@ -213,3 +220,27 @@ def test_pasted_token_kept_for_the_tab_only(
     page.get_by_role("button", name="Sign out").click()
     page.locator("#sign-in").wait_for()
     assert page.evaluate("sessionStorage.length") == 0
+
+
+COVERAGE = """query($cycle: String!) {
+  alignmentTree(cycle: $cycle) { coverage { total aligned } }
+}"""
+
+
+def test_what_a_member_may_not_see_is_said_to_be_left_out(page: Any, demo: Service) -> None:
+    sign_in(page, demo, "member")
+    summary = page.locator("#tree-summary").inner_text()
+    assert "private objectives you may not see are neither shown nor counted" in summary
+    expect(page.locator("#stretch-visibility")).to_have_text(
+        "Private objectives you may not see are neither shown nor counted in these figures.")
+    # The summary's numbers are the member's own: what they may see, and only that.
+    cycle = active_cycle(demo)
+    coverage = demo.gql(COVERAGE, {"cycle": cycle}, token=demo.tokens["member"])[
+        "alignmentTree"]["coverage"]
+    assert f"{coverage['aligned']} of {coverage['total']} team and individual" in summary
+
+
+def test_an_admin_is_told_nothing_is_left_out(page: Any, demo: Service) -> None:
+    sign_in(page, demo)
+    assert "may not see" not in page.locator("#tree-summary").inner_text()
+    expect(page.locator("#stretch-visibility")).to_have_count(0)

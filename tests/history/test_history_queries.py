@@ -174,7 +174,8 @@ async def test_changes_between_two_dates(quarter_api: QuarterApi) -> None:
                                         "Learn GraphQL", "Speak at a meetup"]
     assert [r[1:] for r in rescored] == [pytest.approx(pair) for pair in (
         (0.2, 0.7), (0.1, 0.75), (0.2, 0.6), (0.25, 1.0))]
-    assert found["hiddenCount"] == 1  # Alice's private objective
+    # Alice's private objective is neither listed nor counted for the analyst.
+    assert found["hiddenCount"] == 0
     created = await quarter_api.api.gql(CHANGES, {"from": "2026-06-21T00:00:00Z",
                                                   "to": "2026-07-01T00:00:00Z"}, as_="admin")
     assert len(created["data"]["changes"]["created"]) == 5
@@ -203,10 +204,12 @@ async def test_weekly_timeline(quarter_api: QuarterApi) -> None:
         [0.0, 0.1875, 0.5375, 0.7625, 0.7625])
     assert [s["checkIns"] for s in steps] == [0, 4, 6, 3, 0]
     assert [s["checkInsTotal"] for s in steps] == [0, 4, 10, 13, 13]
-    assert [s["coverage"]["share"] for s in steps] == [0.5, 0.5, 0.5, 0.75, 0.75]
-    # The analyst does not see Alice's private (committed) objective.
+    # The analyst does not see Alice's private (committed, unaligned) objective: it is
+    # neither counted nor in the coverage (T1 and I1 aligned, then I2 too, of 3).
+    assert [s["coverage"]["share"] for s in steps] == pytest.approx(
+        [2 / 3, 2 / 3, 2 / 3, 1.0, 1.0])
     assert {(s["objectiveCount"], s["hiddenCount"], s["committedCount"])
-            for s in steps} == {(4, 1, 0)}
+            for s in steps} == {(4, 0, 0)}
     week_3 = {b["band"]: b["share"] for b in steps[3]["bands"] if b["share"]}
     assert week_3 == {"SWEET_SPOT": 0.5, "HIGH": 0.25, "TOO_SAFE": 0.25}
     assert steps[3]["histogram"] == [0, 0, 0, 0, 0, 0, 1, 2, 0, 1]  # 0.6; 0.7, 0.75; 1.0

@@ -145,5 +145,5 @@ async def test_subscriptions_over_http_are_refused_cleanly(server: Server,
     async with httpx.AsyncClient(base_url=server.base_url) as client:
         response = await client.post("/graphql", json={"query": SCORE_EVENTS}, headers={
             "Authorization": f"Bearer {world.tokens['admin']}"})
-    assert response.status_code == 200
-    assert response.json()["errors"]
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "WEBSOCKET_REQUIRED"

@@ -163,7 +163,7 @@ class AnalysisQuery:
         path = analysis.alignment_path(start, rows.values(), directory, viewer)
         return types.AlignmentPath(
             steps=[types.PathStep(objective_id=global_id("Objective", s.objective_id),
-                                  hidden=s.hidden, level=s.level, title=s.title)
+                                  level=s.level, title=s.title)
                    for s in path.steps],
             end=path.end, serves_company=path.serves_company)
 
@@ -209,7 +209,7 @@ class AnalysisQuery:
             raise _domain(error) from None
         return types.OkrHealth(
             cycle_key=data.cycle.key, position=data.position,
-            checked_count=report.checked_count, hidden_count=report.hidden_count,
+            checked_count=report.checked_count,
             findings=[types.HealthFinding(
                 rule=f.rule, severity=f.severity, message=f.message,
                 objective_id=_gid("Objective", f.objective_id),
@@ -231,7 +231,7 @@ def _tree(data: CycleData, view: analysis.TreeView) -> types.AlignmentTree:
         nodes=[types.TreeNode.of(n, data.directory) for n in tree.nodes],
         root_ids=[global_id("Objective", i) for i in tree.root_ids],
         orphan_ids=[global_id("Objective", i) for i in tree.orphan_ids],
-        hidden_count=tree.hidden_count, coverage=types.Coverage.of(tree.coverage))
+        coverage=types.Coverage.of(tree.coverage))
 
 
 def _stretch(data: CycleData, chosen: analysis.Scope, now: datetime) -> types.StretchAnalysis:

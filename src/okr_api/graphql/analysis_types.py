@@ -23,6 +23,17 @@ TrendFlag = strawberry.enum(analysis.TrendFlag)
 OwnerKind = strawberry.enum(analysis.OwnerKind)
 
 
+NOT_COUNTED = ("Always 0: objectives you may not see are neither listed nor counted, and "
+               "no number says how many there are.")
+NOT_LISTED = "Always false: objectives you may not see are not listed at all."
+
+
+def hidden_count_field() -> int:
+    """The deprecated ``hiddenCount`` of the analyses (see ``NOT_COUNTED``)."""
+    value: int = strawberry.field(default=0, deprecation_reason=NOT_COUNTED)
+    return value
+
+
 def _objective_id(value: object) -> relay.GlobalID:
     from uuid import UUID
 
@@ -46,7 +57,7 @@ class TreeKeyResult:
     last_check_in_at: datetime | None
 
 
-@strawberry.type(description="What a viewer allowed to see an objective gets in the tree.")
+@strawberry.type(description="An objective in the tree.")
 class TreeObjective:
     """Plain values, filled in once: a tree can hold thousands of nodes, and fields
     without resolvers (and without awaiting) are what keeps executing it cheap."""
@@ -127,32 +138,33 @@ async def _load_person(info: Info, person_id: UUID) -> Person | None:
     return Person(row=row) if row else None
 
 
-@strawberry.type(description="One objective in the alignment tree (depth-first order).")
+@strawberry.type(description="One objective in the alignment tree (depth-first order). "
+                             "The tree holds only objectives you may see.")
 class TreeNode:
     id: relay.GlobalID = strawberry.field(description="The objective's ID.")
-    parent_id: relay.GlobalID | None
+    parent_id: relay.GlobalID | None = strawberry.field(
+        description="The objective it is aligned to (null: none, or one you may not see).")
     depth: int
     placement: analysis.Placement
-    hidden: bool = strawberry.field(description="Private and not yours: only the score.")
+    hidden: bool = strawberry.field(default=False, deprecation_reason=NOT_LISTED)
     rolled_up_score: float = strawberry.field(
-        description="Its score per the roll-up rule: what it contributes to its parent.")
+        description="Its score per the roll-up rule, over the objectives you may see: what "
+                    "it contributes to its parent.")
     child_ids: list[relay.GlobalID]
     more_children: bool = strawberry.field(description="The depth limit cut some children.")
-    objective: TreeObjective | None
+    objective: TreeObjective
 
     @classmethod
     def of(cls, node: analysis.TreeNode, owners: analysis.Directory | None = None) -> TreeNode:
         """``owners``: the people and teams the tree was drawn with, so that owners are
         not loaded again per node."""
-        details = node.details
-        shown = (TreeObjective.of(node.objective_id, details, owners)
-                 if details is not None else None)
         return cls(id=_objective_id(node.objective_id),
                    parent_id=_objective_id(node.parent_id) if node.parent_id else None,
-                   depth=node.depth, placement=node.placement, hidden=node.hidden,
+                   depth=node.depth, placement=node.placement,
                    rolled_up_score=node.rolled_up_score,
                    child_ids=[_objective_id(c) for c in node.child_ids],
-                   more_children=node.more_children, objective=shown)
+                   more_children=node.more_children,
+                   objective=TreeObjective.of(node.objective_id, node.details, owners))
 
 
 @strawberry.type
@@ -170,7 +182,8 @@ class TeamCoverage:
         return Team(row=row) if row else None
 
 
-@strawberry.type(description="Share of team and individual objectives that are aligned.")
+@strawberry.type(description="Share of team and individual objectives that are aligned "
+                             "(among those you may see).")
 class Coverage:
     total: int
     aligned: int
@@ -194,7 +207,7 @@ class AlignmentTree:
     root_ids: list[relay.GlobalID]
     orphan_ids: list[relay.GlobalID] = strawberry.field(
         description="Team and individual objectives aligned to nothing.")
-    hidden_count: int
+    hidden_count: int = hidden_count_field()
     coverage: Coverage
     as_of: datetime | None = strawberry.field(
         default=None, description="The moment it is as of (null: now, the live read model).")
@@ -206,12 +219,14 @@ class AlignmentTree:
 @strawberry.type
 class PathStep:
     objective_id: relay.GlobalID
-    hidden: bool
-    level: values.Level | None
-    title: str | None
+    hidden: bool = strawberry.field(default=False, deprecation_reason=NOT_LISTED)
+    level: values.Level
+    title: str
 
 
-@strawberry.type(description="From an objective up to the company objective it serves.")
+@strawberry.type(description="From an objective up to the company objective it serves, "
+                             "through objectives you may see: it ends (UNKNOWN_PARENT) below "
+                             "one you may not.")
 class AlignmentPath:
     steps: list[PathStep]
     end: analysis.PathEnd
@@ -284,7 +299,7 @@ class StretchAnalysis:
     committed_met: int
     committed_hit_rate: float | None
     pace: Pace | None
-    hidden_count: int
+    hidden_count: int = hidden_count_field()
     trends: list[AmbitionTrend] = strawberry.field(
         description="Ambition per person and team across cycles (flagged ones first).")
     as_of: datetime | None = strawberry.field(
@@ -317,7 +332,7 @@ class OkrHealth:
     cycle_key: str
     position: int
     checked_count: int
-    hidden_count: int
+    hidden_count: int = hidden_count_field()
     findings: list[HealthFinding]
     counts: list[HealthRuleCount]
     as_of: datetime | None = strawberry.field(

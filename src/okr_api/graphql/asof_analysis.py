@@ -137,7 +137,7 @@ def _tree(rows: Rows, view: analysis.TreeView, rules: OkrPolicy,
         nodes=[types.TreeNode.of(n, rows.directory) for n in tree.nodes],
         root_ids=[global_id("Objective", i) for i in tree.root_ids],
         orphan_ids=[global_id("Objective", i) for i in tree.orphan_ids],
-        hidden_count=tree.hidden_count, coverage=types.Coverage.of(tree.coverage),
+        coverage=types.Coverage.of(tree.coverage),
         as_of=rows.as_of, scoring=scoring)
 
 
@@ -190,7 +190,7 @@ def stretch_type(cycle_key: str, position: int, result: analysis.StretchAnalysis
             behind=[types.BehindPace(objective_id=global_id("Objective", b.objective_id),
                                      kind=b.kind, score=b.score, expected=b.expected,
                                      gap=b.gap) for b in pace.behind]),
-        hidden_count=result.hidden_count, trends=trends, as_of=as_of, scoring=scoring)
+        trends=trends, as_of=as_of, scoring=scoring)
 
 
 async def _trends(info: Info, rows: Rows, scope: analysis.Scope, policy: OkrPolicy,
@@ -238,7 +238,7 @@ async def okr_health(info: Info, key: str, scope: analysis.Scope,
 
     return types.OkrHealth(
         cycle_key=rows.cycle.key, position=rows.position,
-        checked_count=report.checked_count, hidden_count=report.hidden_count,
+        checked_count=report.checked_count,
         findings=[types.HealthFinding(
             rule=f.rule, severity=f.severity, message=f.message,
             objective_id=_gid("Objective", f.objective_id),

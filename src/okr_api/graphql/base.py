@@ -11,7 +11,7 @@ from strawberry import relay
 from okr_api.context import Context
 from okr_api.errors import ApiError
 from okr_domain.values import Role
-from projections.model import ObjectiveRow
+from projections.model import ObjectiveRow, ProposalRow
 
 Info = strawberry.Info[Context, None]
 
@@ -56,6 +56,15 @@ async def can_see(ctx: Context, row: ObjectiveRow) -> bool:
     if person_id is None:
         return False
     return (await ctx.loaders.scope(person_id)).sees(row)
+
+
+async def can_see_proposal(ctx: Context, proposal: ProposalRow) -> bool:
+    """An alignment proposal is seen by those who may see both its objectives."""
+    for side in (proposal.child_id, proposal.parent_id):
+        objective = await ctx.loaders.objective.load(side)
+        if objective is None or not await can_see(ctx, objective):
+            return False
+    return True
 
 
 def require_role(ctx: Context, *roles: Role) -> None:

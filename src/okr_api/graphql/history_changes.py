@@ -65,5 +65,4 @@ async def cycle_changes(info: Info, key: str, since: datetime, until: datetime,
             for r in found.reweighted],
         rescored=[types.Rescoring(objective=shown(r.objective_id), score_before=r.score_before,
                                   score_after=r.score_after, delta=r.delta)
-                  for r in found.rescored],
-        hidden_count=found.hidden_count)
+                  for r in found.rescored])

@@ -13,13 +13,14 @@ OKR practice (webhooks, service accounts, idempotency records).
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+from collections.abc import AsyncGenerator, Sequence
+from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
 from okr_api.errors import ApiError
-from okr_api.graphql.base import Info, can_see, context
+from okr_api.graphql.base import Info, can_see, can_see_proposal, context
 from okr_api.history.payloads import OKR_AGGREGATES, aggregate_type
 from okr_domain.values import Role
 from projections.model import EventIndexRow, ObjectiveRow
@@ -53,6 +54,12 @@ class EventList:
     end_position: int | None
 
 
+@dataclass(frozen=True)
+class EventCount:
+    count: int
+    exact: bool
+
+
 MAX_POSITION = 2**63 - 1
 """Positions are 64-bit integers in every store."""
 
@@ -75,33 +82,67 @@ def event_after(cursor: str | None) -> int | None:
         raise ApiError("INVALID_INPUT", "the cursor is not valid", field="after") from None
 
 
+class _Scan:
+    """Index rows after ``after`` in position order, each with what the viewer gets of it
+    (None: filtered out or not visible), up to ``MAX_SCANNED`` rows; ``finished`` once
+    the index has no more."""
+
+    def __init__(self, info: Info, query: EventQuery, after: int | None) -> None:
+        self.info = info
+        self.query = query
+        self.after = after
+        self.finished = False
+
+    async def rows(self) -> AsyncGenerator[tuple[EventIndexRow, Listed | None], None]:
+        info, query = self.info, self.query
+        org = context(info).principal.organization_id
+        from okr_api.graphql.asof import history_of
+
+        reader = await history_of(info).event_index()
+        scanned = 0
+        cursor = self.after
+        while scanned < MAX_SCANNED:
+            page = await reader.events(org, query.where, after=cursor, first=MAX_EVENT_PAGE)
+            objectives = await _objectives_of(info, page.rows)
+            for row in page.rows:
+                objective = objectives.get(row.aggregate_id)
+                kept = await _kept(info, query, row, objective)
+                yield row, Listed(row, objective) if kept else None
+            scanned += len(page.rows)
+            if not page.has_next_page:
+                self.finished = True
+                return
+            cursor = page.rows[-1].position
+
+
 async def list_events(info: Info, query: EventQuery, first: int,
                       after: int | None) -> EventList:
     """Up to ``first`` visible events after position ``after``."""
-    ctx = context(info)
-    org = ctx.principal.organization_id
-    from okr_api.graphql.asof import history_of
-
-    reader = await history_of(info).event_index()
     found: list[Listed] = []
-    scanned = 0
     cursor = after
-    while True:
-        page = await reader.events(org, query.where, after=cursor, first=MAX_EVENT_PAGE)
-        objectives = await _objectives_of(info, page.rows)
-        for row in page.rows:
+    scan = _Scan(info, query, after)
+    async with aclosing(scan.rows()) as rows:
+        async for row, listed in rows:
             cursor = row.position
-            scanned += 1
-            objective = objectives.get(row.aggregate_id)
-            if await _kept(info, query, row, objective):
-                found.append(Listed(row, objective))
+            if listed is not None:
+                found.append(listed)
                 if len(found) > first:
                     return EventList(found[:first], True, found[first - 1].row.position
                                      if first else after)
-        if not page.has_next_page:
-            return EventList(found, False, found[-1].row.position if found else cursor)
-        if scanned >= MAX_SCANNED:
-            return EventList(found, True, cursor)
+    if not scan.finished:
+        return EventList(found, True, cursor)
+    return EventList(found, False, found[-1].row.position if found else cursor)
+
+
+async def count_events(info: Info, query: EventQuery) -> EventCount:
+    """How many events ``list_events`` gives over all its pages, by the same filter and
+    visibility: exact when the index rows matching the filter fit in one scan
+    (``MAX_SCANNED``), else those found in it, a lower bound."""
+    count = 0
+    scan = _Scan(info, query, None)
+    async for _, listed in scan.rows():
+        count += listed is not None
+    return EventCount(count, scan.finished)
 
 
 async def _objectives_of(info: Info, rows: Sequence[EventIndexRow]) -> dict[UUID, ObjectiveRow]:
@@ -148,13 +189,7 @@ def _in_team(query: EventQuery, row: EventIndexRow, kind: str,
 async def _proposal_visible(info: Info, proposal_id: UUID) -> bool:
     ctx = context(info)
     proposal = await ctx.loaders.proposal.load(proposal_id)
-    if proposal is None:
-        return False
-    for side in (proposal.child_id, proposal.parent_id):
-        objective = await ctx.loaders.objective.load(side)
-        if objective is None or not await can_see(ctx, objective):
-            return False
-    return True
+    return proposal is not None and await can_see_proposal(ctx, proposal)
 
 
 def time_range(since: datetime | None, until: datetime | None) -> None:

@@ -20,7 +20,9 @@ from okr_api.graphql.asof import history_of, known, moment, require_history, val
 from okr_api.graphql.base import Info, can_see, context, first_of, optional_uuid, uuid_of
 from okr_api.graphql.history_changes import cycle_changes
 from okr_api.graphql.history_events import (
+    EventCount,
     EventQuery,
+    count_events,
     event_after,
     event_cursor,
     list_events,
@@ -130,6 +132,9 @@ class HistoryQuery:
                                       f"{min_position} yet; retry shortly")
         position = await reader.position()
         listed = await list_events(info, query, first_of(first), event_after(after))
+        counted = (await count_events(info, query)
+                   if _wants(info, "totalCount") or _wants(info, "totalCountPrecision")
+                   else EventCount(0, False))
         cycles = {c.id: c.key for c in await context(info).services.read_model.cycles(
             context(info).principal.organization_id)}
         events = (await history_of(info).events_of([e.row for e in listed.events])
@@ -148,7 +153,9 @@ class HistoryQuery:
                 objective_row=item.objective))
         edges = [types.HistoryEventEdge(cursor=event_cursor(n.position), node=n) for n in nodes]
         return types.HistoryEventConnection(
-            edges=edges, nodes=nodes, position=position,
+            edges=edges, nodes=nodes, position=position, total_count=counted.count,
+            total_count_precision=(types.CountPrecision.EXACT if counted.exact
+                                   else types.CountPrecision.AT_LEAST),
             page_info=relay.PageInfo(
                 has_next_page=listed.has_next_page, has_previous_page=False,
                 start_cursor=edges[0].cursor if edges else None,

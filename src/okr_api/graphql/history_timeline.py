@@ -26,8 +26,7 @@ def _step(step: TimelineStep) -> types.TimelineStep:
         check_ins=step.check_ins, check_ins_total=step.check_ins_total,
         checked_in_objectives=step.checked_in_objectives,
         coverage=types.StepCoverage(total=step.coverage.total, aligned=step.coverage.aligned,
-                                    share=step.coverage.share),
-        hidden_count=step.hidden_count)
+                                    share=step.coverage.share))
 
 
 async def cycle_timeline(info: Info, key: str, every: Interval, until: datetime,

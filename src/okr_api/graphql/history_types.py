@@ -4,6 +4,7 @@ and the scoring policy of re-scored answers."""
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 from typing import Any
 from uuid import UUID
 
@@ -11,7 +12,9 @@ import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
 
+from okr_api.graphql.analysis_types import hidden_count_field
 from okr_api.graphql.base import Info, context, global_id
+from okr_api.graphql.history_events import MAX_SCANNED
 from okr_api.graphql.policy_types import ScoringPolicy
 from okr_api.graphql.types_okr import Objective
 from okr_api.graphql.types_org import Person
@@ -19,6 +22,13 @@ from okr_domain import values
 from projections.analysis import timeline
 
 Interval = strawberry.enum(timeline.Interval, description="The length of a timeline step.")
+
+
+@strawberry.enum(description="How exact a count is.")
+class CountPrecision(Enum):
+    EXACT = "EXACT"
+    AT_LEAST = "AT_LEAST"
+    """The count stopped at a bound: there may be more."""
 
 
 @strawberry.type(description="One stored event, from the event index.")
@@ -63,6 +73,13 @@ class HistoryEventConnection:
     nodes: list[HistoryEvent]
     page_info: relay.PageInfo
     position: int = strawberry.field(description="The event index position it reflects.")
+    total_count: int = strawberry.field(
+        description="Events matching the filter that you may see, over all pages: what the "
+                    "edges of every page add up to. Exact, or a lower bound when the "
+                    "filter's cycle, time, type and objective conditions match more than "
+                    f"{MAX_SCANNED:,} events (see totalCountPrecision).")
+    total_count_precision: CountPrecision = strawberry.field(
+        description="EXACT, or AT_LEAST when totalCount stopped at its bound.")
 
 
 @strawberry.type(description="One event of an objective and the objective right after it.")
@@ -128,7 +145,7 @@ class CycleChanges:
     realigned: list[Realignment]
     reweighted: list[Reweighting]
     rescored: list[Rescoring]
-    hidden_count: int
+    hidden_count: int = hidden_count_field()
 
 
 @strawberry.type
@@ -165,7 +182,7 @@ class TimelineStep:
     checked_in_objectives: int = strawberry.field(
         description="Objectives whose latest check-in falls in this step.")
     coverage: StepCoverage
-    hidden_count: int
+    hidden_count: int = hidden_count_field()
 
 
 @strawberry.type(description="A cycle's evolution, step by step, replayed from its events.")

@@ -13,6 +13,7 @@ from strawberry import relay
 from okr_api.graphql.base import (
     Info,
     can_see,
+    can_see_proposal,
     composite_id,
     context,
     first_of,
@@ -194,12 +195,13 @@ class Objective(relay.Node):
         rows = await load_all(context(info).loaders.person, list(self.row.supporters))
         return [Person(row=r) for r in rows if r]
 
-    @strawberry.field(description="Alignment proposals where this objective is the child.")
+    @strawberry.field(description="Alignment proposals where this objective is the child "
+                                  "(those whose parent you may see too).")
     async def alignment_proposals(self, info: Info) -> list[AlignmentProposal]:
-        if self.past is not None:
-            return [AlignmentProposal(row=r) for r in self.past.proposals_of(self.row.id)]
-        rows = await context(info).loaders.proposals.load(self.row.id)
-        return [AlignmentProposal(row=r) for r in rows]
+        ctx = context(info)
+        rows = (self.past.proposals_of(self.row.id) if self.past is not None
+                else await ctx.loaders.proposals.load(self.row.id))
+        return [AlignmentProposal(row=r) for r in rows if await can_see_proposal(ctx, r)]
 
     @strawberry.field(description="Every event of this objective, oldest first, with its "
                                   "state after each one (ANALYST or ADMIN).")
@@ -368,10 +370,7 @@ class AlignmentProposal(relay.Node):
                             required: bool = False) -> list[Self | None]:
         ctx = context(info)
         rows = await load_all(ctx.loaders.proposal, _uuids(node_ids))
-        children = await load_all(ctx.loaders.objective,
-                                  [r.child_id if r else None for r in rows])
-        return [cls(row=r) if r and c and await can_see(ctx, c) else None
-                for r, c in zip(rows, children, strict=True)]
+        return [cls(row=r) if r and await can_see_proposal(ctx, r) else None for r in rows]
 
     @strawberry.field
     def status(self) -> values.ProposalStatus:

@@ -109,8 +109,8 @@ TIMELINE_COLUMNS = (
       for b in (Band.LOW, Band.PROGRESS, Band.SWEET_SPOT, Band.HIGH, Band.TOO_SAFE)),
     _c("committed", INT, "committed objectives"),
     _c("committed_met", INT, "committed objectives at 1.0"),
-    _c("check_ins", INT, "check-ins recorded during the step"),
-    _c("check_ins_total", INT, "check-ins recorded so far"),
+    _c("check_ins", INT, "check-ins recorded during the step (on the key results then)"),
+    _c("check_ins_total", INT, "check-ins recorded so far (on the key results then)"),
     _c("checked_in_objectives", INT, "objectives whose latest check-in falls in the step"),
     _c("coverage", FLOAT, "share of team and individual objectives aligned"),
 )

@@ -198,8 +198,10 @@ function draw(localScope) {
     if (person) state.names.set(person.id, person.name);
   }
   const coverageByTeam = new Map(tree.coverage.byTeam.map((t) => [t.teamId, t]));
-  treeView.render(tree, { coverageByTeam });
+  const seesAll = state.boot.viewer.roles.includes("ADMIN");
+  treeView.render(tree, { coverageByTeam, seesAll });
   renderStretch(state.stretch, tree, {
+    seesAll,
     edges: state.boot.viewer.organization.policy.bands,
     scope: localScope,
     names: state.names,

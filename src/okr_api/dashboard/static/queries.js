@@ -26,10 +26,10 @@ const asOfArgument = (withAsOf) => (withAsOf ? ", asOf: $asOf" : "");
 export function treeQuery(withAsOf) {
   return `query DashboardTree($cycle: String!, $minPosition: Int${asOfVariable(withAsOf)}) {
   alignmentTree(cycle: $cycle, minPosition: $minPosition${asOfArgument(withAsOf)}) {
-    position rollUp rootIds orphanIds hiddenCount
+    position rollUp rootIds orphanIds
     coverage { total aligned share byTeam { teamId total aligned share } }
     nodes {
-      id parentId depth placement hidden rolledUpScore childIds moreChildren
+      id parentId depth placement rolledUpScore childIds moreChildren
       objective {
         title level kind status band gradedScore ownScore supporterCount
         ownerTeam { id name }
@@ -46,7 +46,7 @@ export function stretchQuery(withAsOf) {
     position finalGrades aspirationalCount mean median distanceFromTarget
     histogram { lower upper count }
     bands { band count share }
-    committedCount committedMet committedHitRate hiddenCount
+    committedCount committedMet committedHitRate
     pace {
       elapsedFraction tolerance aspirationalExpected aspirationalMean
       committedExpected committedMean

@@ -3,6 +3,7 @@
 
 import { bandShares, histogram } from "./charts.js";
 import { $, clear, fmt, h, scoreBar } from "./dom.js";
+import { ONLY_VISIBLE } from "./tree.js";
 
 const LIST_LIMIT = 8;
 
@@ -16,7 +17,7 @@ export function inScope(node, scope) {
   return scope.teamIds.has(team);
 }
 
-export function renderStretch(analysis, tree, { edges, scope, names, onOpen }) {
+export function renderStretch(analysis, tree, { edges, scope, names, onOpen, seesAll }) {
   const nodes = tree.nodes.filter((node) => inScope(node, scope)
     && node.objective.kind === "ASPIRATIONAL");
   const byId = new Map(tree.nodes.map((node) => [node.id, node]));
@@ -37,9 +38,9 @@ export function renderStretch(analysis, tree, { edges, scope, names, onOpen }) {
     behindPace(analysis, byId, onOpen),
     flagged(analysis, names),
   ];
-  if (analysis.hiddenCount) {
-    parts.push(h("p", { class: "help" },
-      `${analysis.hiddenCount} private objective${analysis.hiddenCount === 1 ? " is" : "s are"} counted but not listed.`));
+  if (!seesAll) {
+    parts.push(h("p", { class: "help", id: "stretch-visibility" },
+      `${ONLY_VISIBLE[0].toUpperCase()}${ONLY_VISIBLE.slice(1)} in these figures.`));
   }
   target.append(...parts.filter(Boolean));
 }

@@ -1,11 +1,14 @@
 // The alignment tree: company -> team -> individual, collapsible (disclosure buttons with
 // aria-expanded), each node with its score bar coloured by band, kind, owner and
 // alignment coverage; orphans in a list of their own. A redraw with the same shape only
-// moves the bars, so live updates animate and keep focus.
+// moves the bars, so live updates animate and keep focus. The API gives only the
+// objectives the viewer may see, and counts only those.
 
 import { $, clear, fmt, h, scoreBar, updateScoreBar } from "./dom.js";
 
 const LEVELS = { COMPANY: "Company", TEAM: "Team", INDIVIDUAL: "Individual" };
+/** The words for a viewer who may not see every objective (not an admin). */
+export const ONLY_VISIBLE = "private objectives you may not see are neither shown nor counted";
 const PLACEMENT_NOTES = {
   PARENT_OUTSIDE_VIEW: "aligned outside this view",
   EXTERNAL_PARENT: "aligned to another cycle",
@@ -19,13 +22,13 @@ export class TreeView {
     this.byId = new Map();
   }
 
-  render(tree, { coverageByTeam }) {
+  render(tree, { coverageByTeam, seesAll }) {
     this.byId = new Map(tree.nodes.map((node) => [node.id, node]));
     this.coverageByTeam = coverageByTeam;
     this.descendants = countDescendants(tree, this.byId);
-    const shape = tree.nodes.map((n) => `${n.id}:${n.hidden}:${n.childIds.join(",")}`).join("|")
+    const shape = tree.nodes.map((n) => `${n.id}:${n.childIds.join(",")}`).join("|")
       + `#${tree.orphanIds.join(",")}`;
-    this.renderSummary(tree);
+    this.renderSummary(tree, seesAll);
     if (shape === this.shape) {
       this.moveBars(tree);
       return;
@@ -50,14 +53,14 @@ export class TreeView {
     }
   }
 
-  renderSummary(tree) {
+  renderSummary(tree, seesAll) {
     const roots = tree.nodes.filter((n) => n.depth === 0 && n.placement === "COMPANY_ROOT").length;
     const { total, aligned, share } = tree.coverage;
     const parts = [
       `${roots} company objective${roots === 1 ? "" : "s"}`,
       `${aligned} of ${total} team and individual objectives aligned (${fmt.pct(share)})`,
     ];
-    if (tree.hiddenCount) parts.push(`${tree.hiddenCount} private, shown by score only`);
+    if (!seesAll) parts.push(ONLY_VISIBLE);
     $("tree-summary").textContent = parts.join(" · ");
   }
 
@@ -66,7 +69,7 @@ export class TreeView {
     const objective = node.objective;
     const kids = node.childIds.filter((child) => this.byId.has(child));
     const open = this.expanded.has(id);
-    const title = objective ? objective.title : "Private objective";
+    const title = objective.title;
     const listId = `children-${id}`;
     const toggle = kids.length
       ? h("button", {
@@ -79,12 +82,9 @@ export class TreeView {
         onclick: () => this.toggle(id),
       }, h("span", { "aria-hidden": "true", class: "chevron" }))
       : h("span", { class: "toggle-space", "aria-hidden": "true" });
-    const name = objective
-      ? h("button", { type: "button", class: "title", dataset: { role: "open" },
-        onclick: () => this.onOpen(id) }, title)
-      : h("span", { class: "title hidden-objective" }, title);
-    const bar = scoreBar(objective ? objective.gradedScore : node.rolledUpScore,
-      objective ? objective.band : null, { label: title });
+    const name = h("button", { type: "button", class: "title", dataset: { role: "open" },
+      onclick: () => this.onOpen(id) }, title);
+    const bar = scoreBar(objective.gradedScore, objective.band, { label: title });
     const row = h("div", { class: "row" }, toggle,
       h("div", { class: "main" }, name, this.meta(node, kids.length)), bar);
     const children = kids.length
@@ -92,13 +92,12 @@ export class TreeView {
       : null;
     return h("li", {
       class: "node",
-      dataset: { id, level: objective?.level || "HIDDEN", band: objective?.band || "" },
+      dataset: { id, level: objective.level, band: objective.band || "" },
     }, row, children);
   }
 
   meta(node, kidCount) {
     const objective = node.objective;
-    if (!objective) return h("div", { class: "meta" }, h("span", { class: "badge" }, "private"));
     const owner = objective.ownerPerson?.name || objective.ownerTeam?.name || "";
     const items = [
       h("span", { class: `badge level-${objective.level}` }, LEVELS[objective.level]),
@@ -144,13 +143,10 @@ export class TreeView {
       if (!item) continue;
       const objective = node.objective;
       const bar = item.querySelector(":scope > .row > .scorebar");
-      if (bar) {
-        updateScoreBar(bar, objective ? objective.gradedScore : node.rolledUpScore,
-          objective ? objective.band : null);
-      }
-      item.dataset.band = objective?.band || "";
+      if (bar) updateScoreBar(bar, objective.gradedScore, objective.band);
+      item.dataset.band = objective.band || "";
       const name = item.querySelector(":scope > .row > .main > .title");
-      if (name && objective) name.textContent = objective.title;
+      if (name) name.textContent = objective.title;
       const meta = item.querySelector(":scope > .row > .main > .meta");
       if (meta) meta.replaceWith(this.meta(node, node.childIds.filter((c) => this.byId.has(c)).length));
     }
