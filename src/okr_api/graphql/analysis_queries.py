@@ -40,10 +40,12 @@ from projections.model import CycleRow, KeyResultRow, ObjectiveRow
 TREND_CYCLES = 4
 MAX_TREE_DEPTH = 10
 AsOf = Annotated[datetime | None, strawberry.argument(
-    description="Answer as of this moment, replayed from the events (ANALYST or ADMIN).")]
+    description="Answer as of this moment (valid time: a check-in counts from when it "
+                "applies), replayed from the events (ANALYST, ADMIN or MANAGER, each within "
+                "what they may see).")]
 KnownAt = Annotated[datetime | None, strawberry.argument(
     description="Answer as recorded by this moment: later writes (late check-ins, "
-                "corrections) left out (ANALYST or ADMIN). Without asOf, asOf is this "
+                "corrections) left out (ANALYST, ADMIN or MANAGER). Without asOf, asOf is this "
                 "moment too.")]
 Rescore = Annotated[PolicyInput | None, strawberry.argument(
     description="Answer as if this scoring policy had held all cycle (ANALYST or ADMIN).")]

@@ -21,11 +21,18 @@ from projections.analysis import NORMAL_RULES, ScoringOptions
 from projections.cycle_state import CycleState
 
 HISTORY_ROLES = (Role.ANALYST, Role.ADMIN)
+TRAVEL_ROLES = (Role.ANALYST, Role.ADMIN, Role.MANAGER)
+"""Who may ask about a moment (each within what they may see)."""
 
 
 def require_history(info: Info, what: str) -> None:
     if not context(info).principal.has(*HISTORY_ROLES):
         raise ApiError("FORBIDDEN", f"{what} needs the ANALYST or ADMIN role")
+
+
+def require_travel(info: Info) -> None:
+    if not context(info).principal.has(*TRAVEL_ROLES):
+        raise ApiError("FORBIDDEN", "asOf and knownAt need the ANALYST, ADMIN or MANAGER role")
 
 
 def history_of(info: Info) -> HistoryService:
@@ -57,7 +64,7 @@ async def cycle_as_of(info: Info, key: str, as_of: datetime,
                       known_at: datetime | None = None) -> CycleState:
     """The caller's organization's cycle ``key`` as of ``as_of`` (valid time), as
     recorded by ``known_at`` (transaction time; None: everything recorded so far)."""
-    require_history(info, "asOf")
+    require_travel(info)
     org_id = context(info).principal.organization_id
     state = await history_of(info).state_at(org_id, ids.cycle_id(org_id, key), moment(as_of),
                                             known(known_at))
@@ -68,7 +75,7 @@ async def cycle_as_of(info: Info, key: str, as_of: datetime,
 
 async def cycle_id_as_of(info: Info, cycle_id: UUID, as_of: datetime,
                          known_at: datetime | None = None) -> CycleState:
-    require_history(info, "asOf")
+    require_travel(info)
     org_id = context(info).principal.organization_id
     return await history_of(info).state_at(org_id, cycle_id, moment(as_of), known(known_at))
 

@@ -21,7 +21,13 @@ from strawberry import relay
 
 from okr_api.errors import ApiError
 from okr_api.graphql import analysis_types as types
-from okr_api.graphql.asof import cycle_as_of, moment, require_history, rescoring
+from okr_api.graphql.asof import (
+    cycle_as_of,
+    moment,
+    require_history,
+    require_travel,
+    rescoring,
+)
 from okr_api.graphql.base import Info, context, global_id
 from okr_api.graphql.policy_types import PolicyInput, ScoringPolicy
 from okr_domain import clock
@@ -79,7 +85,7 @@ async def rows_for(info: Info, key: str, as_of: datetime | None,
 
 def _check(info: Info, as_of: datetime | None, policy: PolicyInput | None) -> None:
     if as_of is not None:
-        require_history(info, "asOf")
+        require_travel(info)
     if policy is not None:
         require_history(info, "policy")
 

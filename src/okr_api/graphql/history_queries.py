@@ -16,7 +16,14 @@ from strawberry import relay
 from okr_api.errors import ApiError
 from okr_api.graphql import history_types as types
 from okr_api.graphql.analysis_queries import KnownAt, ScopeInput, scope_of
-from okr_api.graphql.asof import history_of, known, moment, require_history, valid_moment
+from okr_api.graphql.asof import (
+    history_of,
+    known,
+    moment,
+    require_history,
+    require_travel,
+    valid_moment,
+)
 from okr_api.graphql.base import Info, can_see, context, first_of, optional_uuid, uuid_of
 from okr_api.graphql.history_changes import cycle_changes
 from okr_api.graphql.history_events import (
@@ -96,9 +103,9 @@ def _wants(info: Info, name: str) -> bool:
 
 @strawberry.type
 class HistoryQuery:
-    @strawberry.field(description="An objective, now or as it was at asOf (asOf needs the "
-                                  "ANALYST or ADMIN role). Null when you may not see it or it "
-                                  "did not exist yet.")
+    @strawberry.field(description="An objective, now or as it was at asOf (asOf and knownAt "
+                                  "need the ANALYST, ADMIN or MANAGER role). Null when you "
+                                  "may not see it or it did not exist yet.")
     async def objective(self, info: Info, id: relay.GlobalID,
                         as_of: datetime | None = None,
                         known_at: KnownAt = None) -> Objective | None:
@@ -107,7 +114,7 @@ class HistoryQuery:
         if as_of is None:
             return (await Objective.resolve_nodes(info=info, node_ids=[id.node_id]))[0] \
                 if id.type_name == "Objective" else None
-        require_history(info, "asOf")
+        require_travel(info)
         ctx = context(info)
         objective_id = uuid_of(id, "Objective", field="id")
         live = await ctx.loaders.objective.load(objective_id)
