@@ -4,6 +4,7 @@ when the demo loads, each applying at its week."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 from okr_api.demo import load_demo
 from okr_api.storage import init_database
@@ -31,7 +32,7 @@ def test_the_demo_quarter_unfolds_as_of_its_weeks() -> None:
         assert all(s.objective_count == steps[0].objective_count > 0 for s in steps)
         totals = [s.check_ins_total for s in steps]
         assert totals[0] == totals[1] == 0  # the first check-ins are on 8 October, 10:00
-        assert all(a < b for a, b in zip(totals[1:], totals[2:], strict=False))
+        assert all(a < b for a, b in pairwise(totals[1:]))
         assert all(s.check_ins > 0 for s in steps[2:])
         means = [s.mean for s in steps[1:]]
         assert means[-1] is not None
