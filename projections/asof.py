@@ -6,12 +6,16 @@ relevant was written since it was made; otherwise the replay resumes from the ke
 checkpoint furthest along before D (or from the start of the log), reads the log to its
 head, and applies the events due by D, checkpointing every ``every_events`` applied
 events on the way. A timeline walks one replay through its moments in order.
+
+A replay keeps in memory only the events it may still apply: those due up to its
+horizon, a week past the latest moment asked for. A question past the horizon of every
+kept checkpoint starts from the log's beginning again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from heapq import nsmallest
 from typing import TypeVar
 from uuid import UUID
@@ -31,6 +35,7 @@ from projections.stepping import (
 T = TypeVar("T")
 
 DEFAULT_EVERY_EVENTS = 25_000
+HORIZON_SLACK = timedelta(days=7)
 
 
 class AsOfReplayer:
@@ -57,6 +62,9 @@ class AsOfReplayer:
         key: CycleKey = (organization_id, cycle_id, known_at)
         order = sorted(range(len(moments)), key=lambda i: moments[i])
         results: dict[int, T] = {}
+        # The replay keeps only what moments up to a week past the latest asked for
+        # need: later questions nearby go on from its checkpoints, others start afresh.
+        horizon = None if not moments else max(moments) + HORIZON_SLACK
         with self.cache.building(key), paused_gc():
             stepper: CycleStepper | None = None
             for index in order:
@@ -67,7 +75,7 @@ class AsOfReplayer:
                     results[index] = sample(hit.state)
                     continue
                 self.cache.stats.misses += 1
-                stepper = self._resume(key, moment, stepper, progress)
+                stepper = self._resume(key, moment, stepper, progress, horizon)
                 results[index] = sample(self._reach(stepper, moment).state)
         return [results[i] for i in range(len(moments))]
 
@@ -85,20 +93,21 @@ class AsOfReplayer:
                     return False
             checkpoint.checked_to = notifications[-1].id
 
-    def _new_stepper(self, key: CycleKey, progress: Progress | None) -> CycleStepper:
-        return CycleStepper(self.source, key[0], key[1], known_at=key[2],
+    def _new_stepper(self, key: CycleKey, progress: Progress | None,
+                     horizon: datetime | None = None) -> CycleStepper:
+        return CycleStepper(self.source, key[0], key[1], known_at=key[2], horizon=horizon,
                             batch_size=self.batch_size, progress=progress)
 
     def _resume(self, key: CycleKey, moment: datetime, current: CycleStepper | None,
-                progress: Progress | None) -> CycleStepper:
+                progress: Progress | None, horizon: datetime | None) -> CycleStepper:
         """Go on with ``current`` unless it is past ``moment`` or a kept checkpoint is
         further along."""
         if current is not None and current.applied_until is not None \
                 and current.applied_until > moment:
             current = None
-        base = self.cache.latest_until(key, moment)
+        base = self.cache.latest_until(key, moment, horizon)
         if base is None:
-            return current or self._new_stepper(key, progress)
+            return current or self._new_stepper(key, progress, horizon)
         if current is not None and current.applied_until is not None \
                 and base.applied_until <= current.applied_until:
             return current
@@ -106,7 +115,6 @@ class AsOfReplayer:
 
     def _reach(self, stepper: CycleStepper, moment: datetime) -> Checkpoint:
         while True:
-            stepper.catch_up()
             target = self._chunk_end(stepper, moment)
             self.cache.stats.replayed_events += stepper.advance(target)
             checkpoint = self.cache.add(Checkpoint.of(stepper))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from uuid import UUID
 
@@ -46,9 +46,12 @@ class Checkpoint:
         frontier = stepper.frontier()
         assert frontier.applied_until is not None
         upcoming = stepper.next_change_at()
+        until = FOREVER if upcoming is None else upcoming
+        if stepper.horizon is not None:  # nothing is known past it
+            until = min(until, stepper.horizon + timedelta(microseconds=1))
         return cls(stepper.organization_id, stepper.cycle_id, stepper.known_at,
-                   rows_of(stepper.tables), stepper.position, frontier,
-                   FOREVER if upcoming is None else upcoming, frontier.read_to)
+                   rows_of(stepper.tables), stepper.position, frontier, until,
+                   frontier.read_to)
 
     @property
     def key(self) -> CycleKey:
@@ -78,6 +81,10 @@ class Checkpoint:
                 sum(self.frontier.counts.values())) \
             == (other.key, other.position, other.frontier.read_to,
                 sum(other.frontier.counts.values()))
+
+    def reaches(self, moment: datetime) -> bool:
+        """Can a replay resumed from here go on to ``moment``?"""
+        return self.frontier.horizon is None or moment <= self.frontier.horizon
 
     def covers(self, moment: datetime) -> bool:
         if moment >= self.valid_until:
@@ -129,17 +136,21 @@ class CheckpointCache:
 
     def covering(self, key: CycleKey, moment: datetime) -> Checkpoint | None:
         with self._lock:
-            found = next((c for c in self._by_key.get(key, ()) if c.covers(moment)), None)
+            found = next((c for c in self._by_key.get(key, ())
+                          if c.covers(moment) and c.reaches(moment)), None)
             if found is not None:
                 self._recent.move_to_end(id(found))
             return found
 
-    def latest_until(self, key: CycleKey, moment: datetime) -> Checkpoint | None:
-        """The checkpoint furthest along that is not past ``moment``."""
+    def latest_until(self, key: CycleKey, moment: datetime,
+                     reach: datetime | None = None) -> Checkpoint | None:
+        """The checkpoint furthest along that is not past ``moment`` and from which a
+        replay can go on to ``reach`` (default: ``moment``)."""
+        reach = moment if reach is None else reach
         with self._lock:
             found = None
             for checkpoint in self._by_key.get(key, ()):
-                if checkpoint.applied_until <= moment:
+                if checkpoint.applied_until <= moment and checkpoint.reaches(reach):
                     found = checkpoint
             if found is not None:
                 self._recent.move_to_end(id(found))

@@ -118,8 +118,9 @@ class Frontier:
     """Where a replay stands.
 
     ``read_to``: the last position read. ``pending``: relevant events read but not yet
-    due, in position order. ``applied_until``: every event due by then (valid time) is
-    applied. ``changed_at``: the latest valid time applied (None before the first event).
+    due (and due by the horizon), in position order. ``applied_until``: every event due
+    by then (valid time) is applied. ``changed_at``: the latest valid time applied
+    (None before the first event).
     """
 
     read_to: int = 0
@@ -127,6 +128,12 @@ class Frontier:
     applied_until: datetime | None = None
     changed_at: datetime | None = None
     counts: Mapping[str, int] = field(default_factory=dict)
+    horizon: datetime | None = None
+    """The replay never goes past this moment (None: no bound), so events due only
+    after it are not kept."""
+    closed: frozenset[UUID] = frozenset()
+    """Aggregates with an event left out for good (due after the horizon, or recorded
+    after ``known_at``): their later events, check-ins aside, are left out too."""
 
 
 class CycleStepper:
@@ -136,7 +143,8 @@ class CycleStepper:
     def __init__(self, source: EventSource, organization_id: UUID, cycle_id: UUID, *,
                  rows: RowSets | None = None, position: int = 0,
                  frontier: Frontier | None = None, known_at: datetime | None = None,
-                 batch_size: int = READ_BATCH, progress: Progress | None = None) -> None:
+                 horizon: datetime | None = None, batch_size: int = READ_BATCH,
+                 progress: Progress | None = None) -> None:
         self.source = source
         self.organization_id = organization_id
         self.cycle_id = cycle_id
@@ -151,6 +159,10 @@ class CycleStepper:
         self.applied_until = start.applied_until
         self.changed_at = start.changed_at
         self.counts: Counter[str] = Counter(start.counts)
+        self.horizon = start.horizon if frontier is not None else horizon
+        self.closed: set[UUID] = set(start.closed)
+        self._pending_check_ins: set[UUID] = {
+            e.check_in_id for _, e in self.pending if topic_of(e) == CHECK_IN_RECORDED}
         self.newest_recorded: datetime | None = None
         self._head: int | None = None
 
@@ -165,7 +177,8 @@ class CycleStepper:
 
     def frontier(self) -> Frontier:
         return Frontier(self.read_to, tuple(self.pending), self.applied_until,
-                        self.changed_at, dict(self.counts))
+                        self.changed_at, dict(self.counts), self.horizon,
+                        frozenset(self.closed))
 
     def relevant(self, event: Event) -> bool:
         return (event.organization_id == self.organization_id
@@ -181,13 +194,34 @@ class CycleStepper:
             event = self.source.decode(notification)
             if self.newest_recorded is None or event.timestamp > self.newest_recorded:
                 self.newest_recorded = event.timestamp
-            if self.relevant(event):
+            if self.relevant(event) and self._keep(event):
                 self.pending.append((notification.id, event))
         self.read_to = notifications[-1].id
         if self.progress is not None:
             if self._head is None or self.read_to > self._head:
                 self._head = self.source.head()
             self.progress(self.read_to, self._head)
+        return True
+
+    def _keep(self, event: Event) -> bool:
+        """Can the event ever be due by the horizon?"""
+        if self.horizon is None:
+            return True
+        topic = topic_of(event)
+        if topic == CHECK_IN_CORRECTED:
+            return self._known(event) and (
+                event.check_in_id in self._pending_check_ins
+                or self.tables.get(CHECK_INS, event.check_in_id) is not None)
+        if topic == CHECK_IN_RECORDED:
+            if self._known(event) and valid_at(event) <= self.horizon:
+                self._pending_check_ins.add(event.check_in_id)
+                return True
+            return False
+        if event.originator_id in self.closed:
+            return False
+        if not self._known(event) or valid_at(event) > self.horizon:
+            self.closed.add(event.originator_id)
+            return False
         return True
 
     def catch_up(self) -> int:
@@ -202,50 +236,60 @@ class CycleStepper:
 
     def advance(self, until: datetime) -> int:
         """Read to the head and apply every event due by ``until``; how many were
-        applied."""
+        applied. Due events are applied batch by batch as the log is read, so only
+        those not due yet are held in memory."""
         if self.applied_until is not None and until < self.applied_until:
             raise ValueError("a stepper only moves forward in valid time")
+        if self.horizon is not None and until > self.horizon:
+            raise ValueError("a stepper does not go past its horizon")
         with paused_gc():
-            self.catch_up()
-            due: list[tuple[int, Event]] = []
-            waiting: list[tuple[int, Event]] = []
-            held: set[UUID] = set()
-            recorded: set[UUID] = set()
-            added: set[UUID] = set()
-            for position, event in self.pending:
-                topic = topic_of(event)
-                if topic == CHECK_IN_CORRECTED:
-                    ready = self._known(event) and (
-                        event.check_in_id in recorded
-                        or self.tables.get(CHECK_INS, event.check_in_id) is not None)
-                elif topic == CHECK_IN_RECORDED:
-                    # Its key result (and objective) must be there: added before it.
-                    ready = self._known(event) and valid_at(event) <= until and (
-                        event.key_result_id in added
-                        or self.tables.get(KEY_RESULTS, event.key_result_id) is not None)
-                else:
-                    ready = event.originator_id not in held and self._known(event) \
-                        and valid_at(event) <= until
-                if ready:
-                    due.append((position, event))
-                    if topic == CHECK_IN_RECORDED:
-                        recorded.add(event.check_in_id)
-                    elif topic == KEY_RESULT_ADDED:
-                        added.add(event.key_result_id)
-                    continue
-                waiting.append((position, event))
-                if topic not in (CHECK_IN_RECORDED, CHECK_IN_CORRECTED):
-                    held.add(event.originator_id)
-            if due:
-                self.pending = waiting
-                apply_events(self.session, due)
-                for _, event in due:
-                    self.counts[topic_of(event)] += 1
-                    when = valid_at(event)
-                    if topic_of(event) != CHECK_IN_CORRECTED and (
-                            self.changed_at is None or when > self.changed_at):
-                        self.changed_at = when
+            applied = self._apply_due(until)
+            while self._read_batch():
+                applied += self._apply_due(until)
         self.applied_until = until
+        return applied
+
+    def _apply_due(self, until: datetime) -> int:
+        due: list[tuple[int, Event]] = []
+        waiting: list[tuple[int, Event]] = []
+        held: set[UUID] = set()
+        recorded: set[UUID] = set()
+        added: set[UUID] = set()
+        for position, event in self.pending:
+            topic = topic_of(event)
+            if topic == CHECK_IN_CORRECTED:
+                ready = self._known(event) and (
+                    event.check_in_id in recorded
+                    or self.tables.get(CHECK_INS, event.check_in_id) is not None)
+            elif topic == CHECK_IN_RECORDED:
+                # Its key result (and objective) must be there: added before it.
+                ready = self._known(event) and valid_at(event) <= until and (
+                    event.key_result_id in added
+                    or self.tables.get(KEY_RESULTS, event.key_result_id) is not None)
+            else:
+                ready = event.originator_id not in held and self._known(event) \
+                    and valid_at(event) <= until
+            if ready:
+                due.append((position, event))
+                if topic == CHECK_IN_RECORDED:
+                    recorded.add(event.check_in_id)
+                elif topic == KEY_RESULT_ADDED:
+                    added.add(event.key_result_id)
+                continue
+            waiting.append((position, event))
+            if topic not in (CHECK_IN_RECORDED, CHECK_IN_CORRECTED):
+                held.add(event.originator_id)
+        if not due:
+            return 0
+        self._pending_check_ins.difference_update(recorded)
+        self.pending = waiting
+        apply_events(self.session, due)
+        for _, event in due:
+            self.counts[topic_of(event)] += 1
+            when = valid_at(event)
+            if topic_of(event) != CHECK_IN_CORRECTED and (
+                    self.changed_at is None or when > self.changed_at):
+                self.changed_at = when
         return len(due)
 
     def next_change_at(self) -> datetime | None:

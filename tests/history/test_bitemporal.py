@@ -19,6 +19,7 @@ from projections.analysis.timeline import Interval, step_moments
 from projections.asof import AsOfReplayer
 from projections.cycle_state import CycleState
 from projections.source import EventSource
+from projections.stepping import CycleStepper, rows_of
 from projections.timeline_walk import cycle_timeline
 from tests.history.quarter import WEEK_1, WEEK_2, WEEK_3, Quarter, at, build_quarter
 
@@ -38,6 +39,15 @@ def fresh(app: OkrApplication, q: Quarter, moment: datetime,
           known_at: datetime | None = None) -> CycleState:
     """A replay from the log's beginning, nothing kept."""
     return AsOfReplayer(EventSource(app)).state_at(q.org, q.cycle, moment, known_at=known_at)
+
+
+def unbounded(app: OkrApplication, q: Quarter, moment: datetime,
+              known_at: datetime | None = None) -> CycleState:
+    """One replay that keeps every event it read (no horizon), nothing kept."""
+    stepper = CycleStepper(EventSource(app), q.org, q.cycle, known_at=known_at)
+    stepper.advance(moment)
+    return CycleState.of_rows(q.org, q.cycle, rows_of(stepper.tables), stepper.position,
+                              stepper.changed_at, stepper.counts)
 
 
 def test_a_late_check_in_counts_from_when_it_applies(app: OkrApplication,
@@ -124,6 +134,7 @@ def test_walks_in_any_order_equal_a_replay_from_scratch(app: OkrApplication,
         for moment, state in zip(moments, walked, strict=True):
             expected = fresh(app, quarter, moment, known_at)
             assert rows(state) == rows(expected), moment
+            assert rows(unbounded(app, quarter, moment, known_at)) == rows(expected), moment
             again = replayer.state_at(quarter.org, quarter.cycle, moment, known_at=known_at)
             assert rows(again) == rows(expected), moment
 

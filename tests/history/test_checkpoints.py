@@ -28,10 +28,13 @@ def test_checkpoints_along_the_replay_answer_without_replaying(app: OkrApplicati
                                                                quarter: Quarter) -> None:
     replayer = AsOfReplayer(EventSource(app), every_events=2)
     key = (quarter.org, quarter.cycle, None)
-    late = replayer.state_at(quarter.org, quarter.cycle, at(7, 25))
+    # A walk: the first moment reads the log, the second goes on through what was read.
+    _, late = replayer.sample(quarter.org, quarter.cycle, [at(6, 21), at(7, 25)],
+                              lambda s: s)
     kept = replayer.cache.checkpoints(key)
-    # After each burst of events sharing a time (set-up, objectives, week 1 with the
-    # cycle's activation, week 2, the re-alignment), and the moment asked for.
+    # The first moment (after the set-up), then after each burst of events sharing a
+    # time (objectives, week 1 with the cycle's activation, week 2, the re-alignment),
+    # and the last moment asked for (its rows are week 3's).
     assert [c.changed_at for c in kept] == [at(6, 20, 10), at(6, 25, 10), at(7, 6, 10),
                                             WEEK_2, at(7, 16, 12), WEEK_3]
     assert late.changed_at == WEEK_3
@@ -46,7 +49,7 @@ def test_checkpoints_along_the_replay_answer_without_replaying(app: OkrApplicati
 def test_the_cache_is_bounded(app: OkrApplication, quarter: Quarter) -> None:
     cache = CheckpointCache(max_rows=200, max_checkpoints=3)
     replayer = AsOfReplayer(EventSource(app), cache, every_events=5)
-    replayer.state_at(quarter.org, quarter.cycle, at(7, 25))
+    replayer.sample(quarter.org, quarter.cycle, [at(6, 21), at(7, 25)], lambda s: s)
     assert len(cache.checkpoints((quarter.org, quarter.cycle, None))) <= 3
     assert cache.rows_held <= 200
     assert cache.stats.checkpoints_evicted > 0
