@@ -146,3 +146,27 @@ def rows(state: CycleState) -> object:
             {k.id: (k.current, k.score, k.weight, k.check_in_count) for k in state.key_results},
             {c.id: (c.value, c.applies_at, c.corrected) for c in state.check_ins},
             state.check_ins_recorded, state.cycle.status if state.cycle else None)
+
+
+def test_the_worked_example_of_the_readme(app: OkrApplication, quarter: Quarter) -> None:
+    admin = Actor.system(quarter.org)
+    with simulated_time(at(6, 25, 11)):
+        objective = app.create_objective(admin, quarter.cycle, Level.TEAM, "Move services",
+                                         owner_team_id=quarter.platform).id
+        kr = app.add_key_result(admin, objective, "Services moved", MetricType.INCREASE_TO,
+                                start=0, target=100).id
+        app.activate_objective(admin, objective)
+    with simulated_time(at(7, 10, 16)):  # Friday, for Monday
+        check_in = app.record_check_in(admin, objective, kr, 20, applies_at=WEEK_1).id
+    with simulated_time(at(7, 20, 9)):
+        app.correct_check_in(admin, objective, check_in, 25, "miscounted")
+    replayer = AsOfReplayer(EventSource(app))
+
+    def value(as_of: datetime, known_at: datetime | None = None) -> object:
+        return current(replayer.state_at(quarter.org, quarter.cycle, as_of,
+                                         known_at=known_at), kr)
+
+    assert value(at(7, 7)) == 25
+    assert value(at(7, 7), at(7, 15)) == 20
+    assert value(at(7, 7), at(7, 8)) == 0
+    assert value(at(7, 8), at(7, 8)) == 0
