@@ -29,7 +29,6 @@ from projections.stepping import (
     CycleStepper,
     Progress,
     paused_gc,
-    valid_at,
 )
 
 T = TypeVar("T")
@@ -124,7 +123,7 @@ class AsOfReplayer:
     def _chunk_end(self, stepper: CycleStepper, limit: datetime) -> datetime:
         """A moment at most ``limit`` by which about ``every_events`` more events are due
         (events sharing one valid time are never split)."""
-        stamps = [valid_at(e) for _, e in stepper.pending if valid_at(e) <= limit]
+        stamps = [w.valid for w in stepper.pending if w.valid <= limit]
         if len(stamps) <= self.every_events:
             return limit
         end = nsmallest(self.every_events, stamps)[-1]

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from eventsourcing.persistence import Notification
+
 from projections.catalog_tables import CHECK_INS, KEY_RESULTS
 from projections.cycle_state import RowSets
 from projections.gc_pause import paused_gc
@@ -113,6 +115,30 @@ def tables_of(rows: RowSets) -> Tables:
     return tables
 
 
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """An event read but not yet due, held compactly: what deciding when it is due
+    needs, and the stored notification (decoded again when it is applied)."""
+
+    position: int
+    valid: datetime
+    recorded: datetime
+    aggregate: UUID
+    topic: str
+    check_in_id: UUID | None
+    key_result_id: UUID | None
+    notification: Notification
+
+    @classmethod
+    def of(cls, notification: Notification, event: Event) -> Waiting:
+        topic = topic_of(event)
+        check_in = topic in (CHECK_IN_RECORDED, CHECK_IN_CORRECTED)
+        return cls(notification.id, valid_at(event), event.timestamp, event.originator_id,
+                   topic, event.check_in_id if check_in else None,
+                   event.key_result_id if check_in or topic == KEY_RESULT_ADDED else None,
+                   notification)
+
+
 @dataclass(frozen=True)
 class Frontier:
     """Where a replay stands.
@@ -124,7 +150,7 @@ class Frontier:
     """
 
     read_to: int = 0
-    pending: tuple[tuple[int, Event], ...] = ()
+    pending: tuple[Waiting, ...] = ()
     applied_until: datetime | None = None
     changed_at: datetime | None = None
     counts: Mapping[str, int] = field(default_factory=dict)
@@ -155,14 +181,15 @@ class CycleStepper:
             tables_of(rows) if rows is not None else Tables(CATALOG.tables), position)
         start = frontier or Frontier()
         self.read_to = start.read_to
-        self.pending: list[tuple[int, Event]] = list(start.pending)
+        self.pending: list[Waiting] = list(start.pending)
         self.applied_until = start.applied_until
         self.changed_at = start.changed_at
         self.counts: Counter[str] = Counter(start.counts)
         self.horizon = start.horizon if frontier is not None else horizon
         self.closed: set[UUID] = set(start.closed)
         self._pending_check_ins: set[UUID] = {
-            e.check_in_id for _, e in self.pending if topic_of(e) == CHECK_IN_RECORDED}
+            w.check_in_id for w in self.pending
+            if w.topic == CHECK_IN_RECORDED and w.check_in_id is not None}
         self.newest_recorded: datetime | None = None
         self._head: int | None = None
 
@@ -195,7 +222,7 @@ class CycleStepper:
             if self.newest_recorded is None or event.timestamp > self.newest_recorded:
                 self.newest_recorded = event.timestamp
             if self.relevant(event) and self._keep(event):
-                self.pending.append((notification.id, event))
+                self.pending.append(Waiting.of(notification, event))
         self.read_to = notifications[-1].id
         if self.progress is not None:
             if self._head is None or self.read_to > self._head:
@@ -234,6 +261,9 @@ class CycleStepper:
     def _known(self, event: Event) -> bool:
         return self.known_at is None or event.timestamp <= self.known_at
 
+    def _recorded_by_known_at(self, waiting: Waiting) -> bool:
+        return self.known_at is None or waiting.recorded <= self.known_at
+
     def advance(self, until: datetime) -> int:
         """Read to the head and apply every event due by ``until``; how many were
         applied. Due events are applied batch by batch as the log is read, so only
@@ -250,50 +280,49 @@ class CycleStepper:
         return applied
 
     def _apply_due(self, until: datetime) -> int:
-        due: list[tuple[int, Event]] = []
-        waiting: list[tuple[int, Event]] = []
+        due: list[Waiting] = []
+        waiting: list[Waiting] = []
         held: set[UUID] = set()
         recorded: set[UUID] = set()
         added: set[UUID] = set()
-        for position, event in self.pending:
-            topic = topic_of(event)
-            if topic == CHECK_IN_CORRECTED:
-                ready = self._known(event) and (
-                    event.check_in_id in recorded
-                    or self.tables.get(CHECK_INS, event.check_in_id) is not None)
-            elif topic == CHECK_IN_RECORDED:
+        for w in self.pending:
+            known = self._recorded_by_known_at(w)
+            if w.topic == CHECK_IN_CORRECTED:
+                ready = known and (w.check_in_id in recorded
+                                   or self.tables.get(CHECK_INS, w.check_in_id) is not None)
+            elif w.topic == CHECK_IN_RECORDED:
                 # Its key result (and objective) must be there: added before it.
-                ready = self._known(event) and valid_at(event) <= until and (
-                    event.key_result_id in added
-                    or self.tables.get(KEY_RESULTS, event.key_result_id) is not None)
+                ready = known and w.valid <= until and (
+                    w.key_result_id in added
+                    or self.tables.get(KEY_RESULTS, w.key_result_id) is not None)
             else:
-                ready = event.originator_id not in held and self._known(event) \
-                    and valid_at(event) <= until
+                ready = w.aggregate not in held and known and w.valid <= until
             if ready:
-                due.append((position, event))
-                if topic == CHECK_IN_RECORDED:
-                    recorded.add(event.check_in_id)
-                elif topic == KEY_RESULT_ADDED:
-                    added.add(event.key_result_id)
+                due.append(w)
+                if w.topic == CHECK_IN_RECORDED and w.check_in_id is not None:
+                    recorded.add(w.check_in_id)
+                elif w.topic == KEY_RESULT_ADDED and w.key_result_id is not None:
+                    added.add(w.key_result_id)
                 continue
-            waiting.append((position, event))
-            if topic not in (CHECK_IN_RECORDED, CHECK_IN_CORRECTED):
-                held.add(event.originator_id)
+            waiting.append(w)
+            if w.topic not in (CHECK_IN_RECORDED, CHECK_IN_CORRECTED):
+                held.add(w.aggregate)
         if not due:
             return 0
         self._pending_check_ins.difference_update(recorded)
         self.pending = waiting
-        apply_events(self.session, due)
-        for _, event in due:
-            self.counts[topic_of(event)] += 1
-            when = valid_at(event)
-            if topic_of(event) != CHECK_IN_CORRECTED and (
-                    self.changed_at is None or when > self.changed_at):
-                self.changed_at = when
+        apply_events(self.session, [(w.position, self.source.decode(w.notification))
+                                    for w in due])
+        for w in due:
+            self.counts[w.topic] += 1
+            if w.topic != CHECK_IN_CORRECTED and (
+                    self.changed_at is None or w.valid > self.changed_at):
+                self.changed_at = w.valid
         return len(due)
 
     def next_change_at(self) -> datetime | None:
         """The earliest valid time after which a pending event may become due (None: no
         event read can ever become due as known at ``known_at``)."""
-        return min((valid_at(e) for _, e in self.pending
-                    if self._known(e) and topic_of(e) != CHECK_IN_CORRECTED), default=None)
+        return min((w.valid for w in self.pending
+                    if self._recorded_by_known_at(w) and w.topic != CHECK_IN_CORRECTED),
+                   default=None)
