@@ -1,5 +1,6 @@
-"""M1: the API process's peak resident memory over the whole run, beside the same
-process idle (just started, no request served yet)."""
+"""M1: the API processes' peak resident memory over the whole run (the run restarts the
+API before T1; the peak is the highest of both), beside the first process idle (just
+started, no request served yet)."""
 
 from __future__ import annotations
 

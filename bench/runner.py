@@ -68,21 +68,55 @@ def _missing(id_: str, what: str) -> list[Figure]:
 
 
 class Phases:
-    """The API process's memory after each phase (which phase made the peak)."""
+    """The API processes' memory after each phase (which phase made the peak); the peak
+    is the highest of every process the run started."""
 
     def __init__(self, api: server.ApiProcess) -> None:
         self.api = api
         self.idle = api.rss_mb()
+        self.earlier_peak = 0.0
         self.after: dict[str, float] = {}
 
     def mark(self, id_: str) -> None:
         self.after[f"peak_after_{id_}_mb"] = self.api.peak_rss_mb()
         self.after[f"rss_after_{id_}_mb"] = self.api.rss_mb()
 
+    def restart(self, restart: Restart) -> None:
+        """Keep the stopping process's peak, then follow the fresh one."""
+        self.earlier_peak = max(self.earlier_peak, self.api.peak_rss_mb())
+        self.api = restart()
 
-async def against_api(api: server.ApiProcess, db: BenchDatabase, world: World,
+    def peak_mb(self) -> float:
+        return max(self.earlier_peak, self.api.peak_rss_mb())
+
+
+class Restart:
+    """Stops the API process and starts a fresh one (T1's first call is asked of a
+    process that has just started)."""
+
+    def __init__(self, db: BenchDatabase, work_dir: Path) -> None:
+        self.db = db
+        self.work_dir = work_dir
+        self.api: server.ApiProcess | None = None
+
+    def start(self) -> server.ApiProcess:
+        self.api = server.start(self.db.url, self.work_dir)
+        return self.api
+
+    def __call__(self) -> server.ApiProcess:
+        if self.api is not None:
+            self.api.stop()
+        return self.start()
+
+    def stop(self) -> None:
+        if self.api is not None:
+            self.api.stop()
+
+
+async def against_api(restart: Restart, db: BenchDatabase, world: World,
                       scale: Scale, read_rate: ReadRate | None, only: set[str],
                       second: server.ApiProcess | None = None) -> list[Figure]:
+    api = restart.start()
     phases = Phases(api)
     figures: list[Figure] = []
     async with GraphQLClient(api.base_url, world.token) as client:
@@ -96,6 +130,10 @@ async def against_api(api: server.ApiProcess, db: BenchDatabase, world: World,
             figures += await guarded("Q2", lambda: q2_stretch.measure(client, schema, world,
                                                                       scale))
             phases.mark("Q2")
+    if "T1" in only:
+        await asyncio.to_thread(phases.restart, restart)
+        api = phases.api
+    async with GraphQLClient(api.base_url, world.token) as client:
         if "T1" not in only:
             pass
         elif features.has_query("alignmentTree", "asOf"):
@@ -128,7 +166,7 @@ async def against_api(api: server.ApiProcess, db: BenchDatabase, world: World,
                 urls = [api.ws_url, second.ws_url]
                 figures += await guarded("S1", lambda: s1_subscribers.measure_spread(
                     client, urls, world, scale))
-    memory = m1_memory.figure(phases.idle, api.peak_rss_mb(), scale.people)
+    memory = m1_memory.figure(phases.idle, phases.peak_mb(), scale.people)
     memory.details.update(phases.after)
     figures.append(memory)
     return figures
@@ -151,7 +189,7 @@ def measure_all(db: BenchDatabase, scale: Scale, work_dir: Path, only: set[str]
         figures.append(unavailable("R1", NAMES["R1"], f"failed: {error!r}"[:300]))
     world = load_world(db, report.organization_id, scale.subtree_target)
     log(f"starting the API ({world.objectives:,} objectives in {world.cycle})")
-    api = server.start(db.url, work_dir)
+    restart = Restart(db, work_dir)
     second: server.ApiProcess | None = None
     try:
         if "S1" in only:
@@ -159,9 +197,10 @@ def measure_all(db: BenchDatabase, scale: Scale, work_dir: Path, only: set[str]
             # runs the projections and the webhook worker).
             second = server.start(db.url, work_dir, {"OKR_PROJECTIONS_IN_PROCESS": "false",
                                                      "OKR_WEBHOOKS_ENABLED": "false"})
-        figures += asyncio.run(against_api(api, db, world, scale, read_rate, only, second))
+        figures += asyncio.run(against_api(restart, db, world, scale, read_rate, only,
+                                           second))
     finally:
-        api.stop()
+        restart.stop()
         if second is not None:
             second.stop()
     run = {"scale": scale.name, "people": scale.people, "events": report.events,

@@ -1,5 +1,6 @@
-"""T1: ``alignmentTree(asOf:)`` at mid-quarter, the first call and repeated ones,
-against the live ``alignmentTree`` of the same subtree."""
+"""T1: ``alignmentTree(asOf:)`` at mid-quarter, the first call (asked of an API process
+that has just started: nothing of the replay is in its memory) and repeated ones, against
+the live ``alignmentTree`` of the same subtree."""
 
 from __future__ import annotations
 

@@ -1,59 +1,61 @@
 """Checkpoints of in-memory cycle replays, kept in a bounded cache.
 
 A checkpoint is the replayed rows of one organization's cycle after every event due by
-``applied_until``, with the replay's place in the log (so a replay can resume from it).
-It answers "as of" any moment from ``changed_at`` (the newest event it holds) up to
-``valid_until`` (exclusive): no event of the cycle falls in between.
-
-Only checkpoints of the safe past are kept: ``applied_until`` earlier than the newest
-timestamp read minus the margin, so no commit still to come can belong before it.
-Later events therefore never make a kept checkpoint wrong.
+``applied_until`` (valid time) among those recorded by ``known_at`` (None: all), with
+the replay's place in the log (so a replay can resume from it). It answers "as of" any
+moment from ``changed_at`` (the latest valid time it holds) up to ``valid_until``
+(exclusive: the earliest valid time of an event read and not yet applied), as long as
+no relevant event was written after ``checked_to``.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from uuid import UUID
 
 from projections.cycle_state import CycleState, RowSets
 from projections.stepping import CycleStepper, Frontier, rows_of
 
-CycleKey = tuple[UUID, UUID]
-"""(organization id, cycle id)."""
+CycleKey = tuple[UUID, UUID, datetime | None]
+"""(organization id, cycle id, known at)."""
+FOREVER = datetime.max.replace(tzinfo=UTC)
 
 DEFAULT_MAX_ROWS = 8_000_000
 DEFAULT_MAX_CHECKPOINTS = 256
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class Checkpoint:
     organization_id: UUID
     cycle_id: UUID
+    known_at: datetime | None
     rows: RowSets
     position: int
     frontier: Frontier
-    valid_until: datetime | None
-    """Exclusive; None when the checkpoint is not of the safe past."""
+    valid_until: datetime
+    """Exclusive (``FOREVER`` when no event read can still become due)."""
+    checked_to: int = field(default=0)
+    """No relevant event was written after ``frontier.read_to`` up to here."""
 
     @classmethod
     def of(cls, stepper: CycleStepper) -> Checkpoint:
         frontier = stepper.frontier()
         assert frontier.applied_until is not None
-        safe = stepper.safe_before
-        valid_until: datetime | None = None
-        if safe is not None and frontier.applied_until < safe:
-            upcoming = stepper.next_change_at()
-            valid_until = safe if upcoming is None else min(upcoming, safe)
-        return cls(stepper.organization_id, stepper.cycle_id, rows_of(stepper.tables),
-                   stepper.position, frontier, valid_until)
+        upcoming = stepper.next_change_at()
+        until = FOREVER if upcoming is None else upcoming
+        if stepper.horizon is not None:  # nothing is known past it
+            until = min(until, stepper.horizon + timedelta(microseconds=1))
+        return cls(stepper.organization_id, stepper.cycle_id, stepper.known_at,
+                   rows_of(stepper.tables), stepper.position, frontier, until,
+                   frontier.read_to)
 
     @property
     def key(self) -> CycleKey:
-        return self.organization_id, self.cycle_id
+        return self.organization_id, self.cycle_id, self.known_at
 
     @property
     def applied_until(self) -> datetime:
@@ -66,7 +68,7 @@ class Checkpoint:
 
     @property
     def safe(self) -> bool:
-        return self.valid_until is not None
+        return True
 
     @property
     def size(self) -> int:
@@ -74,12 +76,18 @@ class Checkpoint:
         return sum(len(rows) for _, rows in self.rows) + len(self.frontier.pending)
 
     def same_rows(self, other: Checkpoint) -> bool:
-        """Both hold the same events (and so the same rows)."""
-        return (self.key, self.position, self.changed_at, sum(self.frontier.counts.values())) \
-            == (other.key, other.position, other.changed_at, sum(other.frontier.counts.values()))
+        """Both hold the same events (and so the same rows), read as far."""
+        return (self.key, self.position, self.frontier.read_to,
+                sum(self.frontier.counts.values())) \
+            == (other.key, other.position, other.frontier.read_to,
+                sum(other.frontier.counts.values()))
+
+    def reaches(self, moment: datetime) -> bool:
+        """Can a replay resumed from here go on to ``moment``?"""
+        return self.frontier.horizon is None or moment <= self.frontier.horizon
 
     def covers(self, moment: datetime) -> bool:
-        if self.valid_until is None or moment >= self.valid_until:
+        if moment >= self.valid_until:
             return False
         return self.changed_at is None or self.changed_at <= moment
 
@@ -93,7 +101,7 @@ class Checkpoint:
         """A stepper resuming from here (``stepper`` gives the source and settings)."""
         return CycleStepper(stepper.source, self.organization_id, self.cycle_id,
                             rows=self.rows, position=self.position, frontier=self.frontier,
-                            margin=stepper.margin, batch_size=stepper.batch_size,
+                            known_at=self.known_at, batch_size=stepper.batch_size,
                             progress=stepper.progress)
 
 
@@ -128,17 +136,21 @@ class CheckpointCache:
 
     def covering(self, key: CycleKey, moment: datetime) -> Checkpoint | None:
         with self._lock:
-            found = next((c for c in self._by_key.get(key, ()) if c.covers(moment)), None)
+            found = next((c for c in self._by_key.get(key, ())
+                          if c.covers(moment) and c.reaches(moment)), None)
             if found is not None:
                 self._recent.move_to_end(id(found))
             return found
 
-    def latest_until(self, key: CycleKey, moment: datetime) -> Checkpoint | None:
-        """The checkpoint furthest along that is not past ``moment``."""
+    def latest_until(self, key: CycleKey, moment: datetime,
+                     reach: datetime | None = None) -> Checkpoint | None:
+        """The checkpoint furthest along that is not past ``moment`` and from which a
+        replay can go on to ``reach`` (default: ``moment``)."""
+        reach = moment if reach is None else reach
         with self._lock:
             found = None
             for checkpoint in self._by_key.get(key, ()):
-                if checkpoint.applied_until <= moment:
+                if checkpoint.applied_until <= moment and checkpoint.reaches(reach):
                     found = checkpoint
             if found is not None:
                 self._recent.move_to_end(id(found))
@@ -147,20 +159,18 @@ class CheckpointCache:
     def add(self, checkpoint: Checkpoint) -> Checkpoint:
         """Keep a checkpoint of the safe past; the one kept with the same rows (this one,
         or one kept before), or the one given when it is not kept."""
-        if not checkpoint.safe or checkpoint.size > self.max_rows:
+        if checkpoint.size > self.max_rows:
             return checkpoint
         with self._lock:
             kept = self._by_key.setdefault(checkpoint.key, [])
             same = next((c for c in kept if c.same_rows(checkpoint)), None)
             if same is not None:
-                assert same.valid_until is not None
-                assert checkpoint.valid_until is not None
-                if checkpoint.valid_until <= same.valid_until:
+                if same.applied_until <= checkpoint.applied_until:
                     self._recent.move_to_end(id(same))
                     return same
-                self._drop(same)  # the same rows, known to hold for longer now
+                self._drop(same)  # the same rows, known to hold from earlier on
             kept.append(checkpoint)
-            kept.sort(key=lambda c: c.applied_until)
+            kept.sort(key=lambda c: (c.applied_until, c.frontier.read_to))
             self._recent[id(checkpoint)] = checkpoint
             self._rows += checkpoint.size
             self.stats.checkpoints_added += 1

@@ -1,18 +1,25 @@
-"""An in-memory replay of one organization's cycle that moves forward in time.
+"""An in-memory replay of one organization's cycle on two time axes, moving forward in
+valid time.
 
 The catalog projection (the same code as the live read model, through
 ``projections.processing.apply_batch``) is applied to rows held in memory. Only the
 events that matter are applied: the organization's structure events (those with no
 cycle) and the cycle's own events.
 
-"As of" a moment D means every such event whose timestamp (recording time) is <= D,
-applied in position order. Commits can land slightly out of timestamp order, so the
-stepper reads the log ahead until it has seen an event newer than D + ``margin``
-(or the head of the log); events read but not yet due wait in ``pending``.
+History is bitemporal. ``as_of`` is valid time: a check-in counts from its
+``applies_at``, a correction with the check-in it corrects, every other event from when
+it happened. ``known_at`` is transaction time: only events recorded by then count
+(None: everything recorded so far). Timestamps need not grow with positions, so the
+replay reads the log to its head and goes by position, filtering by time; events read
+but not yet due wait in ``pending``.
 
-The catalog projection changes only the rows of the event's own aggregate, and one
-aggregate's events carry increasing timestamps, so applying "the events due by D" in
-position order, step after step, gives the same rows as one replay up to D.
+The catalog projection changes only the rows of the event's own aggregate, and
+check-ins of a key result give the same rows in any order (its value is that of the
+latest by ``applies_at``). The other events of an aggregate are applied as a prefix in
+position order: one that is not due holds back every later one of its aggregate but
+check-ins, which wait only for their key result.
+Applying the due events step after step therefore gives the rows one replay to the
+last step would give.
 """
 
 from __future__ import annotations
@@ -21,9 +28,11 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from heapq import nsmallest
 from uuid import UUID
 
+from eventsourcing.persistence import Notification
+
+from projections.catalog_tables import CHECK_INS, KEY_RESULTS
 from projections.cycle_state import RowSets
 from projections.gc_pause import paused_gc
 from projections.processing import apply_batch
@@ -33,15 +42,32 @@ from projections.source import EventSource
 from projections.stores.base import Target, Wanted
 from projections.tables import ChangeSet, Tables
 
+__all__ = ["CATALOG", "CATALOG_TOPICS", "MARGIN", "READ_BATCH", "CycleStepper", "Frontier",
+           "Progress", "TablesSession", "apply_events", "paused_gc", "rows_of", "tables_of",
+           "valid_at"]
+
 CATALOG: Projection = projection("catalog")
 CATALOG_TOPICS: tuple[str, ...] = tuple(sorted(CATALOG.topics or ()))
+CHECK_IN_RECORDED = "okr.Objective.CheckInRecorded"
+CHECK_IN_CORRECTED = "okr.Objective.CheckInCorrected"
+KEY_RESULT_ADDED = "okr.Objective.KeyResultAdded"
 MARGIN = timedelta(minutes=2)
-"""How far out of timestamp order a commit may land (a slow transaction, a clock step)."""
+"""How far out of timestamp order a commit may land (a slow transaction, a clock step):
+states of moments this close to now are not kept."""
 READ_BATCH = 5_000
 APPLY_CHUNK = 5_000
 
 Progress = Callable[[int, int], None]
 """(position reached, head of the log): called after each batch."""
+
+
+def valid_at(event: Event) -> datetime:
+    """When an event counts from in valid time (a correction: see ``CycleStepper``)."""
+    if topic_of(event) == CHECK_IN_RECORDED:
+        applies_at: datetime = event.applies_at
+        return applies_at
+    return event.timestamp
+
 
 class TablesSession:
     """A ``StoreSession`` for ``apply_batch`` over rows held in one ``Tables``.
@@ -89,47 +115,82 @@ def tables_of(rows: RowSets) -> Tables:
     return tables
 
 
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """An event read but not yet due, held compactly: what deciding when it is due
+    needs, and the stored notification (decoded again when it is applied)."""
+
+    position: int
+    valid: datetime
+    recorded: datetime
+    aggregate: UUID
+    topic: str
+    check_in_id: UUID | None
+    key_result_id: UUID | None
+    notification: Notification
+
+    @classmethod
+    def of(cls, notification: Notification, event: Event) -> Waiting:
+        topic = topic_of(event)
+        check_in = topic in (CHECK_IN_RECORDED, CHECK_IN_CORRECTED)
+        return cls(notification.id, valid_at(event), event.timestamp, event.originator_id,
+                   topic, event.check_in_id if check_in else None,
+                   event.key_result_id if check_in or topic == KEY_RESULT_ADDED else None,
+                   notification)
+
+
 @dataclass(frozen=True)
 class Frontier:
-    """Where a replay stands in the log.
+    """Where a replay stands.
 
     ``read_to``: the last position read. ``pending``: relevant events read but not yet
-    due, in position order. ``newest_seen``: the newest timestamp read. ``applied_until``:
-    every relevant event due by then is applied. ``changed_at``: the newest timestamp
-    applied (None before the first event).
+    due (and due by the horizon), in position order. ``applied_until``: every event due
+    by then (valid time) is applied. ``changed_at``: the latest valid time applied
+    (None before the first event).
     """
 
     read_to: int = 0
-    pending: tuple[tuple[int, Event], ...] = ()
-    newest_seen: datetime | None = None
+    pending: tuple[Waiting, ...] = ()
     applied_until: datetime | None = None
     changed_at: datetime | None = None
     counts: Mapping[str, int] = field(default_factory=dict)
+    horizon: datetime | None = None
+    """The replay never goes past this moment (None: no bound), so events due only
+    after it are not kept."""
+    closed: frozenset[UUID] = frozenset()
+    """Aggregates with an event left out for good (due after the horizon, or recorded
+    after ``known_at``): their later events, check-ins aside, are left out too."""
 
 
 class CycleStepper:
-    """Replays one organization's cycle forward, one date after another."""
+    """Replays one organization's cycle forward in valid time, one moment after another,
+    as known at ``known_at``."""
 
     def __init__(self, source: EventSource, organization_id: UUID, cycle_id: UUID, *,
                  rows: RowSets | None = None, position: int = 0,
-                 frontier: Frontier | None = None, margin: timedelta = MARGIN,
-                 batch_size: int = READ_BATCH, progress: Progress | None = None) -> None:
+                 frontier: Frontier | None = None, known_at: datetime | None = None,
+                 horizon: datetime | None = None, batch_size: int = READ_BATCH,
+                 progress: Progress | None = None) -> None:
         self.source = source
         self.organization_id = organization_id
         self.cycle_id = cycle_id
-        self.margin = margin
+        self.known_at = known_at
         self.batch_size = batch_size
         self.progress = progress
         self.session = TablesSession(
             tables_of(rows) if rows is not None else Tables(CATALOG.tables), position)
         start = frontier or Frontier()
         self.read_to = start.read_to
-        self.pending: list[tuple[int, Event]] = list(start.pending)
-        self.newest_seen = start.newest_seen
+        self.pending: list[Waiting] = list(start.pending)
         self.applied_until = start.applied_until
         self.changed_at = start.changed_at
         self.counts: Counter[str] = Counter(start.counts)
-        self.at_head = False
+        self.horizon = start.horizon if frontier is not None else horizon
+        self.closed: set[UUID] = set(start.closed)
+        self._pending_check_ins: set[UUID] = {
+            w.check_in_id for w in self.pending
+            if w.topic == CHECK_IN_RECORDED and w.check_in_id is not None}
+        self.newest_recorded: datetime | None = None
         self._head: int | None = None
 
     @property
@@ -141,14 +202,10 @@ class CycleStepper:
         """The highest position applied."""
         return self.session.position_reached
 
-    @property
-    def safe_before(self) -> datetime | None:
-        """Moments before this have all their events read (none can still arrive)."""
-        return None if self.newest_seen is None else self.newest_seen - self.margin
-
     def frontier(self) -> Frontier:
-        return Frontier(self.read_to, tuple(self.pending), self.newest_seen,
-                        self.applied_until, self.changed_at, dict(self.counts))
+        return Frontier(self.read_to, tuple(self.pending), self.applied_until,
+                        self.changed_at, dict(self.counts), self.horizon,
+                        frozenset(self.closed))
 
     def relevant(self, event: Event) -> bool:
         return (event.organization_id == self.organization_id
@@ -159,14 +216,13 @@ class CycleStepper:
         notifications = self.source.recorder.select_notifications(
             start=self.read_to + 1, limit=self.batch_size, topics=CATALOG_TOPICS)
         if not notifications:
-            self.at_head = True
             return False
         for notification in notifications:
             event = self.source.decode(notification)
-            if self.newest_seen is None or event.timestamp > self.newest_seen:
-                self.newest_seen = event.timestamp
-            if self.relevant(event):
-                self.pending.append((notification.id, event))
+            if self.newest_recorded is None or event.timestamp > self.newest_recorded:
+                self.newest_recorded = event.timestamp
+            if self.relevant(event) and self._keep(event):
+                self.pending.append(Waiting.of(notification, event))
         self.read_to = notifications[-1].id
         if self.progress is not None:
             if self._head is None or self.read_to > self._head:
@@ -174,43 +230,99 @@ class CycleStepper:
             self.progress(self.read_to, self._head)
         return True
 
-    def _read_past(self, moment: datetime) -> None:
-        """Read until no event due by ``moment`` can still be unread."""
-        while (self.newest_seen is None or self.newest_seen <= moment + self.margin):
-            if not self._read_batch():
-                return
+    def _keep(self, event: Event) -> bool:
+        """Can the event ever be due by the horizon?"""
+        if self.horizon is None:
+            return True
+        topic = topic_of(event)
+        if topic == CHECK_IN_CORRECTED:
+            return self._known(event) and (
+                event.check_in_id in self._pending_check_ins
+                or self.tables.get(CHECK_INS, event.check_in_id) is not None)
+        if topic == CHECK_IN_RECORDED:
+            if self._known(event) and valid_at(event) <= self.horizon:
+                self._pending_check_ins.add(event.check_in_id)
+                return True
+            return False
+        if event.originator_id in self.closed:
+            return False
+        if not self._known(event) or valid_at(event) > self.horizon:
+            self.closed.add(event.originator_id)
+            return False
+        return True
+
+    def catch_up(self) -> int:
+        """Read the log to its head; how many relevant events were read."""
+        before = len(self.pending)
+        while self._read_batch():
+            pass
+        return len(self.pending) - before
+
+    def _known(self, event: Event) -> bool:
+        return self.known_at is None or event.timestamp <= self.known_at
+
+    def _recorded_by_known_at(self, waiting: Waiting) -> bool:
+        return self.known_at is None or waiting.recorded <= self.known_at
 
     def advance(self, until: datetime) -> int:
-        """Apply every relevant event due by ``until``; how many were applied."""
+        """Read to the head and apply every event due by ``until``; how many were
+        applied. Due events are applied batch by batch as the log is read, so only
+        those not due yet are held in memory."""
         if self.applied_until is not None and until < self.applied_until:
-            raise ValueError("a stepper only moves forward in time")
-        self.at_head = False
+            raise ValueError("a stepper only moves forward in valid time")
+        if self.horizon is not None and until > self.horizon:
+            raise ValueError("a stepper does not go past its horizon")
         with paused_gc():
-            self._read_past(until)
-            due = [(p, e) for p, e in self.pending if e.timestamp <= until]
-            if due:
-                self.pending = [(p, e) for p, e in self.pending if e.timestamp > until]
-                apply_events(self.session, due)
-                for _, event in due:
-                    self.counts[topic_of(event)] += 1
-                    if self.changed_at is None or event.timestamp > self.changed_at:
-                        self.changed_at = event.timestamp
+            applied = self._apply_due(until)
+            while self._read_batch():
+                applied += self._apply_due(until)
         self.applied_until = until
+        return applied
+
+    def _apply_due(self, until: datetime) -> int:
+        due: list[Waiting] = []
+        waiting: list[Waiting] = []
+        held: set[UUID] = set()
+        recorded: set[UUID] = set()
+        added: set[UUID] = set()
+        for w in self.pending:
+            known = self._recorded_by_known_at(w)
+            if w.topic == CHECK_IN_CORRECTED:
+                ready = known and (w.check_in_id in recorded
+                                   or self.tables.get(CHECK_INS, w.check_in_id) is not None)
+            elif w.topic == CHECK_IN_RECORDED:
+                # Its key result (and objective) must be there: added before it.
+                ready = known and w.valid <= until and (
+                    w.key_result_id in added
+                    or self.tables.get(KEY_RESULTS, w.key_result_id) is not None)
+            else:
+                ready = w.aggregate not in held and known and w.valid <= until
+            if ready:
+                due.append(w)
+                if w.topic == CHECK_IN_RECORDED and w.check_in_id is not None:
+                    recorded.add(w.check_in_id)
+                elif w.topic == KEY_RESULT_ADDED and w.key_result_id is not None:
+                    added.add(w.key_result_id)
+                continue
+            waiting.append(w)
+            if w.topic not in (CHECK_IN_RECORDED, CHECK_IN_CORRECTED):
+                held.add(w.aggregate)
+        if not due:
+            return 0
+        self._pending_check_ins.difference_update(recorded)
+        self.pending = waiting
+        apply_events(self.session, [(w.position, self.source.decode(w.notification))
+                                    for w in due])
+        for w in due:
+            self.counts[w.topic] += 1
+            if w.topic != CHECK_IN_CORRECTED and (
+                    self.changed_at is None or w.valid > self.changed_at):
+                self.changed_at = w.valid
         return len(due)
 
     def next_change_at(self) -> datetime | None:
-        """The timestamp of the next relevant event read (None when none is pending)."""
-        return min((e.timestamp for _, e in self.pending), default=None)
-
-    def chunk_end(self, events: int, limit: datetime) -> datetime:
-        """A moment at most ``limit`` by which about ``events`` more events are due
-        (a burst of events sharing one timestamp is never split)."""
-        self.at_head = False
-        while len(self.pending) < events and not self.at_head:
-            if (self.newest_seen is not None and self.newest_seen > limit + self.margin):
-                break
-            self._read_batch()
-        stamps = [e.timestamp for _, e in self.pending if e.timestamp <= limit]
-        if len(stamps) < events:
-            return limit
-        return nsmallest(events, stamps)[-1]
+        """The earliest valid time after which a pending event may become due (None: no
+        event read can ever become due as known at ``known_at``)."""
+        return min((w.valid for w in self.pending
+                    if self._recorded_by_known_at(w) and w.topic != CHECK_IN_CORRECTED),
+                   default=None)

@@ -78,7 +78,8 @@ class _Sampler:
             self.policy, self.options = self.rescore(state.organization.policy)
             previous = self.previous
             key = None if state.valid_until is None else (
-                state.key, at, previous.at if previous else None, self.viewer, self.scope,
+                state.key, state.valid_until, at, previous.at if previous else None,
+                self.viewer, self.scope,
                 self.policy, self.options)
             known = self.memo.get(key) if self.memo is not None and key is not None else None
             step = known or timeline_step(StepInput(
@@ -96,10 +97,12 @@ class _Sampler:
 def cycle_timeline(replayer: AsOfReplayer, organization_id: UUID, cycle_id: UUID,
                    moments: Sequence[datetime], viewer: Viewer, scope: Scope = ORGANIZATION,
                    rescore: Rescore = normal_rules, progress: Progress | None = None,
-                   memo: StepMemo | None = None) -> Timeline:
+                   memo: StepMemo | None = None, known_at: datetime | None = None,
+                   ) -> Timeline:
     """``moments`` in increasing order (``analysis.timeline.step_moments``); ``memo``
     keeps steps between calls."""
     ordered = sorted(moments)
     sampler = _Sampler(ordered, viewer, scope, rescore, memo)
-    steps = replayer.sample(organization_id, cycle_id, ordered, sampler, progress)
+    steps = replayer.sample(organization_id, cycle_id, ordered, sampler, progress,
+                            known_at=known_at)
     return Timeline(steps, sampler.policy, sampler.options)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from fractions import Fraction
 from uuid import UUID
 
@@ -128,7 +129,9 @@ class _Replay:
 
 
 def verify_cycle(source: EventSource, organization_id: UUID, cycle_id: UUID, *,
-                 batch_size: int = READ_BATCH, progress: Progress | None = None) -> Verification:
+                 batch_size: int = READ_BATCH, progress: Progress | None = None,
+                 known_at: datetime | None = None) -> Verification:
+    """``known_at``: as recorded by then (None: everything recorded so far)."""
     replay = _Replay(organization_id, cycle_id)
     topics = (*CATALOG_TOPICS, EDGE_ADDED, EDGE_REMOVED)
     position = 0
@@ -142,7 +145,8 @@ def verify_cycle(source: EventSource, organization_id: UUID, cycle_id: UUID, *,
             events = [(n.id, source.decode(n)) for n in notifications]
             due = []
             for position_, event in events:
-                if not replay.relevant(event):
+                if not replay.relevant(event) or (
+                        known_at is not None and event.timestamp > known_at):
                     continue
                 if topic_of(event) == CYCLE_CLOSED and event.originator_id == cycle_id:
                     close = (position_, event)
@@ -155,12 +159,12 @@ def verify_cycle(source: EventSource, organization_id: UUID, cycle_id: UUID, *,
         if close is None:
             return Verification(cycle_id, False, None, None, None, None, (), ())
         graded = replay.grades(close[1].exact_scores)
-    recorded = _recorded_grades(source, organization_id, cycle_id, close[0])
+    recorded = _recorded_grades(source, organization_id, cycle_id, close[0], known_at)
     return _compare(cycle_id, close, graded, recorded)
 
 
 def _recorded_grades(source: EventSource, organization_id: UUID, cycle_id: UUID,
-                     after: int) -> dict[UUID, Grade]:
+                     after: int, known_at: datetime | None = None) -> dict[UUID, Grade]:
     """The grades the objectives' close events recorded (saved with the cycle's)."""
     recorded: dict[UUID, Grade] = {}
     position = after
@@ -171,7 +175,8 @@ def _recorded_grades(source: EventSource, organization_id: UUID, cycle_id: UUID,
             return recorded
         for notification in notifications:
             event = source.decode(notification)
-            if event.organization_id == organization_id and event.cycle_id == cycle_id:
+            if event.organization_id == organization_id and event.cycle_id == cycle_id and (
+                    known_at is None or event.timestamp <= known_at):
                 recorded[event.originator_id] = Grade(
                     event.originator_id, Fraction(event.computed_exact),
                     None if event.override is None else scoring.exact(event.override),

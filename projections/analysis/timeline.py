@@ -73,7 +73,7 @@ class TimelineStep:
 
     Scores are those the stretch analysis uses (graded scores of active and closed
     objectives the viewer may see). Check-ins are those of the cycle's objectives the
-    viewer may see (their key results as of the step): ``check_ins`` were recorded after
+    viewer may see (their key results as of the step): ``check_ins`` apply after
     the previous step and at or before this one (at the first step: since the cycle was
     created); ``check_ins_total`` is all of them so far. ``checked_in_objectives``:
     objectives counted whose latest check-in falls in the step.
@@ -133,7 +133,7 @@ def timeline_step(given: StepInput, viewer: Viewer, policy: OkrPolicy,
     for check_in in given.check_ins:
         if check_in.objective_id not in rows.unseen:
             check_ins_total += 1
-            if since is None or as_utc(check_in.recorded_at) > since:
+            if since is None or as_utc(check_in.applies_at) > since:
                 check_ins += 1
     return TimelineStep(
         at=given.at, position=given.position, status=given.cycle.status,

@@ -21,7 +21,11 @@ TABLE_WIDTH = 160
 
 CycleKey = Annotated[str, typer.Option("--cycle", help="The cycle's key, like 2026-Q3.")]
 Until = Annotated[str | None, typer.Option(
-    "--until", help="Up to this date (through its end, UTC) or date and time; default now.")]
+    "--as-of", "--until", help="Valid time: as things stood at this date (through its end, "
+    "UTC) or date and time, a check-in counting from when it applies; default now.")]
+KnownAt = Annotated[str | None, typer.Option(
+    "--known-at", help="Transaction time: only what had been recorded by this date "
+    "(through its end, UTC) or date and time; default everything recorded so far.")]
 Organization = Annotated[str | None, typer.Option(
     "--organization", help="The organization's slug (needed when the store has several).")]
 DataDir = Annotated[Path | None, typer.Option(
@@ -66,6 +70,7 @@ def replay_command(
     cycle: CycleKey,
     until: Until = None,
     every: Annotated[str, typer.Option(help="Step length: week or day.")] = "week",
+    known_at: KnownAt = None,
     organization: Organization = None,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
@@ -87,13 +92,14 @@ def replay_command(
         try:
             target = find_target(app, cycle, organization)
             moment = parse_moment(until)
+            known = None if known_at is None else parse_moment(known_at)
         except TargetError as error:
             raise _fail(str(error), 2) from None
         moments = step_moments(target.starts_on, target.ends_on, interval, moment)
         with _bar(f"replaying {cycle}") as progress:
             timeline = cycle_timeline(AsOfReplayer(target.source), target.organization_id,
                                       target.cycle_id, moments, Viewer.admin(),
-                                      progress=progress)
+                                      progress=progress, known_at=known)
     table = Table("step", "as of (UTC)", "status", "objectives", "mean", "median", "low",
                   "progress", "sweet", "high", "too safe", "check-ins", "total", "aligned",
                   title=f"{target.slug} {cycle}: aspirational scores, bands, check-ins")
@@ -131,6 +137,7 @@ def export_command(
         help="The file to write (default: ORG-CYCLE-WHAT.FORMAT here).")] = None,
     until: Until = None,
     every: Annotated[str, typer.Option(help="Timeline step: week or day.")] = "week",
+    known_at: KnownAt = None,
     organization: Organization = None,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
@@ -143,7 +150,7 @@ def export_command(
         try:
             with _bar(f"exporting {what} of {cycle}") as progress:
                 path, count = run_export(app, ExportRequest(
-                    cycle, what, format, out, until, every, organization), progress)
+                    cycle, what, format, out, until, every, organization, known_at), progress)
         except (TargetError, ExportError, ValueError) as error:
             raise _fail(str(error), 2) from None
     console.print(f"wrote {count:,} rows to {path}")
@@ -154,25 +161,28 @@ export_command.__doc__ = EXPORT_HELP
 
 def verify_command(
     cycle: CycleKey,
+    known_at: KnownAt = None,
     organization: Organization = None,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Prove a closed cycle's grades were not changed: replay its history up to the close,
     recompute every grade (key result values then, the organization's policy then), and
-    compare them and their hash with what the close recorded. Exit 0 when all match, 1
-    with each mismatch listed otherwise, 2 when the cycle is not closed."""
-    from okr_api.history.offline import TargetError, find_target, opened
+    compare them and their hash with what the close recorded (as recorded by --known-at).
+    Exit 0 when all match, 1 with each mismatch listed otherwise, 2 when the cycle is not
+    closed."""
+    from okr_api.history.offline import TargetError, find_target, opened, parse_moment
     from projections.verification import verify_cycle
 
     with opened(_url(data_dir, database_url)) as app:
         try:
             target = find_target(app, cycle, organization)
+            known = None if known_at is None else parse_moment(known_at)
         except TargetError as error:
             raise _fail(str(error), 2) from None
         with _bar(f"replaying {cycle}") as progress:
             result = verify_cycle(target.source, target.organization_id, target.cycle_id,
-                                  progress=progress)
+                                  progress=progress, known_at=known)
     if not result.closed:
         raise _fail(f"{cycle} is not closed: there are no final grades to verify", 2)
     if result.verified:

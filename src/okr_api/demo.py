@@ -1,7 +1,10 @@
 """A small demo organization: a company, departments and teams, ~40 people, and a
 quarter of company, team and individual OKRs with alignments and weekly check-ins.
 
-Everything goes through the command side, so the demo's history is real events.
+Everything goes through the command side, so the demo's history is real events. The
+organization and its OKRs are set up as at the quarter's start; the weekly check-ins
+made so far are entered now, each applying at its week, so "as of" a week shows the
+quarter as it stood then and "known at" an earlier moment shows them not yet entered.
 """
 
 from __future__ import annotations
@@ -65,13 +68,26 @@ def load_demo(app: OkrApplication, *, seed: int = 7) -> Demo:
         # p0 the CEO, p1 the first department head, p2 its first team lead, p3 a member).
         return Demo(org_id, key, ids.person_id(org_id, "p0"), ids.person_id(org_id, "p2"),
                     ids.person_id(org_id, "p3"))
+    starts = quarter_dates(key)
+    assert starts is not None
+    set_up = min(now, datetime.combine(starts[0], time.min, UTC))
+    # The weekly check-ins made so far this quarter (none in its first week).
+    weeks = [when for week in range(1, 14)
+             if (when := datetime.combine(starts[0] + timedelta(weeks=week), time(10), UTC))
+             <= now]
+    check_in_rng = random.Random(seed + 1)
     with app.bulk(flush_every=WHOLE_DEMO):
-        org_id = app.create_organization("Demo Company", DEMO_SLUG).id
-        return _fill(app, org_id, key, now, rng)
+        with clock.simulated_time(set_up):
+            org_id = app.create_organization("Demo Company", DEMO_SLUG).id
+            demo, checked = _fill(app, org_id, key, rng)
+        for actor, objective in checked:
+            _check_ins(app, actor, objective, weeks, check_in_rng)
+        return demo
 
 
-def _fill(app: OkrApplication, org_id: UUID, key: str, now: datetime,
-          rng: random.Random) -> Demo:
+def _fill(app: OkrApplication, org_id: UUID, key: str,
+          rng: random.Random) -> tuple[Demo, list[tuple[Actor, UUID]]]:
+    """The organization and its OKRs; the objectives to check in, with who does."""
     system = Actor.system(org_id)
     people = _people(app, system, rng)
     cycle = app.create_cycle(system, key).id
@@ -80,12 +96,7 @@ def _fill(app: OkrApplication, org_id: UUID, key: str, now: datetime,
                for title, kind in COMPANY_OKRS]
     for objective in company:
         _key_results(app, system, objective, rng)
-    starts = quarter_dates(key)
-    assert starts is not None
-    # The weekly check-ins made so far this quarter (none in its first week).
-    weeks = [when for week in range(1, 14)
-             if (when := datetime.combine(starts[0] + timedelta(weeks=week), time(10), UTC))
-             <= now]
+    checked: list[tuple[Actor, UUID]] = []
     for team_id, lead, members in people.teams:
         lead_actor = Actor(org_id, lead, frozenset({Role.MANAGER}))
         for n in range(2):
@@ -95,7 +106,7 @@ def _fill(app: OkrApplication, org_id: UUID, key: str, now: datetime,
             _key_results(app, lead_actor, objective, rng)
             app.align_objective(system, objective, rng.choice(company))
             app.activate_objective(lead_actor, objective)
-            _check_ins(app, lead_actor, objective, weeks, rng)
+            checked.append((lead_actor, objective))
             for member in members[n::2]:
                 member_actor = Actor(org_id, member, frozenset({Role.MEMBER}))
                 mine = app.create_objective(
@@ -106,11 +117,11 @@ def _fill(app: OkrApplication, org_id: UUID, key: str, now: datetime,
                 _key_results(app, member_actor, mine, rng)
                 app.align_objective(lead_actor, mine, objective)
                 app.activate_objective(member_actor, mine)
-                _check_ins(app, member_actor, mine, weeks, rng)
+                checked.append((member_actor, mine))
     for objective in company:
         app.activate_objective(system, objective)
-        _check_ins(app, system, objective, weeks, rng)
-    return Demo(org_id, key, people.admin, people.manager, people.member)
+        checked.append((system, objective))
+    return Demo(org_id, key, people.admin, people.manager, people.member), checked
 
 
 @dataclass

@@ -1,5 +1,5 @@
 """The as-of cache: checkpoints along a replay, what they answer, their bound, commits
-landing out of timestamp order, and moments too recent to keep."""
+landing out of timestamp order, and checkpoints made stale by later writes."""
 
 from __future__ import annotations
 
@@ -27,17 +27,17 @@ def quarter(app: OkrApplication) -> Quarter:
 def test_checkpoints_along_the_replay_answer_without_replaying(app: OkrApplication,
                                                                quarter: Quarter) -> None:
     replayer = AsOfReplayer(EventSource(app), every_events=2)
-    key = (quarter.org, quarter.cycle)
-    late = replayer.state_at(quarter.org, quarter.cycle, at(7, 25))
+    key = (quarter.org, quarter.cycle, None)
+    # A walk: the first moment reads the log, the second goes on through what was read.
+    _, late = replayer.sample(quarter.org, quarter.cycle, [at(6, 21), at(7, 25)],
+                              lambda s: s)
     kept = replayer.cache.checkpoints(key)
-    # After each burst of events sharing a time (set-up, objectives, week 1 with the
-    # cycle's activation, week 2, the re-alignment); week 3's are the newest events
-    # read, too recent to keep a state after them.
+    # The first moment (after the set-up), then after each burst of events sharing a
+    # time (objectives, week 1 with the cycle's activation, week 2, the re-alignment),
+    # and the last moment asked for (its rows are week 3's).
     assert [c.changed_at for c in kept] == [at(6, 20, 10), at(6, 25, 10), at(7, 6, 10),
-                                            WEEK_2, at(7, 16, 12)]
-    assert all(c.safe for c in kept)
+                                            WEEK_2, at(7, 16, 12), WEEK_3]
     assert late.changed_at == WEEK_3
-    assert late.valid_until is None
     replayed = replayer.cache.stats.replayed_events
     early = replayer.state_at(quarter.org, quarter.cycle, WEEK_2 + timedelta(hours=1))
     assert replayer.cache.stats.replayed_events == replayed  # a checkpoint answered
@@ -49,8 +49,8 @@ def test_checkpoints_along_the_replay_answer_without_replaying(app: OkrApplicati
 def test_the_cache_is_bounded(app: OkrApplication, quarter: Quarter) -> None:
     cache = CheckpointCache(max_rows=200, max_checkpoints=3)
     replayer = AsOfReplayer(EventSource(app), cache, every_events=5)
-    replayer.state_at(quarter.org, quarter.cycle, at(7, 25))
-    assert len(cache.checkpoints((quarter.org, quarter.cycle))) <= 3
+    replayer.sample(quarter.org, quarter.cycle, [at(6, 21), at(7, 25)], lambda s: s)
+    assert len(cache.checkpoints((quarter.org, quarter.cycle, None))) <= 3
     assert cache.rows_held <= 200
     assert cache.stats.checkpoints_evicted > 0
     # Evicted or not, every answer is right.
@@ -77,13 +77,13 @@ def test_commits_out_of_timestamp_order_are_placed_by_their_time(
     assert {kr.id: kr.current for kr in after.key_results}[quarter.kr["c1"]] == 8
 
 
-def test_a_moment_too_recent_is_not_kept(app: OkrApplication, quarter: Quarter) -> None:
+def test_a_checkpoint_made_stale_by_a_later_write_is_not_used(
+        app: OkrApplication, quarter: Quarter) -> None:
     replayer = AsOfReplayer(EventSource(app))
     now = clock.now()
     first = replayer.state_at(quarter.org, quarter.cycle, now)
-    assert first.valid_until is None
-    assert not any(c.covers(now) for c in replayer.cache.checkpoints(
-        (quarter.org, quarter.cycle)))
+    assert any(c.covers(now) for c in replayer.cache.checkpoints(
+        (quarter.org, quarter.cycle, None)))
     app.record_check_in(Actor.system(quarter.org), quarter.i2, quarter.kr["i2"], 3)
     again = replayer.state_at(quarter.org, quarter.cycle, clock.now())
     assert again.position > first.position

@@ -123,6 +123,19 @@ def test_verify_on_the_command_line(store: tuple[str, Quarter]) -> None:
     assert "verified: 5 grades" in result.stdout
 
 
+def test_the_command_line_travels_on_both_time_axes(store: tuple[str, Quarter]) -> None:
+    url, _ = store
+    # As of 22 Jul, as recorded by 18 Jul: week 3's check-ins were not written yet.
+    result = run(url, "replay", "--cycle", CYCLE, "--as-of", "2026-07-22",
+                 "--known-at", "2026-07-18")
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.stdout.splitlines() if line.startswith("│")]
+    assert [r.split("│")[13].strip() for r in rows] == ["0", "4", "10", "10", "10"]
+    before_close = run(url, "verify", "--cycle", CYCLE, "--known-at", "2026-09-30")
+    assert before_close.exit_code == 2
+    assert "not closed" in before_close.output
+
+
 def test_parquet_without_pyarrow_names_the_extra(store: tuple[str, Quarter], tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     url, _ = store

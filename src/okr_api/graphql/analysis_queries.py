@@ -27,6 +27,7 @@ from okr_api.graphql.analysis_cache import (
     cycle_inputs,
     viewer_key,
 )
+from okr_api.graphql.asof import valid_moment
 from okr_api.graphql.base import Info, context, global_id, optional_uuid, uuid_of
 from okr_api.graphql.policy_types import PolicyInput
 from okr_api.graphql.queries import wait_for
@@ -41,7 +42,13 @@ from projections.model import CycleRow, KeyResultRow, ObjectiveRow
 TREND_CYCLES = 4
 MAX_TREE_DEPTH = 10
 AsOf = Annotated[datetime | None, strawberry.argument(
-    description="Answer as of this moment, replayed from the events (ANALYST or ADMIN).")]
+    description="Answer as of this moment (valid time: a check-in counts from when it "
+                "applies), replayed from the events (ANALYST, ADMIN or MANAGER, each within "
+                "what they may see).")]
+KnownAt = Annotated[datetime | None, strawberry.argument(
+    description="Answer as recorded by this moment: later writes (late check-ins, "
+                "corrections) left out (ANALYST, ADMIN or MANAGER). Without asOf, asOf is this "
+                "moment too.")]
 Rescore = Annotated[PolicyInput | None, strawberry.argument(
     description="Answer as if this scoring policy had held all cycle (ANALYST or ADMIN).")]
 
@@ -116,14 +123,17 @@ class AnalysisQuery:
     async def alignment_tree(self, info: Info, cycle: str, root_id: relay.GlobalID | None = None,
                              team_id: relay.GlobalID | None = None, depth: int | None = None,
                              min_position: int | None = None, as_of: AsOf = None,
-                             policy: Rescore = None) -> types.AlignmentTree:
+                             policy: Rescore = None,
+                             known_at: KnownAt = None) -> types.AlignmentTree:
         if depth is not None and not 0 <= depth <= MAX_TREE_DEPTH:
             raise ApiError("INVALID_INPUT", f"depth must be between 0 and {MAX_TREE_DEPTH}")
+        if known_at is not None:
+            as_of = valid_moment(as_of, known_at)
         if as_of is not None or policy is not None:
             return await asof_analysis.alignment_tree(info, cycle, analysis.TreeView(
                 root_objective_id=optional_uuid(root_id, "Objective", field="rootId"),
                 team_id=optional_uuid(team_id, "Team", field="teamId"), max_depth=depth),
-                as_of, policy, min_position)
+                as_of, policy, min_position, known_at)
         data = await load_cycle(info, cycle, min_position)
         view = analysis.TreeView(
             root_objective_id=optional_uuid(root_id, "Objective", field="rootId"),
@@ -167,10 +177,13 @@ class AnalysisQuery:
     @strawberry.field(description="The 70% stretch analysis of a cycle for a scope.")
     async def stretch_analysis(self, info: Info, cycle: str, scope: ScopeInput | None = None,
                                min_position: int | None = None, as_of: AsOf = None,
-                               policy: Rescore = None) -> types.StretchAnalysis:
+                               policy: Rescore = None,
+                               known_at: KnownAt = None) -> types.StretchAnalysis:
+        if known_at is not None:
+            as_of = valid_moment(as_of, known_at)
         if as_of is not None or policy is not None:
             return await asof_analysis.stretch_analysis(info, cycle, scope_of(scope), as_of,
-                                                        policy, min_position)
+                                                        policy, min_position, known_at)
         data = await load_cycle(info, cycle, min_position)
         chosen = scope_of(scope)
         services = context(info).services
@@ -187,9 +200,13 @@ class AnalysisQuery:
 
     @strawberry.field(description="OKR health findings of a cycle for a scope.")
     async def okr_health(self, info: Info, cycle: str, scope: ScopeInput | None = None,
-                         min_position: int | None = None, as_of: AsOf = None) -> types.OkrHealth:
+                         min_position: int | None = None, as_of: AsOf = None,
+                         known_at: KnownAt = None) -> types.OkrHealth:
+        if known_at is not None:
+            as_of = valid_moment(as_of, known_at)
         if as_of is not None:
-            return await asof_analysis.okr_health(info, cycle, scope_of(scope), as_of)
+            return await asof_analysis.okr_health(info, cycle, scope_of(scope), as_of,
+                                                  known_at)
         data = await load_cycle(info, cycle, min_position)
         try:
             report = analysis.okr_health(data.cycle, data.objectives, data.key_results,

@@ -14,18 +14,25 @@ from okr_api.errors import ApiError
 from okr_api.graphql.base import Info, context
 from okr_api.graphql.policy_types import PolicyInput, ScoringPolicy, scoring_policy
 from okr_api.history.service import HistoryService
-from okr_domain import ids
+from okr_domain import clock, ids
 from okr_domain.errors import InvalidInput
 from okr_domain.values import BandEdges, OkrPolicy, Role
 from projections.analysis import NORMAL_RULES, ScoringOptions
 from projections.cycle_state import CycleState
 
 HISTORY_ROLES = (Role.ANALYST, Role.ADMIN)
+TRAVEL_ROLES = (Role.ANALYST, Role.ADMIN, Role.MANAGER)
+"""Who may ask about a moment (each within what they may see)."""
 
 
 def require_history(info: Info, what: str) -> None:
     if not context(info).principal.has(*HISTORY_ROLES):
         raise ApiError("FORBIDDEN", f"{what} needs the ANALYST or ADMIN role")
+
+
+def require_travel(info: Info) -> None:
+    if not context(info).principal.has(*TRAVEL_ROLES):
+        raise ApiError("FORBIDDEN", "asOf and knownAt need the ANALYST, ADMIN or MANAGER role")
 
 
 def history_of(info: Info) -> HistoryService:
@@ -40,20 +47,37 @@ def moment(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-async def cycle_as_of(info: Info, key: str, as_of: datetime) -> CycleState:
-    """The caller's organization's cycle ``key`` as of ``as_of``."""
-    require_history(info, "asOf")
+def known(value: datetime | None) -> datetime | None:
+    """``knownAt`` as an aware UTC datetime (None: everything recorded so far)."""
+    return None if value is None else moment(value)
+
+
+def valid_moment(as_of: datetime | None, known_at: datetime | None) -> datetime:
+    """``asOf``, or when only ``knownAt`` is given, that moment (what was true then, as
+    recorded then)."""
+    if as_of is not None:
+        return moment(as_of)
+    return moment(known_at) if known_at is not None else clock.now()
+
+
+async def cycle_as_of(info: Info, key: str, as_of: datetime,
+                      known_at: datetime | None = None) -> CycleState:
+    """The caller's organization's cycle ``key`` as of ``as_of`` (valid time), as
+    recorded by ``known_at`` (transaction time; None: everything recorded so far)."""
+    require_travel(info)
     org_id = context(info).principal.organization_id
-    state = await history_of(info).state_at(org_id, ids.cycle_id(org_id, key), moment(as_of))
+    state = await history_of(info).state_at(org_id, ids.cycle_id(org_id, key), moment(as_of),
+                                            known(known_at))
     if not state.exists:
         raise ApiError("NOT_FOUND", f"no cycle {key} as of {moment(as_of).isoformat()}")
     return state
 
 
-async def cycle_id_as_of(info: Info, cycle_id: UUID, as_of: datetime) -> CycleState:
-    require_history(info, "asOf")
+async def cycle_id_as_of(info: Info, cycle_id: UUID, as_of: datetime,
+                         known_at: datetime | None = None) -> CycleState:
+    require_travel(info)
     org_id = context(info).principal.organization_id
-    return await history_of(info).state_at(org_id, cycle_id, moment(as_of))
+    return await history_of(info).state_at(org_id, cycle_id, moment(as_of), known(known_at))
 
 
 def rescoring(policy: OkrPolicy, given: PolicyInput | None,

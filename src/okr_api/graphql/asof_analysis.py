@@ -22,7 +22,13 @@ from strawberry import relay
 
 from okr_api.errors import ApiError
 from okr_api.graphql import analysis_types as types
-from okr_api.graphql.asof import cycle_as_of, moment, require_history, rescoring
+from okr_api.graphql.asof import (
+    cycle_as_of,
+    moment,
+    require_history,
+    require_travel,
+    rescoring,
+)
 from okr_api.graphql.base import Info, context, global_id
 from okr_api.graphql.policy_types import PolicyInput, ScoringPolicy
 from okr_domain import clock
@@ -63,10 +69,10 @@ class Rows:
 
 
 async def rows_for(info: Info, key: str, as_of: datetime | None,
-                   min_position: int | None) -> Rows:
+                   min_position: int | None, known_at: datetime | None = None) -> Rows:
     viewer = analysis.Viewer.from_actor(context(info).principal.actor)
     if as_of is not None:
-        state = await cycle_as_of(info, key, as_of)
+        state = await cycle_as_of(info, key, as_of, known_at)
         assert state.cycle is not None
         assert state.organization is not None
         return Rows(state.cycle, state.organization.policy, state.objectives,
@@ -81,7 +87,7 @@ async def rows_for(info: Info, key: str, as_of: datetime | None,
 
 def _check(info: Info, as_of: datetime | None, policy: PolicyInput | None) -> None:
     if as_of is not None:
-        require_history(info, "asOf")
+        require_travel(info)
     if policy is not None:
         require_history(info, "policy")
 
@@ -116,9 +122,10 @@ def _now(rows: Rows) -> datetime:
 
 async def alignment_tree(info: Info, key: str, view: analysis.TreeView,
                          as_of: datetime | None, policy: PolicyInput | None,
-                         min_position: int | None) -> types.AlignmentTree:
+                         min_position: int | None,
+                         known_at: datetime | None = None) -> types.AlignmentTree:
     _check(info, as_of, policy)
-    rows = await rows_for(info, key, as_of, min_position)
+    rows = await rows_for(info, key, as_of, min_position, known_at)
     rules, options, scoring = rescoring(rows.policy, policy)
     # The tree reads the moment only as the cycle's elapsed share (whole days).
     elapsed = analysis_clock.elapsed_share(rows.cycle, _now(rows))
@@ -147,9 +154,10 @@ def _tree(rows: Rows, view: analysis.TreeView, rules: OkrPolicy,
 
 async def stretch_analysis(info: Info, key: str, scope: analysis.Scope,
                            as_of: datetime | None, policy: PolicyInput | None,
-                           min_position: int | None) -> types.StretchAnalysis:
+                           min_position: int | None,
+                           known_at: datetime | None = None) -> types.StretchAnalysis:
     _check(info, as_of, policy)
-    rows = await rows_for(info, key, as_of, min_position)
+    rows = await rows_for(info, key, as_of, min_position, known_at)
     rules, options, scoring = rescoring(rows.policy, policy)
 
     def compute() -> analysis.StretchAnalysis:
@@ -229,9 +237,9 @@ async def _trends(info: Info, rows: Rows, scope: analysis.Scope, policy: OkrPoli
 
 
 async def okr_health(info: Info, key: str, scope: analysis.Scope,
-                     as_of: datetime) -> types.OkrHealth:
+                     as_of: datetime, known_at: datetime | None = None) -> types.OkrHealth:
     _check(info, as_of, None)
-    rows = await rows_for(info, key, as_of, None)
+    rows = await rows_for(info, key, as_of, None, known_at)
 
     def compute() -> analysis.HealthReport:
         return analysis.okr_health(rows.cycle, rows.objectives, rows.key_results,

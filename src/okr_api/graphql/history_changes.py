@@ -26,15 +26,15 @@ def _side(state: CycleState, fallback: CycleState) -> CycleSide:
     return CycleSide(state.objectives, state.key_results, organization.policy)
 
 
-async def cycle_changes(info: Info, key: str, since: datetime,
-                        until: datetime) -> types.CycleChanges:
+async def cycle_changes(info: Info, key: str, since: datetime, until: datetime,
+                        known_at: datetime | None = None) -> types.CycleChanges:
     if until < since:
         raise ApiError("INVALID_INPUT", "to is before from", field="to")
     ctx = context(info)
     org_id = ctx.principal.organization_id
     cycle_id = ids.cycle_id(org_id, key)
     before, after = await history_of(info).sample(org_id, cycle_id, [since, until],
-                                                  lambda s: s)
+                                                  lambda s: s, known_at)
     if not after.exists:
         raise ApiError("NOT_FOUND", f"no cycle {key} as of {until.isoformat()}")
     found = compare(cycle_id, _side(before, after), _side(after, after), after.directory,

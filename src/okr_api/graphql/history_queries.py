@@ -15,8 +15,15 @@ from strawberry import relay
 
 from okr_api.errors import ApiError
 from okr_api.graphql import history_types as types
-from okr_api.graphql.analysis_queries import ScopeInput, scope_of
-from okr_api.graphql.asof import history_of, moment, require_history
+from okr_api.graphql.analysis_queries import KnownAt, ScopeInput, scope_of
+from okr_api.graphql.asof import (
+    history_of,
+    known,
+    moment,
+    require_history,
+    require_travel,
+    valid_moment,
+)
 from okr_api.graphql.base import Info, can_see, context, first_of, optional_uuid, uuid_of
 from okr_api.graphql.history_changes import cycle_changes
 from okr_api.graphql.history_events import (
@@ -96,22 +103,25 @@ def _wants(info: Info, name: str) -> bool:
 
 @strawberry.type
 class HistoryQuery:
-    @strawberry.field(description="An objective, now or as it was at asOf (asOf needs the "
-                                  "ANALYST or ADMIN role). Null when you may not see it or it "
-                                  "did not exist yet.")
+    @strawberry.field(description="An objective, now or as it was at asOf (asOf and knownAt "
+                                  "need the ANALYST, ADMIN or MANAGER role). Null when you "
+                                  "may not see it or it did not exist yet.")
     async def objective(self, info: Info, id: relay.GlobalID,
-                        as_of: datetime | None = None) -> Objective | None:
+                        as_of: datetime | None = None,
+                        known_at: KnownAt = None) -> Objective | None:
+        if known_at is not None:
+            as_of = valid_moment(as_of, known_at)
         if as_of is None:
             return (await Objective.resolve_nodes(info=info, node_ids=[id.node_id]))[0] \
                 if id.type_name == "Objective" else None
-        require_history(info, "asOf")
+        require_travel(info)
         ctx = context(info)
         objective_id = uuid_of(id, "Objective", field="id")
         live = await ctx.loaders.objective.load(objective_id)
         if live is None or not await can_see(ctx, live):
             return None
         state = await history_of(info).state_at(ctx.principal.organization_id, live.cycle_id,
-                                                moment(as_of))
+                                                moment(as_of), known(known_at))
         row = state.objective(objective_id)
         return None if row is None else Objective(row=row, past=CyclePast(state, moment(as_of)))
 
@@ -163,10 +173,11 @@ class HistoryQuery:
                                   "re-scored in a cycle between two moments (ANALYST or ADMIN).")
     async def changes(self, info: Info, cycle: str,
                       from_: Annotated[datetime, strawberry.argument(name="from")],
-                      to: datetime | None = None) -> types.CycleChanges:
+                      to: datetime | None = None,
+                      known_at: KnownAt = None) -> types.CycleChanges:
         require_history(info, "changes")
         return await cycle_changes(info, cycle, moment(from_),
-                                   moment(to or clock.now()))
+                                   moment(to or clock.now()), known(known_at))
 
     @strawberry.field(description="A cycle's evolution step by step (ANALYST or ADMIN): the "
                                   "score distribution, band shares, mean, check-ins and "
@@ -174,10 +185,11 @@ class HistoryQuery:
     async def cycle_timeline(self, info: Info, cycle: str,
                              every: timeline.Interval = timeline.Interval.WEEK,
                              until: datetime | None = None, scope: ScopeInput | None = None,
-                             policy: PolicyInput | None = None) -> types.CycleTimeline:
+                             policy: PolicyInput | None = None,
+                             known_at: KnownAt = None) -> types.CycleTimeline:
         require_history(info, "cycleTimeline")
         return await cycle_timeline(info, cycle, every, moment(until or clock.now()),
-                                    scope_of(scope), policy)
+                                    scope_of(scope), policy, known(known_at))
 
 
 def _history_cursor(position: int) -> str:

@@ -32,7 +32,8 @@ def _step(step: TimelineStep) -> types.TimelineStep:
 
 
 async def cycle_timeline(info: Info, key: str, every: Interval, until: datetime,
-                         scope: Scope, given: PolicyInput | None) -> types.CycleTimeline:
+                         scope: Scope, given: PolicyInput | None,
+                         known_at: datetime | None = None) -> types.CycleTimeline:
     ctx = context(info)
     org_id = ctx.principal.organization_id
     cycle = next((c for c in await ctx.services.read_model.cycles(org_id) if c.key == key),
@@ -48,7 +49,8 @@ async def cycle_timeline(info: Info, key: str, every: Interval, until: datetime,
     history = history_of(info)
     found = await asyncio.to_thread(
         walk, history.replayer, org_id, cycle.id, moments,
-        Viewer.from_actor(ctx.principal.actor), scope, rescore, None, history.timeline_steps)
+        Viewer.from_actor(ctx.principal.actor), scope, rescore, None, history.timeline_steps,
+        known_at)
     policy = found.policy
     if policy is None:  # no step saw the cycle: report the organization's rules now
         organization = await ctx.services.read_model.organization(org_id)

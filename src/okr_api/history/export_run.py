@@ -34,13 +34,16 @@ class ExportRequest:
     until: str | None = None
     every: str = "week"
     organization: str | None = None
+    known_at: str | None = None
 
 
 def _rows(target: Target, request: ExportRequest, progress: Progress | None) -> Iterable[Row]:
     moment = parse_moment(request.until)
+    known = None if request.known_at is None else parse_moment(request.known_at)
     if request.what == "events":
-        return event_rows(target.source, target.organization_id, target.cycle_id, moment,
-                          progress=progress)
+        recorded_by = moment if known is None else min(moment, known)
+        return event_rows(target.source, target.organization_id, target.cycle_id,
+                          recorded_by, progress=progress)
     replayer = AsOfReplayer(target.source)
     if request.what == "timeline":
         try:
@@ -49,9 +52,10 @@ def _rows(target: Target, request: ExportRequest, progress: Progress | None) -> 
             raise TargetError("--every takes week or day") from None
         moments = step_moments(target.starts_on, target.ends_on, interval, moment)
         timeline = cycle_timeline(replayer, target.organization_id, target.cycle_id, moments,
-                                  Viewer.admin(), progress=progress)
+                                  Viewer.admin(), progress=progress, known_at=known)
         return timeline_rows(timeline.steps)
-    state = replayer.state_at(target.organization_id, target.cycle_id, moment, progress)
+    state = replayer.state_at(target.organization_id, target.cycle_id, moment, progress,
+                              known_at=known)
     if not state.exists:
         raise TargetError(f"{target.cycle_key} did not exist yet at {moment.isoformat()}")
     if request.what == "objectives":

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import TypeVar
 from uuid import UUID
 
@@ -29,7 +30,6 @@ from projections.projection import Event
 from projections.readers import AsyncEventIndexReader
 from projections.reading import MAX_EVENT_PAGE, EventFilter
 from projections.source import EventSource
-from projections.stepping import MARGIN
 from projections.timeline_walk import StepMemo
 
 log = logging.getLogger("okr_api")
@@ -66,15 +66,18 @@ class HistoryService:
     def cache(self) -> CheckpointCache:
         return self.replayer.cache
 
-    async def state_at(self, organization_id: UUID, cycle_id: UUID,
-                       moment: datetime) -> CycleState:
-        return await asyncio.to_thread(self.replayer.state_at, organization_id, cycle_id,
-                                       moment)
+    async def state_at(self, organization_id: UUID, cycle_id: UUID, moment: datetime,
+                       known_at: datetime | None = None) -> CycleState:
+        """The cycle as of ``moment`` (valid time), as recorded by ``known_at``."""
+        return await asyncio.to_thread(partial(
+            self.replayer.state_at, organization_id, cycle_id, moment, known_at=known_at))
 
     async def sample(self, organization_id: UUID, cycle_id: UUID,
-                     moments: Sequence[datetime], sample: Callable[[CycleState], T]) -> list[T]:
-        return await asyncio.to_thread(self.replayer.sample, organization_id, cycle_id,
-                                       moments, sample)
+                     moments: Sequence[datetime], sample: Callable[[CycleState], T],
+                     known_at: datetime | None = None) -> list[T]:
+        return await asyncio.to_thread(partial(
+            self.replayer.sample, organization_id, cycle_id, moments, sample,
+            known_at=known_at))
 
     async def event_index(self) -> AsyncEventIndexReader:
         async with self._opening:
@@ -153,7 +156,7 @@ class HistoryService:
             for organization_id, cycle_id in self.open_cycles():
                 if self._stop.is_set():
                     return
-                moment = clock.now() - 2 * MARGIN
+                moment = clock.now()
                 self.replayer.state_at(organization_id, cycle_id, moment)
                 log.info("history cache warm for cycle %s", cycle_id)
         except Exception:  # a failed warm-up only costs speed; the log says why
