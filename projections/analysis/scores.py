@@ -42,6 +42,8 @@ def mean(pairs: Pairs, *, cap: bool) -> Fraction:
         return weighted_mean(pairs)
     pairs = [(exact(value), exact(weight)) for value, weight in pairs]
     weights = sum((weight for _, weight in pairs), NONE)
+    if weights <= 0 and pairs:  # every weight 0: the scores count alike
+        pairs, weights = [(value, FULL) for value, _ in pairs], exact(len(pairs))
     if weights <= 0:
         return NONE
     return sum((value * weight for value, weight in pairs), NONE) / weights

@@ -189,22 +189,30 @@ def score(metric: MetricType, start: Decimal, target: Decimal, current: Decimal)
 
 def weighted_mean(scores: Iterable[tuple[Number, Number]]) -> Fraction:
     """Exact weighted mean of (score, weight) pairs, clamped to [0, 1]; 0 when there is
-    nothing to weigh."""
+    nothing to weigh. When every weight is 0 the scores count alike (a plain mean): an
+    objective whose key results all weigh nothing still scores what they score."""
     # Sums kept as integer numerator / denominator and normalized once at the end: this
     # runs for every objective of every analysis, and Fraction arithmetic would reduce
     # every partial sum.
     total_, total_den = 0, 1
     weights, weights_den = 0, 1
+    unweighted: list[Fraction] = []
     for value, weight in scores:
         weight_ = weight if type(weight) is Fraction else exact(weight)
-        if not weight_.numerator:
-            continue
         value_ = value if type(value) is Fraction else exact(value)
+        if not weight_.numerator:
+            if not weights:
+                unweighted.append(value_)
+            continue
         total_, total_den = _plus(total_, total_den, value_.numerator * weight_.numerator,
                                   value_.denominator * weight_.denominator)
         weights, weights_den = _plus(weights, weights_den, weight_.numerator,
                                      weight_.denominator)
-    if weights <= 0 or total_ <= 0:
+    if weights <= 0:
+        if not unweighted:
+            return NONE
+        return weighted_mean((value, FULL) for value in unweighted)
+    if total_ <= 0:
         return NONE
     num, den = total_ * weights_den, total_den * weights
     return FULL if num >= den else Fraction(num, den)

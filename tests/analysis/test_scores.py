@@ -91,8 +91,9 @@ def test_all_weights_zero() -> None:
     org.kr(parent, 1.0, weight=0.0)
     org.kr(parent, 0.5, weight=0.0)
     org.objective(q1, "Child", team=org.team("T"), parent=parent, krs=(0.8,))
-    # KEY_RESULTS: no weight at all -> 0.0 (okr_domain.scoring.weighted_mean).
-    assert scores_under(org, q1.id, RollUp.KEY_RESULTS)["P"] == 0.0
+    # KEY_RESULTS: no weight at all -> the key results count alike, (1.0 + 0.5) / 2
+    # (okr_domain.scoring.weighted_mean), not 0.0 beside key results that score.
+    assert scores_under(org, q1.id, RollUp.KEY_RESULTS)["P"] == pytest.approx(0.75)
     # Unweighted: (1.0 + 0.5) / 2 = 0.75.
     unweighted = ScoringOptions(honour_weights=False)
     assert scores_under(org, q1.id, RollUp.KEY_RESULTS, unweighted)["P"] == pytest.approx(0.75)

@@ -148,3 +148,10 @@ async def test_a_score_bound_finer_than_the_exact_filter_is_refused(api: Api,
         all: objectives(filter: {minScore: -1, maxScore: 2}) { totalCount } }""")
     counts = {name: found["totalCount"] for name, found in edges["data"].items()}
     assert counts == {"below": 0, "above": 0, "all": 4}
+
+
+async def test_key_results_that_all_weigh_nothing_count_alike(api: Api, world: World) -> None:
+    weightless = await objective_with(api, world, "Weightless", [("4", 0.0), ("6", 0.0)])
+    scores = (await read(api, GRADES, {"ids": [weightless]}))["nodes"]
+    # Not 0.0 beside key results at 0.4 and 0.6: they count alike.
+    assert [n["score"] for n in scores] == [0.5]

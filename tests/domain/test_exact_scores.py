@@ -49,6 +49,8 @@ class Kr:
 
 def reference_mean(krs: list[Kr]) -> Fraction:
     weights = sum((Fraction(str(k.weight)) for k in krs), Fraction(0))
+    if weights == 0 and krs:  # every weight 0: the key results count alike
+        return sum((k.exact_score() for k in krs), Fraction(0)) / len(krs)
     if weights == 0:
         return Fraction(0)
     total = sum((k.exact_score() * Fraction(str(k.weight)) for k in krs), Fraction(0))

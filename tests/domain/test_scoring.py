@@ -193,9 +193,9 @@ def test_zero_weights_do_not_count() -> None:
     assert scoring.weighted_mean([(0.6, 2.0), (0.0, 0.0), (1.0, 0.0)]) == pytest.approx(0.6)
 
 
-def test_weighted_mean_of_nothing_or_only_zero_weights_is_zero() -> None:
+def test_weighted_mean_of_nothing_is_zero_and_of_only_zero_weights_a_plain_mean() -> None:
     assert scoring.weighted_mean([]) == 0.0
-    assert scoring.weighted_mean([(1.0, 0.0), (0.5, 0.0)]) == 0.0
+    assert scoring.weighted_mean([(1.0, 0.0), (0.5, 0.0)]) == 0.75
 
 
 def test_weighted_mean_accepts_a_generator() -> None:
@@ -328,3 +328,13 @@ def test_roll_up_survives_a_cycle_in_the_graph() -> None:
     scores = rolled_up_scores(own, lambda o: children.get(o, []), RollUp.BOTH)
     assert set(scores) == {a, b}
     assert all(0.0 <= s <= 1.0 for s in scores.values())
+
+
+def test_key_results_that_all_weigh_nothing_count_alike() -> None:
+    from fractions import Fraction
+
+    assert scoring.weighted_mean([(Fraction(2, 5), 0), (Fraction(4, 7), 0)]) == Fraction(
+        17, 35)
+    # One weight above 0 decides alone; the weightless ones do not count.
+    assert scoring.weighted_mean([(Fraction(2, 5), 0), (Fraction(4, 7), 1)]) == Fraction(
+        4, 7)
