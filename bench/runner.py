@@ -38,6 +38,8 @@ from bench.load import GraphQLClient
 from bench.r1_rebuild import ReadRate
 from bench.report import Figure, details, table, unavailable, write_json
 from bench.world import World, load_world
+from okr_api.clock_setting import apply_clock
+from okr_api.settings import Settings
 
 DEFAULT_OUTPUT = Path(__file__).resolve().parent / "results"
 NAMES = {
@@ -230,6 +232,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     args = parse(argv)
     logging.basicConfig(level=logging.WARNING)
+    # The service's clock, as its settings say (OKR_CLOCK_START): the tokens minted here
+    # and the server started from here must agree on the time.
+    apply_clock(Settings())
     scale = QUICK if args.quick else FULL
     output: Path = args.output or DEFAULT_OUTPUT / f"{scale.name}.json"
     started = time.perf_counter()

@@ -39,6 +39,17 @@ def pytest_configure(config: pytest.Config) -> None:
     clock.set_clock(clock.ShiftedClock(TEST_NOW, anchor))
 
 
+@pytest.fixture(autouse=True)
+def _okr_environment() -> Iterator[None]:
+    """Each test starts from the run's ``OKR_*`` environment: commands export their
+    options to it (for server worker processes), which would reach later tests."""
+    saved = {k: v for k, v in os.environ.items() if k.startswith("OKR_")}
+    yield
+    for name in [k for k in os.environ if k.startswith("OKR_") and k not in saved]:
+        del os.environ[name]
+    os.environ.update(saved)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--run-slow", action="store_true", help="run the long variants too")
 
