@@ -38,7 +38,7 @@ from projections.readers import AsyncCatalogReader
 
 log = logging.getLogger("okr_api.live")
 
-OBJECTIVE_TOPICS: tuple[str, ...] = tuple(TOPIC_TYPES)
+OBJECTIVE_TOPICS: frozenset[str] = frozenset(TOPIC_TYPES)
 CATCH_UP_SECONDS = 2.0
 MAX_TEAM_DEPTH = 64
 
