@@ -28,6 +28,7 @@ from okr_api.live.hub import Hub, HubClosed, Item, State, SubscriberTooSlow, ite
 from okr_api.live.model import TYPE_TOPICS, LiveEvent
 from okr_api.live.render import Plan
 from okr_domain.application import OkrApplication
+from projections.gc_pause import paused_gc
 
 REPLAY_BATCH = 2000
 RECHECK_SECONDS = 1.0
@@ -93,19 +94,24 @@ class EventLog:
 
     async def pages(self, after: int, stop: int,
                     where: EventFilter) -> AsyncGenerator[tuple[list[LiveEvent], int], None]:
-        """``read``'s batches up to ``stop``, each read while the one before is sent."""
-        ahead = asyncio.ensure_future(self.read(after, stop, where))
-        try:
-            while True:
-                events, scanned = await ahead
-                if scanned < stop:
-                    ahead = asyncio.ensure_future(self.read(scanned, stop, where))
-                yield events, scanned
-                if scanned >= stop:
-                    return
-        finally:
-            ahead.cancel()
-            await asyncio.gather(ahead, return_exceptions=True)
+        """``read``'s batches up to ``stop``, each read while the one before is sent.
+
+        A catch-up makes many short-lived objects: collecting meanwhile would scan the
+        whole heap again and again, so the cyclic collector waits until it is over
+        (reference counting frees them), as it does for history replays."""
+        with paused_gc():
+            ahead = asyncio.ensure_future(self.read(after, stop, where))
+            try:
+                while True:
+                    events, scanned = await ahead
+                    if scanned < stop:
+                        ahead = asyncio.ensure_future(self.read(scanned, stop, where))
+                    yield events, scanned
+                    if scanned >= stop:
+                        return
+            finally:
+                ahead.cancel()
+                await asyncio.gather(ahead, return_exceptions=True)
 
 
 async def stream(hub: Hub, event_log: EventLog, check: Callable[[], Awaitable[Audience]],
