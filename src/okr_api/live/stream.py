@@ -140,9 +140,9 @@ async def stream(hub: Hub, event_log: EventLog, check: Callable[[], Awaitable[Au
                                                     where)) as pages:
                     async for events, scanned in pages:
                         cursor = scanned
-                        for item in items_for(subscriber.audience, where, plan, events):
-                            yield item
-                            delivered = item.event.position
+                        for replayed in items_for(subscriber.audience, where, plan, events):
+                            yield replayed
+                            delivered = replayed.event.position
                         if time.monotonic() - checked >= RECHECK_SECONDS:
                             hub.regroup(subscriber, await _checked(check, delivered))
                             checked = time.monotonic()
