@@ -1,6 +1,7 @@
-"""The cadence facts of a check-in (``previousCheckInAt``, ``cadenceKept``): the same
-whether the event arrives live or is replayed after a cursor, per key result, and
-decided against the organization's cadence (7 days by default)."""
+"""Resuming subscribers: the cadence facts of a check-in (``previousCheckInAt``,
+``cadenceKept``) are the same live and replayed after a cursor, per key result, decided
+against the organization's cadence (7 days by default); a catch-up of many pages, read
+ahead while events keep coming, switches to live with no gap and no duplicate."""
 
 from __future__ import annotations
 
@@ -53,3 +54,26 @@ async def test_cadence_facts_are_the_same_live_and_replayed(server: Server,
             None, first.isoformat(), None, kept.isoformat()]
         assert [e["cadenceKept"] for e in events] == [True, True, True, False]
     assert replayed == live_events
+
+
+async def test_a_catch_up_of_many_pages_then_live_has_no_gap_and_no_duplicate(
+        server: Server, world: World) -> None:
+    # Pages of 3 events: the catch-up reads each page while the one before is sent.
+    server.fastapi.state.services.extras["live"].event_log.batch_size = 3
+    start = await server.check_in(world, 1)
+    stored = [await server.check_in(world, value % 10) for value in range(2, 16)]
+    writes: list[int] = []
+
+    async def write() -> None:
+        for value in range(16, 26):
+            writes.append(await server.check_in(world, value % 10))
+
+    writer = asyncio.create_task(write())
+    async with Feed(server.client(world.tokens["admin"]), SCORE_EVENTS,
+                    {"after": start}) as feed:
+        await writer
+        events = await feed.wait_for(len(stored) + len(writes))
+        await asyncio.sleep(0.3)
+        assert len(feed.events) == len(stored) + len(writes)
+    assert [e["position"] for e in events] == stored + writes
+    assert [e["previousCheckInAt"] is not None for e in events] == [True] * len(events)
