@@ -123,13 +123,15 @@ def _remove_key_result(rows: ObjectiveRows, e: ev.KeyResultRemoved) -> None:
 
 def _record_check_in(rows: ObjectiveRows, e: ev.CheckInRecorded) -> None:
     o = rows.objective
+    previous = max((c.recorded_at for c in rows.check_ins.values()
+                    if c.key_result_id == e.key_result_id), default=None)
     rows.check_ins[e.check_in_id] = CheckInRow(
         id=e.check_in_id, key_result_id=e.key_result_id, objective_id=o.id,
         organization_id=o.organization_id, cycle_id=o.cycle_id, value=e.value,
         previous_value=e.previous_value, confidence=e.confidence, note=e.note,
         applies_at=e.applies_at, recorded_at=e.timestamp, author_id=e.actor_id,
         in_one_on_one=e.in_one_on_one, corrected=False, correction_reason=None,
-        position=0, sequence=e.originator_version)
+        position=0, sequence=e.originator_version, previous_check_in_at=previous)
 
 
 def _correct_check_in(rows: ObjectiveRows, e: ev.CheckInCorrected) -> None:

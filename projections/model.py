@@ -121,6 +121,9 @@ class CheckInRow:
     sequence: int = 0
     """The objective's version when the check-in was recorded: with ``applies_at`` it
     decides which check-in sets the key result's current value."""
+    previous_check_in_at: datetime | None = None
+    """When the key result's check-in before this one was recorded (None for its
+    first): the live feed's cadence facts, without reading the key result's history."""
 
 
 @dataclass

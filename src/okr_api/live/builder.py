@@ -38,7 +38,7 @@ from projections.readers import AsyncCatalogReader
 
 log = logging.getLogger("okr_api.live")
 
-OBJECTIVE_TOPICS: tuple[str, ...] = tuple(TOPIC_TYPES)
+OBJECTIVE_TOPICS: frozenset[str] = frozenset(TOPIC_TYPES)
 CATCH_UP_SECONDS = 2.0
 MAX_TEAM_DEPTH = 64
 
@@ -60,7 +60,10 @@ class _OrgFacts:
     cycles: dict[UUID, CycleRow] = field(default_factory=dict)
     teams: dict[UUID, TeamRow] = field(default_factory=dict)
     person_teams: dict[UUID, UUID | None] = field(default_factory=dict)
+    previous_check_ins: dict[UUID, datetime | None] = field(default_factory=dict)
+    """By check-in id: when its key result's previous check-in was recorded."""
     check_ins: dict[UUID, list[CheckInRow]] = field(default_factory=dict)
+    """Key results' histories, for check-ins the catalog has no row for yet."""
     external_ids: dict[UUID, str] = field(default_factory=dict)
 
     @property
@@ -98,24 +101,30 @@ class EventBuilder:
                 for position, event in decoded]
 
     async def _facts(self, org: UUID, events: list[Decoded]) -> _OrgFacts:
+        # Ids go to the readers unsorted: a lookup does not care, and sorting thousands
+        # of UUIDs per batch was a visible share of a catch-up.
         rm = self.read_model
-        objective_ids = sorted({e.originator_id for _, e in events})
-        kr_ids = sorted({k for _, e in events if (k := getattr(e, "key_result_id", None))})
-        cycle_ids = sorted({c for _, e in events if (c := e.cycle_id) is not None})
-        cadence_krs = sorted({e.key_result_id for _, e in events
-                              if TOPIC_TYPES[e.TOPIC] is EventType.CHECK_IN_RECORDED})
-        organization, objectives, key_results, cycles, histories = await asyncio.gather(
+        objective_ids = list({e.originator_id for _, e in events})
+        kr_ids = list({k for _, e in events if (k := getattr(e, "key_result_id", None))})
+        cycle_ids = list({c for _, e in events if (c := e.cycle_id) is not None})
+        recorded = [e for _, e in events
+                    if TOPIC_TYPES[e.TOPIC] is EventType.CHECK_IN_RECORDED]
+        check_in_ids = list({e.check_in_id for e in recorded})
+        organization, objectives, key_results, cycles, check_ins = await asyncio.gather(
             rm.organization(org), rm.objectives_by_ids(org, objective_ids),
             rm.key_results_by_ids(org, kr_ids), rm.cycles_by_ids(org, cycle_ids),
-            rm.check_ins_of(org, cadence_krs) if cadence_krs else _no_check_ins())
+            rm.check_ins_by_ids(org, check_in_ids) if check_in_ids else _no_check_ins())
         facts = _OrgFacts(organization, {o.id: o for o in objectives},
                           {k.id: k for k in key_results}, {c.id: c for c in cycles})
-        for check_in in histories:
+        facts.previous_check_ins = {c.id: c.previous_check_in_at for c in check_ins}
+        unknown = list({e.key_result_id for e in recorded
+                          if e.check_in_id not in facts.previous_check_ins})
+        for check_in in await rm.check_ins_of(org, unknown) if unknown else []:
             facts.check_ins.setdefault(check_in.key_result_id, []).append(check_in)
         owners = {p for _, e in events if (p := self._owner_person(e, facts)) is not None}
         named = owners | {p for _, e in events for p in (
             e.actor_id, getattr(e, "person_id", None)) if p is not None}
-        people = await rm.people_by_ids(org, sorted(named)) if named else []
+        people = await rm.people_by_ids(org, list(named)) if named else []
         facts.person_teams = {p.id: p.team_id for p in people if p.id in owners}
         facts.external_ids = {p.id: p.external_id for p in people}
         owning_teams = {_objective_facts(e, facts.objectives.get(e.originator_id))[3]
@@ -164,8 +173,7 @@ class EventBuilder:
             extra["band"] = _band(extra.get("objective_score_after"), obj_kind,
                                   facts.policy)
         if kind is EventType.CHECK_IN_RECORDED:
-            extra.update(_cadence(e, facts.check_ins.get(e.key_result_id, []),
-                                  facts.policy.check_in_cadence_days))
+            extra.update(_cadence(e, facts, facts.policy.check_in_cadence_days))
         return LiveEvent(
             event_id=event_id(e.originator_id, e.originator_version), position=position,
             type=kind, occurred_at=e.timestamp, organization_id=e.organization_id,
@@ -239,10 +247,16 @@ def _event_fields(kind: EventType, e: Any) -> dict[str, Any]:
     return fields
 
 
-def _cadence(e: Any, history: list[CheckInRow], cadence_days: int) -> dict[str, Any]:
+def _cadence(e: Any, facts: _OrgFacts, cadence_days: int) -> dict[str, Any]:
     """Engagement: when the key result's previous check-in was recorded, and whether this
-    one came within the organization's cadence of it (a first check-in keeps it)."""
-    earlier = [c.recorded_at for c in history if c.sequence < e.originator_version]
-    previous: datetime | None = max(earlier) if earlier else None
+    one came within the organization's cadence of it (a first check-in keeps it). The
+    catalog's row of the check-in says; without one, the key result's history."""
+    previous: datetime | None
+    if e.check_in_id in facts.previous_check_ins:
+        previous = facts.previous_check_ins[e.check_in_id]
+    else:
+        earlier = [c.recorded_at for c in facts.check_ins.get(e.key_result_id, [])
+                   if c.sequence < e.originator_version]
+        previous = max(earlier) if earlier else None
     kept = previous is None or e.timestamp - previous <= timedelta(days=cadence_days)
     return {"previous_check_in_at": previous, "cadence_kept": kept}

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from graphql import GraphQLObjectType, get_named_type
+from graphql import GraphQLEnumType, GraphQLObjectType, get_named_type
 from graphql.execution.collect_fields import FieldDetails, FragmentDetails, collect_subfields
 
 from okr_api.live.model import LiveEvent
@@ -60,15 +60,33 @@ def _getter(object_type: GraphQLObjectType, name: str, wrap: Callable[[LiveEvent
     resolver = getattr(getattr(definition, "base_resolver", None), "wrapped_func", None)
     if field is None or field.args or resolver is None:
         return None
-    serialize = getattr(get_named_type(field.type), "serialize", None)
+    named = get_named_type(field.type)
+    serialize = getattr(named, "serialize", None)
     if serialize is None:
         return None
+    if isinstance(named, GraphQLEnumType):
+        serialize = _remembered(serialize)
 
     def get(event: LiveEvent) -> Any:
         value = resolver(wrap(event))
         return None if value is None else serialize(value)
 
     return get
+
+
+def _remembered(serialize: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """An enum's serializer, each member's name looked up once (strawberry's searches
+    the type's values on every call)."""
+    known: dict[Any, Any] = {}
+
+    def once(value: Any) -> Any:
+        try:
+            return known[value]
+        except KeyError:
+            known[value] = name = serialize(value)
+            return name
+
+    return once
 
 
 def plan_of(raw_info: Any, wrap: Callable[[LiveEvent], Any]) -> Plan | None:

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from contextlib import aclosing
 
 from okr_api.live.audience import Audience
 from okr_api.live.builder import OBJECTIVE_TOPICS, EventBuilder, decode
@@ -27,6 +28,7 @@ from okr_api.live.hub import Hub, HubClosed, Item, State, SubscriberTooSlow, ite
 from okr_api.live.model import TYPE_TOPICS, LiveEvent
 from okr_api.live.render import Plan
 from okr_domain.application import OkrApplication
+from projections.gc_pause import paused_gc
 
 REPLAY_BATCH = 2000
 RECHECK_SECONDS = 1.0
@@ -76,17 +78,40 @@ class EventLog:
     async def read(self, after: int, stop: int,
                    where: EventFilter) -> tuple[list[LiveEvent], int]:
         """Events in (after, stop], at most one batch, and the position scanned to."""
-        topics: Sequence[str] = (tuple(TYPE_TOPICS[t] for t in sorted(where.types))
-                                 if where.types else OBJECTIVE_TOPICS)
+        topics = (frozenset(TYPE_TOPICS[t] for t in where.types) if where.types
+                  else OBJECTIVE_TOPICS)
+        # By position alone: with a topic filter PostgreSQL may sort the whole rest of
+        # the range for every page (it expects few rows to match, most do).
         notifications = await asyncio.to_thread(
-            self.app.recorder.select_notifications, after + 1, self.batch_size, stop,
-            topics)
+            self.app.recorder.select_notifications, after + 1, self.batch_size, stop)
         if not notifications:
             return [], stop
-        decoded = await asyncio.to_thread(decode, self.app, notifications)
+        decoded = await asyncio.to_thread(
+            decode, self.app, [n for n in notifications if n.topic in topics])
         events = await self.builder.build(decoded)
         full = len(notifications) >= self.batch_size
         return events, notifications[-1].id if full else stop
+
+    async def pages(self, after: int, stop: int,
+                    where: EventFilter) -> AsyncGenerator[tuple[list[LiveEvent], int], None]:
+        """``read``'s batches up to ``stop``, each read while the one before is sent.
+
+        A catch-up makes many short-lived objects: collecting meanwhile would scan the
+        whole heap again and again, so the cyclic collector waits until it is over
+        (reference counting frees them), as it does for history replays."""
+        with paused_gc():
+            ahead = asyncio.ensure_future(self.read(after, stop, where))
+            try:
+                while True:
+                    events, scanned = await ahead
+                    if scanned < stop:
+                        ahead = asyncio.ensure_future(self.read(scanned, stop, where))
+                    yield events, scanned
+                    if scanned >= stop:
+                        return
+            finally:
+                ahead.cancel()
+                await asyncio.gather(ahead, return_exceptions=True)
 
 
 async def stream(hub: Hub, event_log: EventLog, check: Callable[[], Awaitable[Audience]],
@@ -110,14 +135,17 @@ async def stream(hub: Hub, event_log: EventLog, check: Callable[[], Awaitable[Au
             if delivered is None:
                 delivered = cursor
             checked = time.monotonic()
-            while cursor < subscriber.start_position:
-                events, cursor = await event_log.read(cursor, subscriber.start_position, where)
-                for item in items_for(subscriber.audience, where, plan, events):
-                    yield item
-                    delivered = item.event.position
-                if time.monotonic() - checked >= RECHECK_SECONDS:
-                    hub.regroup(subscriber, await _checked(check, delivered))
-                    checked = time.monotonic()
+            if cursor < subscriber.start_position:
+                async with aclosing(event_log.pages(cursor, subscriber.start_position,
+                                                    where)) as pages:
+                    async for events, scanned in pages:
+                        cursor = scanned
+                        for replayed in items_for(subscriber.audience, where, plan, events):
+                            yield replayed
+                            delivered = replayed.event.position
+                        if time.monotonic() - checked >= RECHECK_SECONDS:
+                            hub.regroup(subscriber, await _checked(check, delivered))
+                            checked = time.monotonic()
             if subscriber.state is State.OVERFLOWED:
                 audience = subscriber.audience
                 continue
