@@ -28,6 +28,7 @@ from projections.stepping import (
     READ_BATCH,
     CycleStepper,
     Progress,
+    concerns,
     paused_gc,
 )
 
@@ -87,8 +88,7 @@ class AsOfReplayer:
                 return True
             for notification in notifications:
                 event = self.source.decode(notification)
-                if event.organization_id == checkpoint.organization_id and (
-                        event.cycle_id is None or event.cycle_id == checkpoint.cycle_id):
+                if concerns(event, checkpoint.organization_id, checkpoint.cycle_id):
                     return False
             checkpoint.checked_to = notifications[-1].id
 

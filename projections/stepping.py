@@ -69,6 +69,13 @@ def valid_at(event: Event) -> datetime:
     return event.timestamp
 
 
+
+def concerns(event: Event, organization_id: UUID, cycle_id: UUID) -> bool:
+    """Whether an event may change a cycle's replayed state: its organization's events
+    of that cycle, and those of no cycle (people, teams, the policy)."""
+    return (event.organization_id == organization_id
+            and (event.cycle_id is None or event.cycle_id == cycle_id))
+
 class TablesSession:
     """A ``StoreSession`` for ``apply_batch`` over rows held in one ``Tables``.
 
@@ -208,8 +215,7 @@ class CycleStepper:
                         frozenset(self.closed))
 
     def relevant(self, event: Event) -> bool:
-        return (event.organization_id == self.organization_id
-                and (event.cycle_id is None or event.cycle_id == self.cycle_id))
+        return concerns(event, self.organization_id, self.cycle_id)
 
     def _read_batch(self) -> bool:
         """Read one batch of the log; False at the head."""
