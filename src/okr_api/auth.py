@@ -111,12 +111,11 @@ def _verified(keys: TokenKeys, token: str) -> tuple[Principal, float, float]:
             options={"require": list(REQUIRED_CLAIMS), "verify_exp": False,
                      "verify_iat": False, "verify_nbf": False},
         )
-    except jwt.ExpiredSignatureError:
-        raise AuthError("the token has expired") from None
     except jwt.InvalidTokenError as error:
         raise AuthError(refusal(error, keys)) from None
     try:
-        times = [float(claims[name]) for name in ("iat", "nbf", "exp") if name in claims]
+        expires_at = float(claims["exp"])
+        not_before = max(float(claims["iat"]), float(claims.get("nbf", 0)))
     except (TypeError, ValueError):
         raise AuthError(refusal(jwt.InvalidIssuedAtError(), keys)) from None
     try:
@@ -129,7 +128,7 @@ def _verified(keys: TokenKeys, token: str) -> tuple[Principal, float, float]:
     except (KeyError, ValueError, TypeError):
         raise AuthError(CLAIMS_REFUSED) from None
     return Principal(Actor(organization_id, person_id, roles, service_id), subject, service_id,
-                     claims.get("jti")), max(times[:-1], default=0.0), times[-1]
+                     claims.get("jti")), not_before, expires_at
 
 
 CLAIMS_REFUSED = ("the token's claims are not valid: 'org' must be an organization id, "
