@@ -16,7 +16,7 @@ from okr_domain.objective import Objective
 from okr_domain.organization import Organization
 from okr_domain.person import Person
 from okr_domain.team import Team
-from okr_domain.values import CycleStatus, OkrPolicy, ProposalStatus, TeamKind
+from okr_domain.values import CycleStatus, OkrPolicy, ProposalSide, ProposalStatus, TeamKind
 from projections.catalog_objectives import EVENT_TYPES as OBJECTIVE_EVENTS
 from projections.catalog_objectives import apply_objective_event
 from projections.catalog_tables import (
@@ -90,12 +90,14 @@ def _proposal(e: AlignmentProposal.Created, position: int) -> ProposalRow:
                        proposed_by_child_side=e.proposed_by_child_side,
                        proposed_by=e.actor_id, message=e.message,
                        status=ProposalStatus.PENDING, response_reason=None,
-                       created_at=e.timestamp, position=position)
+                       created_at=e.timestamp, position=position,
+                       awaiting_side=ProposalSide(e.awaiting_side))
 
 
 def _responded(e: AlignmentProposal.Responded) -> dict[str, Any]:
     status = ProposalStatus.ACCEPTED if e.accepted else ProposalStatus.DECLINED
-    return {"status": status, "response_reason": e.reason}
+    return {"status": status, "response_reason": e.reason, "responded_by": e.actor_id,
+            "responded_at": e.timestamp}
 
 
 HANDLERS: dict[type[Any], tuple[Table[Any], Handler]] = {
@@ -116,7 +118,8 @@ HANDLERS: dict[type[Any], tuple[Table[Any], Handler]] = {
     AlignmentProposal.Created: (PROPOSALS, created(PROPOSALS, _proposal)),
     AlignmentProposal.Responded: (PROPOSALS, revised(PROPOSALS, _responded)),
     AlignmentProposal.Withdrawn: (PROPOSALS, revised(
-        PROPOSALS, lambda e: {"status": ProposalStatus.WITHDRAWN})),
+        PROPOSALS, lambda e: {"status": ProposalStatus.WITHDRAWN,
+                              "withdrawn_at": e.timestamp})),
 }
 
 OBJECTIVE_TABLES = (OBJECTIVES, KEY_RESULTS, CHECK_INS)

@@ -26,6 +26,7 @@ from okr_domain.values import (
     MetricType,
     ObjectiveStatus,
     OkrPolicy,
+    ProposalSide,
     ProposalStatus,
     TeamKind,
     Visibility,
@@ -174,6 +175,15 @@ class ProposalRow:
     response_reason: str | None
     created_at: datetime
     position: int
+    awaiting_side: ProposalSide = ProposalSide.CHILD
+    """The side that must answer (``proposed_by`` asked for the other one)."""
+    responded_by: UUID | None = None
+    responded_at: datetime | None = None
+    withdrawn_at: datetime | None = None
+
+    @property
+    def awaited_objective_id(self) -> UUID:
+        return self.child_id if self.awaiting_side is ProposalSide.CHILD else self.parent_id
 
 
 @dataclass

@@ -133,3 +133,33 @@ def can_check_in(directory: Directory, actor: Actor, objective: Objective) -> bo
         return True
     return (objective.supporters_can_check_in and actor.person_id is not None
             and actor.person_id in objective.supporters)
+
+
+def speaks_for_owner(directory: Directory, actor: Actor, level: Level,
+                     owner_team_id: UUID | None, owner_person_id: UUID | None) -> bool:
+    """Does the actor speak for the owner of an objective in a negotiation?
+
+    The owner itself: the person of an individual objective, the lead of a team
+    objective's own team (the leads above and managers only when the team has no
+    lead), and admins for every objective. Controlling an objective (a manager writing
+    a report's objective) is not speaking for its owner: a manager's proposal to a
+    report awaits the report.
+    """
+    if actor.is_admin:
+        return True
+    me = actor.person_id
+    if me is None or not practises(actor):
+        return False
+    if level is Level.INDIVIDUAL:
+        return owner_person_id is not None and me == owner_person_id
+    if level is Level.TEAM and owner_team_id is not None:
+        team = directory.find_team(owner_team_id)
+        if team is not None and team.lead_id is not None:
+            return team.lead_id == me
+        return person_controls_owner(directory, me, level, owner_team_id, owner_person_id)
+    return False
+
+
+def speaks_for(directory: Directory, actor: Actor, objective: Objective) -> bool:
+    return speaks_for_owner(directory, actor, objective.level, objective.owner_team_id,
+                            objective.owner_person_id)

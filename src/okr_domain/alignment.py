@@ -8,6 +8,7 @@ winner's edge, and is rejected if it would close a cycle.
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -15,7 +16,7 @@ from eventsourcing.domain import Aggregate
 from okr_domain import ids
 from okr_domain.base import OkrAggregate
 from okr_domain.errors import ErrorCode, InvalidInput, InvalidState
-from okr_domain.values import ProposalStatus
+from okr_domain.values import ProposalSide, ProposalStatus
 
 
 class AlignmentGraph(OkrAggregate):
@@ -97,18 +98,38 @@ class AlignmentGraph(OkrAggregate):
                   cycle_id=cycle_id)
 
 
+def awaiting_side_of(proposed_by_child_side: bool) -> ProposalSide:
+    """The side that answers a proposal made by the other one."""
+    return ProposalSide.PARENT if proposed_by_child_side else ProposalSide.CHILD
+
+
 class AlignmentProposal(OkrAggregate):
-    """"Shall we take this one?" One side proposes, the other accepts or declines."""
+    """Alignment negotiated both ways: the parent's side asks "shall we?" and the child's
+    side answers; the child's side asks "could you?" and the parent's side answers.
+
+    The actor of ``Created`` is who asked; ``awaiting_side`` is the side that must
+    answer. Only that side accepts or declines; either side withdraws.
+    """
 
     TOPIC = "okr.AlignmentProposal"
 
     class Created(OkrAggregate.Event, Aggregate.Created):
+        """Version 2 added ``awaiting_side``; version 1 proposals await the side that
+        did not propose (derived from ``proposed_by_child_side``)."""
+
         TOPIC = "okr.AlignmentProposal.Created"
+        class_version = 2
         child_id: UUID
         parent_id: UUID
         parent_key_result_id: UUID | None
         proposed_by_child_side: bool
         message: str
+        awaiting_side: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["awaiting_side"] = awaiting_side_of(
+                bool(state["proposed_by_child_side"])).value
 
     class Responded(OkrAggregate.Event):
         TOPIC = "okr.AlignmentProposal.Responded"
@@ -128,7 +149,8 @@ class AlignmentProposal(OkrAggregate):
 
     def __init__(self, organization_id: UUID, actor_id: UUID | None, cycle_id: UUID | None,
                  child_id: UUID, parent_id: UUID, parent_key_result_id: UUID | None,
-                 proposed_by_child_side: bool, message: str) -> None:
+                 proposed_by_child_side: bool, message: str,
+                 awaiting_side: str) -> None:
         self.organization_id = organization_id
         self.cycle_id = cycle_id
         self.child_id = child_id
@@ -137,6 +159,7 @@ class AlignmentProposal(OkrAggregate):
         self.proposed_by_child_side = proposed_by_child_side
         self.proposed_by = actor_id
         self.message = message
+        self.awaiting_side = ProposalSide(awaiting_side)
         self.status = ProposalStatus.PENDING
         self.response_reason: str | None = None
 
@@ -149,8 +172,14 @@ class AlignmentProposal(OkrAggregate):
             raise InvalidState(f"the proposal is {self.status.value}",
                                code=ErrorCode.PROPOSAL_NOT_PENDING, field="proposalId")
 
+    @property
+    def awaited_objective_id(self) -> UUID:
+        return self.child_id if self.awaiting_side is ProposalSide.CHILD else self.parent_id
+
     def respond(self, actor_id: UUID | None, accepted: bool, reason: str) -> None:
         self._ensure_pending()
+        if not accepted and not reason.strip():
+            raise InvalidInput("declining a proposal needs a reason", field="reason")
         self.emit(self.Responded, actor_id, accepted=accepted, reason=reason)
 
     def withdraw(self, actor_id: UUID | None) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from okr_domain import validation
-from okr_domain.access import Actor, may_write
+from okr_domain.access import Actor, may_write, speaks_for
 from okr_domain.alignment import AlignmentGraph, AlignmentProposal
 from okr_domain.command_base import Result
 from okr_domain.commands_objectives import ObjectiveCommands
@@ -17,7 +17,8 @@ from okr_domain.cycle import Cycle
 from okr_domain.errors import ErrorCode, Forbidden, InvalidInput
 from okr_domain.ids import alignment_graph_id
 from okr_domain.objective import Objective
-from okr_domain.values import LEVEL_RANK, Level, ObjectiveStatus
+from okr_domain.organization import Organization
+from okr_domain.values import LEVEL_RANK, Level, ObjectiveStatus, ProposalSide
 
 
 class AlignmentCommands(ObjectiveCommands):
@@ -53,9 +54,37 @@ class AlignmentCommands(ObjectiveCommands):
     def _controls(self, actor: Actor, objective: Objective) -> bool:
         return may_write(self.directory_for(actor.organization_id), actor, objective)
 
+    def _speaks_for(self, actor: Actor, objective: Objective) -> bool:
+        return speaks_for(self.directory_for(actor.organization_id), actor, objective)
+
+    def _proposing_side(self, actor: Actor, child: Objective, parent: Objective,
+                        side: ProposalSide | None) -> ProposalSide:
+        """The side the proposer speaks for: the one given, else the one it owns (or,
+        owning neither, the one it controls); a proposer of both sides is the child's
+        ("could you?"), as before sides could be named."""
+        objectives = {ProposalSide.CHILD: child, ProposalSide.PARENT: parent}
+        owns = {s for s, o in objectives.items() if self._speaks_for(actor, o)}
+        controls = {s for s, o in objectives.items() if self._controls(actor, o)}
+        if side is not None:
+            # Controlling a side is enough to speak for it only when the proposer owns
+            # neither side: a manager may not answer her own proposal for a report.
+            if side in owns or (side in controls and not owns):
+                return side
+            raise Forbidden(f"you do not speak for the {side.value.lower()} side",
+                            field="side")
+        candidates = owns or controls
+        if not candidates:
+            raise Forbidden("propose only for objectives you own, on either side")
+        if len(candidates) == 1:
+            return next(iter(candidates))
+        return ProposalSide.CHILD
+
     def propose_alignment(self, actor: Actor, child_id: UUID, parent_id: UUID, *,
                           parent_key_result_id: UUID | None = None,
-                          message: str = "") -> Result:
+                          message: str = "", side: ProposalSide | None = None) -> Result:
+        """Ask the other side: the parent's side proposing means "shall we?" and awaits
+        the child's owner; the child's side proposing, "could you?", awaits the
+        parent's owner."""
         message = validation.text(message, field="message", max_len=validation.NOTE_MAX)
 
         def attempt() -> Result:
@@ -68,31 +97,31 @@ class AlignmentCommands(ObjectiveCommands):
             if child.id in graph.path_up(parent.id):
                 raise InvalidInput("that alignment would make a cycle", field="parentId",
                                    code=ErrorCode.ALIGNMENT_CYCLE)
-            by_child = self._controls(actor, child)
-            if not by_child and not self._controls(actor, parent):
-                raise Forbidden("propose only for objectives you own, on either side")
+            proposing = self._proposing_side(actor, child, parent, side)
             proposal = AlignmentProposal(
                 organization_id=actor.organization_id, actor_id=actor.person_id,
                 cycle_id=child.cycle_id, child_id=child.id, parent_id=parent.id,
-                parent_key_result_id=parent_key_result_id, proposed_by_child_side=by_child,
-                message=message)
+                parent_key_result_id=parent_key_result_id,
+                proposed_by_child_side=proposing is ProposalSide.CHILD,
+                message=message, awaiting_side=proposing.other.value)
             return Result(proposal.id, self.save_all(proposal))
 
         return self.run(None, attempt)
 
     def respond_to_alignment_proposal(self, actor: Actor, proposal_id: UUID, accept: bool,
                                       reason: str = "") -> Result:
-        """The other side accepts (the alignment is made) or declines."""
+        """The awaited side accepts (the alignment is made) or declines with a reason."""
         reason = validation.text(reason, field="reason", max_len=validation.REASON_MAX)
         graph_id = alignment_graph_id(actor.organization_id)
 
         def attempt() -> Result:
             proposal = self.load(AlignmentProposal, proposal_id, actor, "proposalId")
-            other_side_id = (proposal.parent_id if proposal.proposed_by_child_side
-                             else proposal.child_id)
-            other_side = self.visible_objective(actor, other_side_id, "proposalId")
-            if not self._controls(actor, other_side):
-                raise Forbidden("only the other side of the proposal may respond")
+            awaited = self.visible_objective(actor, proposal.awaited_objective_id,
+                                             "proposalId")
+            asked_it = actor.person_id is not None and actor.person_id == proposal.proposed_by
+            if not self._speaks_for(actor, awaited) or (asked_it and not actor.is_admin):
+                raise Forbidden(f"only the {proposal.awaiting_side.value.lower()} side's "
+                                "owner may answer this proposal")
             proposal.respond(actor.person_id, accept, reason)
             if not accept:
                 return Result(proposal.id, self.save_all(proposal))
@@ -106,26 +135,44 @@ class AlignmentCommands(ObjectiveCommands):
         return self.run(graph_id, attempt)
 
     def withdraw_alignment_proposal(self, actor: Actor, proposal_id: UUID) -> Result:
+        """Either side withdraws a pending proposal: who asked, or whoever may write
+        one of its objectives."""
+
         def attempt() -> Result:
             proposal = self.load(AlignmentProposal, proposal_id, actor, "proposalId")
-            own_side_id = (proposal.child_id if proposal.proposed_by_child_side
-                           else proposal.parent_id)
-            if not self._controls(actor, self.visible_objective(actor, own_side_id)):
-                raise Forbidden("only the proposing side may withdraw the proposal")
+            asked_it = actor.person_id is not None and actor.person_id == proposal.proposed_by
+            sides = (self.find(Objective, proposal.child_id, actor.organization_id),
+                     self.find(Objective, proposal.parent_id, actor.organization_id))
+            if not asked_it and not any(
+                    o is not None and self._controls(actor, o) for o in sides):
+                raise Forbidden("only the proposal's two sides may withdraw it")
             proposal.withdraw(actor.person_id)
             return Result(proposal.id, self.save_all(proposal))
 
         return self.run(proposal_id, attempt)
 
+    def _may_align_directly(self, actor: Actor, child: Objective, parent: Objective) -> bool:
+        """Admins; the child's owner when it also controls the parent (both sides
+        consent); the parent's owner over a child it controls where the policy says so."""
+        if actor.is_admin:
+            return True
+        if self._speaks_for(actor, child) and self._controls(actor, parent):
+            return True
+        if not (self._speaks_for(actor, parent) and self._controls(actor, child)):
+            return False
+        org = self.find(Organization, actor.organization_id, actor.organization_id)
+        return org is not None and org.policy.direct_alignment_by_parent_owner
+
     def align_objective(self, actor: Actor, child_id: UUID, parent_id: UUID, *,
                         parent_key_result_id: UUID | None = None) -> Result:
-        """Align directly: for admins and owners who control both sides."""
+        """Align directly: for admins, a child's owner who controls the parent too, and
+        a parent's owner where the organization's policy allows it."""
         graph_id = alignment_graph_id(actor.organization_id)
 
         def attempt() -> Result:
             child, parent = self._pair(actor, child_id, parent_id, parent_key_result_id)
-            if not (self._controls(actor, child) and self._controls(actor, parent)):
-                raise Forbidden("aligning directly needs control of both objectives; "
+            if not self._may_align_directly(actor, child, parent):
+                raise Forbidden("aligning directly needs the consent of both sides; "
                                 "propose the alignment instead")
             graph = self.load(AlignmentGraph, graph_id, actor, "organizationId")
             self._link(actor, graph, child, parent, parent_key_result_id, None)

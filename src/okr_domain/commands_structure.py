@@ -50,6 +50,8 @@ class StructureCommands(CommandBase):
     def update_organization_policy(
         self, actor: Actor, *, bands: BandEdges = UNSET, roll_up: RollUp = UNSET,
         hr_mode: HrMode = UNSET, check_in_cadence_days: int = UNSET,
+        time_zone: str = UNSET, one_on_one_cadence_days: int = UNSET,
+        direct_alignment_by_parent_owner: bool = UNSET,
     ) -> Result:
         actor.require(Role.ADMIN)
 
@@ -63,6 +65,14 @@ class StructureCommands(CommandBase):
                 check_in_cadence_days=(old.check_in_cadence_days
                                        if check_in_cadence_days is UNSET
                                        else check_in_cadence_days),
+                time_zone=old.time_zone if time_zone is UNSET else time_zone,
+                one_on_one_cadence_days=(old.one_on_one_cadence_days
+                                         if one_on_one_cadence_days is UNSET
+                                         else one_on_one_cadence_days),
+                direct_alignment_by_parent_owner=(
+                    old.direct_alignment_by_parent_owner
+                    if direct_alignment_by_parent_owner is UNSET
+                    else direct_alignment_by_parent_owner),
             )
             org.change_policy(actor.person_id, new)
             return Result(org.id, self.save_all(org))

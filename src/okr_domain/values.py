@@ -5,7 +5,30 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
 from okr_domain.errors import InvalidInput
+
+
+def is_time_zone(name: str) -> bool:
+    """An IANA zone name the system's database knows ("UTC", "Asia/Tokyo")."""
+    if not name or len(name) > 64 or name not in _zone_names():
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+_ZONES: set[str] = set()
+
+
+def _zone_names() -> set[str]:
+    if not _ZONES:
+        _ZONES.update(available_timezones())
+        _ZONES.add("UTC")
+    return _ZONES
 
 
 class Role(StrEnum):
@@ -93,6 +116,17 @@ class Band(StrEnum):
     BEHIND = "BEHIND"
 
 
+class ProposalSide(StrEnum):
+    """A side of an alignment: the child objective's owner or the parent's."""
+
+    CHILD = "CHILD"
+    PARENT = "PARENT"
+
+    @property
+    def other(self) -> ProposalSide:
+        return ProposalSide.PARENT if self is ProposalSide.CHILD else ProposalSide.CHILD
+
+
 class ProposalStatus(StrEnum):
     PENDING = "PENDING"
     ACCEPTED = "ACCEPTED"
@@ -128,12 +162,28 @@ class OkrPolicy:
     roll_up: RollUp = RollUp.KEY_RESULTS
     hr_mode: HrMode = HrMode.RESULTS
     check_in_cadence_days: int = 7
+    time_zone: str = "UTC"
+    """The IANA time zone the organization counts its days in (reminders, dashboards)."""
+    one_on_one_cadence_days: int = 14
+    """How often an objective's check-ins are expected to be made in a 1:1."""
+    direct_alignment_by_parent_owner: bool = False
+    """May a parent objective's owner align a child it controls without a proposal?"""
 
     def __post_init__(self) -> None:
         if not 1 <= self.check_in_cadence_days <= 90:
             raise InvalidInput(
                 "check-in cadence must be between 1 and 90 days", field="checkInCadenceDays"
             )
+        if not 1 <= self.one_on_one_cadence_days <= 90:
+            raise InvalidInput("the 1:1 cadence must be between 1 and 90 days",
+                               field="oneOnOneCadenceDays")
+        if not is_time_zone(self.time_zone):
+            raise InvalidInput(f"{self.time_zone[:64]!r} is not an IANA time zone",
+                               field="timeZone")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -146,6 +196,9 @@ class OkrPolicy:
             "roll_up": self.roll_up.value,
             "hr_mode": self.hr_mode.value,
             "check_in_cadence_days": self.check_in_cadence_days,
+            "time_zone": self.time_zone,
+            "one_on_one_cadence_days": self.one_on_one_cadence_days,
+            "direct_alignment_by_parent_owner": self.direct_alignment_by_parent_owner,
         }
 
     @classmethod
@@ -159,4 +212,8 @@ class OkrPolicy:
             roll_up=RollUp(str(data.get("roll_up", RollUp.KEY_RESULTS))),
             hr_mode=HrMode(str(data.get("hr_mode", HrMode.RESULTS))),
             check_in_cadence_days=cadence,
+            time_zone=str(data.get("time_zone", "UTC")),
+            one_on_one_cadence_days=int(str(data.get("one_on_one_cadence_days", 14))),
+            direct_alignment_by_parent_owner=bool(
+                data.get("direct_alignment_by_parent_owner", False)),
         )

@@ -976,8 +976,12 @@ def test_declined_and_withdrawn_proposals_align_nothing(world: World) -> None:
              declined, True)
 
     withdrawn = app.propose_alignment(lead, child, parent).id
-    rejected(app, C.FORBIDDEN, app.withdraw_alignment_proposal, seller, withdrawn)
+    # Either side withdraws; nobody else does.
+    rejected(app, C.FORBIDDEN, app.withdraw_alignment_proposal, world.actor("dev2"),
+             withdrawn)
     written(app, app.withdraw_alignment_proposal, lead, withdrawn)
+    by_other_side = app.propose_alignment(lead, child, parent).id
+    written(app, app.withdraw_alignment_proposal, seller, by_other_side)
     assert app.repository.get(withdrawn).status is ProposalStatus.WITHDRAWN
     rejected(app, C.PROPOSAL_NOT_PENDING, app.respond_to_alignment_proposal, seller,
              withdrawn, True)
@@ -1008,7 +1012,8 @@ def test_proposal_rejections(world: World) -> None:
     rejected(app, C.ALIGNMENT_CYCLE, app.propose_alignment, seller, parent, child)
 
 
-def test_direct_alignment_by_admin_or_a_controller_of_both_sides(world: World) -> None:
+def test_direct_alignment_by_admin_or_a_parent_owner_where_the_policy_allows(
+        world: World) -> None:
     app, lead = world.app, world.actor("lead")
     company = world.company_objective()
     team = world.team_objective()
@@ -1018,6 +1023,11 @@ def test_direct_alignment_by_admin_or_a_controller_of_both_sides(world: World) -
     assert (type(event), event.parent_id, event.proposal_id, event.actor_id) == (
         Objective.Aligned, company, None, None)
     personal = world.individual_objective("dev")
+    # The lead controls her report's objective, but aligning it without the report's
+    # consent needs the organization's policy to allow it.
+    rejected(app, C.FORBIDDEN, app.align_objective, lead, personal, team,
+             parent_key_result_id=kr)
+    app.update_organization_policy(world.admin, direct_alignment_by_parent_owner=True)
     written(app, app.align_objective, lead, personal, team, parent_key_result_id=kr)
     found = objective(app, personal)
     assert (found.parent_id, found.parent_key_result_id) == (team, kr)

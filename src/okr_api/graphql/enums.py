@@ -19,3 +19,6 @@ RollUp = strawberry.enum(values.RollUp)
 HrMode = strawberry.enum(values.HrMode, description="How OKRs feed HR evaluation.")
 Band = strawberry.enum(values.Band)
 ProposalStatus = strawberry.enum(values.ProposalStatus)
+ProposalSide = strawberry.enum(
+    values.ProposalSide,
+    description="A side of an alignment: the child objective's owner or the parent's.")

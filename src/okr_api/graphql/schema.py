@@ -42,6 +42,7 @@ from okr_api.graphql.mutations.alignment import AlignmentMutations
 from okr_api.graphql.mutations.key_results import KeyResultMutations
 from okr_api.graphql.mutations.objectives import ObjectiveMutations
 from okr_api.graphql.mutations.structure import StructureMutations
+from okr_api.graphql.practice_queries import PracticeQuery
 from okr_api.graphql.queries import Query as CoreQuery
 from okr_api.limits import (
     MAX_ALIASES,
@@ -58,7 +59,8 @@ from okr_api.webhooks.mutations import WebhookMutations, WebhookQueries
 MAX_VARIABLE_ERRORS = 50
 """Variable coercion errors reported before giving up (graphql-core's own default)."""
 
-Query = merge_types("Query", (CoreQuery, AnalysisQuery, HistoryQuery, WebhookQueries))
+Query = merge_types("Query", (CoreQuery, AnalysisQuery, HistoryQuery, WebhookQueries,
+                              PracticeQuery))
 Mutation = merge_types(
     "Mutation", (StructureMutations, ObjectiveMutations, KeyResultMutations, AlignmentMutations,
                  WebhookMutations)

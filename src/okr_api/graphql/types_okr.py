@@ -21,6 +21,7 @@ from okr_api.graphql.base import (
     split_composite,
 )
 from okr_api.graphql.connections import Connection
+from okr_api.graphql.negotiation import awaits_viewer
 from okr_api.graphql.types_org import Cycle, Person, Team, _uuids
 from okr_api.history.past import Past
 from okr_domain import values
@@ -386,6 +387,27 @@ class AlignmentProposal(relay.Node):
     @strawberry.field
     def proposed_by_child_side(self) -> bool:
         return self.row.proposed_by_child_side
+
+    @strawberry.field(description="The side that must answer: the child objective's "
+                      "owner when the parent's side asked, the parent's otherwise.")
+    def awaiting_side(self) -> values.ProposalSide:
+        return self.row.awaiting_side
+
+    @strawberry.field(description="Whether the viewer may answer this proposal now.")
+    async def awaiting_me(self, info: Info) -> bool:
+        return await awaits_viewer(context(info), self.row)
+
+    @strawberry.field(description="Who asked (the same person as proposedBy).")
+    async def requested_by(self, info: Info) -> Person | None:
+        return await self.proposed_by(info)
+
+    @strawberry.field
+    def responded_at(self) -> datetime | None:
+        return self.row.responded_at
+
+    @strawberry.field
+    def withdrawn_at(self) -> datetime | None:
+        return self.row.withdrawn_at
 
     @strawberry.field
     def response_reason(self) -> str | None:

@@ -29,6 +29,13 @@ class OkrPolicy:
     roll_up: values.RollUp
     hr_mode: values.HrMode
     check_in_cadence_days: int
+    time_zone: str = strawberry.field(description=(
+        "The IANA time zone the organization counts its days in (\"UTC\" by default)."))
+    one_on_one_cadence_days: int = strawberry.field(description=(
+        "How often each objective is expected to be checked in during a 1:1 (days)."))
+    direct_alignment_by_parent_owner: bool = strawberry.field(description=(
+        "Whether a parent objective's owner may align a child it controls directly, "
+        "without the child owner's acceptance (admins always may)."))
 
     @classmethod
     def of(cls, policy: values.OkrPolicy) -> OkrPolicy:
@@ -36,7 +43,10 @@ class OkrPolicy:
         return cls(bands=BandEdges(low=b.low, sweet_from=b.sweet_from, sweet_to=b.sweet_to,
                                    too_safe=b.too_safe),
                    roll_up=policy.roll_up, hr_mode=policy.hr_mode,
-                   check_in_cadence_days=policy.check_in_cadence_days)
+                   check_in_cadence_days=policy.check_in_cadence_days,
+                   time_zone=policy.time_zone,
+                   one_on_one_cadence_days=policy.one_on_one_cadence_days,
+                   direct_alignment_by_parent_owner=policy.direct_alignment_by_parent_owner)
 
 
 def _uuids(node_ids: Iterable[str]) -> list[UUID | None]:

@@ -10,6 +10,7 @@ from strawberry import relay
 from okr_api.graphql.base import Info, composite_of, context, uuid_of
 from okr_api.graphql.mutations.common import execute, payload_fields
 from okr_api.graphql.mutations.payloads import ObjectivePayload, ProposalPayload
+from okr_domain import values
 
 
 def _parent_kr(value: relay.GlobalID | None, parent: UUID) -> UUID | None:
@@ -30,6 +31,10 @@ class ProposeAlignmentInput:
     parent_id: relay.GlobalID
     parent_key_result_id: relay.GlobalID | None = None
     message: str = ""
+    side: values.ProposalSide | None = strawberry.field(default=None, description=(
+        "The side the proposer speaks for (inferred when it owns only one): PARENT asks "
+        "\"shall we?\" and awaits the child's owner, CHILD asks \"could you?\" and "
+        "awaits the parent's owner."))
 
 
 @strawberry.input
@@ -98,7 +103,7 @@ class AlignmentMutations:
             return ctx.app.propose_alignment(
                 ctx.principal.actor, _objective(input.child_id, "childId"), parent,
                 parent_key_result_id=_parent_kr(input.parent_key_result_id, parent),
-                message=input.message)
+                message=input.message, side=input.side)
 
         outcome = await execute(info, command)
         return ProposeAlignmentPayload(
@@ -106,7 +111,8 @@ class AlignmentMutations:
             proposal_id=outcome.id,
             **payload_fields(outcome))  # type: ignore[arg-type]
 
-    @strawberry.mutation
+    @strawberry.mutation(description=(
+        "The awaited side accepts (the alignment is made) or declines, with a reason."))
     async def respond_to_alignment_proposal(
         self, info: Info, input: RespondToAlignmentProposalInput,
     ) -> RespondToAlignmentProposalPayload | None:
@@ -119,7 +125,7 @@ class AlignmentMutations:
             objective_id=None, proposal_id=outcome.id,
             **payload_fields(outcome))  # type: ignore[arg-type]
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Either side withdraws a pending proposal.")
     async def withdraw_alignment_proposal(
         self, info: Info, input: WithdrawAlignmentProposalInput,
     ) -> WithdrawAlignmentProposalPayload | None:
@@ -131,7 +137,9 @@ class AlignmentMutations:
             objective_id=None, proposal_id=outcome.id,
             **payload_fields(outcome))  # type: ignore[arg-type]
 
-    @strawberry.mutation(description="Align directly (admins, or owners of both sides).")
+    @strawberry.mutation(description=(
+        "Align directly: admins, a child's owner who controls the parent too, or a "
+        "parent's owner where the policy's directAlignmentByParentOwner allows it."))
     async def align_objective(self, info: Info,
                               input: AlignObjectiveInput) -> AlignObjectivePayload | None:
         ctx = context(info)

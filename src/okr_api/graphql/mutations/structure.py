@@ -76,6 +76,10 @@ class UpdateOrganizationPolicyInput:
     roll_up: values.RollUp | None = None
     hr_mode: values.HrMode | None = None
     check_in_cadence_days: int | None = None
+    time_zone: str | None = strawberry.field(default=None, description=(
+        "An IANA time zone name, such as \"Asia/Tokyo\"."))
+    one_on_one_cadence_days: int | None = None
+    direct_alignment_by_parent_owner: bool | None = None
 
 
 @strawberry.input
@@ -225,7 +229,13 @@ class StructureMutations:
             roll_up=UNSET if input.roll_up is None else input.roll_up,
             hr_mode=UNSET if input.hr_mode is None else input.hr_mode,
             check_in_cadence_days=(UNSET if input.check_in_cadence_days is None
-                                   else input.check_in_cadence_days)))
+                                   else input.check_in_cadence_days),
+            time_zone=UNSET if input.time_zone is None else input.time_zone,
+            one_on_one_cadence_days=(UNSET if input.one_on_one_cadence_days is None
+                                     else input.one_on_one_cadence_days),
+            direct_alignment_by_parent_owner=(
+                UNSET if input.direct_alignment_by_parent_owner is None
+                else input.direct_alignment_by_parent_owner)))
         return UpdateOrganizationPolicyPayload(**payload_fields(outcome))  # type: ignore[arg-type]
 
     @strawberry.mutation(description="A long-lived identity for an HR system (admins).")

@@ -1,0 +1,63 @@
+"""Queries of the practice: the proposal inbox."""
+
+from __future__ import annotations
+
+import strawberry
+
+from okr_api.errors import ApiError
+from okr_api.graphql.base import Info, can_see_proposal, context
+from okr_api.graphql.negotiation import awaits_viewer
+from okr_api.graphql.types_okr import AlignmentProposal
+from okr_domain import values
+
+INBOX_MAX = 500
+"""The most proposals one inbox answer lists (newest kept)."""
+
+
+@strawberry.input(description="Narrow the alignment proposals; all given conditions apply.")
+class AlignmentProposalFilter:
+    awaiting_me: bool | None = strawberry.field(
+        default=None, description="true: those the viewer may answer now.")
+    mine: bool | None = strawberry.field(
+        default=None, description="true: those the viewer asked.")
+    state: values.ProposalStatus | None = None
+    cycle: str | None = strawberry.field(default=None, description="A cycle's key.")
+
+
+@strawberry.type
+class PracticeQuery:
+    @strawberry.field(description=(
+        "Alignment proposals the viewer may see (both objectives visible), oldest first; "
+        f"at most the newest {INBOX_MAX}. The inbox is "
+        "`filter: {awaitingMe: true}`; what the viewer asked, `filter: {mine: true}`."))
+    async def alignment_proposals(
+        self, info: Info, filter: AlignmentProposalFilter | None = None,
+    ) -> list[AlignmentProposal]:
+        ctx = context(info)
+        given = filter or AlignmentProposalFilter()
+        org = ctx.principal.organization_id
+        cycle_id = None
+        if given.cycle is not None:
+            cycles = await ctx.services.read_model.cycles(org)
+            match = [c.id for c in cycles if c.key == given.cycle]
+            if not match:
+                raise ApiError("NOT_FOUND", f"no cycle {given.cycle[:64]}", field="cycle")
+            cycle_id = match[0]
+        state = given.state
+        if given.awaiting_me and state is None:
+            state = values.ProposalStatus.PENDING
+        rows = await ctx.services.read_model.proposals(org, status=state)
+        me = ctx.principal.actor.person_id
+        kept: list[AlignmentProposal] = []
+        for row in rows:
+            if cycle_id is not None and row.cycle_id != cycle_id:
+                continue
+            if given.mine is not None and given.mine != (me is not None
+                                                         and row.proposed_by == me):
+                continue
+            if given.awaiting_me is not None and \
+                    given.awaiting_me != await awaits_viewer(ctx, row):
+                continue
+            if await can_see_proposal(ctx, row):
+                kept.append(AlignmentProposal(row=row))
+        return kept[-INBOX_MAX:]
