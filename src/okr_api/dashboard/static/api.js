@@ -78,3 +78,25 @@ export async function demoTokens() {
     return [];
   }
 }
+
+/** Ask for something the server may not offer yet: {offered, data, error}. A document the
+ *  schema refuses fails validation (errors without a path): not offered. */
+export async function probe(query, variables = {}) {
+  try {
+    const { data, errors } = await request(query, variables, { probe: true });
+    if (!errors.length && data) return { offered: true, data, error: null };
+    const executed = errors.some((error) => error.path);
+    return { offered: executed, data, error: errors[0]?.message || null };
+  } catch (error) {
+    return { offered: false, data: null, error: error.message };
+  }
+}
+
+/** Run a mutation; answers its payload, or throws an ApiError for its first userError. */
+export async function mutate(query, variables) {
+  const data = await gql(query, variables);
+  const payload = Object.values(data)[0];
+  const problem = payload?.userErrors?.[0];
+  if (problem) throw new ApiError(problem.message, problem.code, 200);
+  return payload;
+}

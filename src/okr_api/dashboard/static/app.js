@@ -1,17 +1,30 @@
 // The dashboard: sign in, pick a cycle, see its alignment tree and stretch picture, "as
-// of" any day (when the server offers it) or live. Built only on the public GraphQL API.
+// of" any day (when the server offers it) or live; check in, support, answer and make
+// alignment proposals, and hold 1:1s. Built only on the public GraphQL API.
+//
+// The first view asks for the tree's first two levels and the stretch figures only; the
+// light list of every objective the stretch lists need comes after it is drawn, and the
+// tree's deeper levels when they are expanded. body[data-first-view] says when the first
+// view was drawn (ms since the page started), body[data-loading] that work is in flight.
 
-import { ApiError, gql, request, session } from "./api.js";
+import { ApiError, gql, probe, request, session } from "./api.js";
 import { ObjectiveDetail } from "./detail.js";
-import { $, announce, clear, fmt, h, showMessage } from "./dom.js";
+import { $, announce, clear, h, showMessage } from "./dom.js";
+import {
+  LANGUAGES, language, onLanguageChange, setLanguage, setTimeZone, t, te, translatePage, zoneDay,
+} from "./i18n.js";
 import { LiveUpdates } from "./live.js";
-import { BOOT, PROBE_AS_OF, stretchQuery, treeQuery } from "./queries.js";
+import { Practice } from "./practice.js";
+import {
+  BOOT, PROBE_AS_OF, TIME_ZONE, levelsQuery, listNodesQuery, stretchQuery, treeQuery,
+} from "./queries.js";
 import { showSignIn, wireSignIn } from "./signin.js";
 import { renderStretch } from "./stretch.js";
 import { TimeSlider } from "./timeline.js";
 import { TreeView } from "./tree.js";
 
 const LIVE_SETTLE_MS = 200;
+const MAX_LEVELS_PER_REQUEST = 25;
 
 const state = {
   boot: null,
@@ -19,15 +32,27 @@ const state = {
   asOf: null,
   tree: null,
   stretch: null,
+  listNodes: null,
   live: null,
   liveTimer: null,
   livePosition: null,
   names: new Map(),
   generation: 0,
+  listKey: null,
 };
 
-const treeView = new TreeView({ onOpen: (id) => openObjective(id) });
-const detail = new ObjectiveDetail({ names: state.names });
+const treeView = new TreeView({
+  onOpen: (id) => openObjective(id),
+  loadChildren: (id) => loadLevels([id]),
+  loadAll: () => loadTree({ depth: null }),
+});
+const detail = new ObjectiveDetail({
+  names: state.names,
+  // proposeAlignment takes a side where the server has the proposal inbox (one change).
+  context: () => ({ me: state.boot?.viewer.person || null, withSide: practice.offers.inbox }),
+  onChanged: (position) => changed(position),
+});
+const practice = new Practice({ onOpen: (id) => openObjective(id), onChanged: (position) => changed(position) });
 const slider = new TimeSlider({
   onChange: (asOf) => {
     state.asOf = asOf;
@@ -40,8 +65,14 @@ const slider = new TimeSlider({
 });
 
 function openObjective(id) {
-  const node = state.tree?.nodes.find((n) => n.id === id);
+  const node = treeView.byId.get(id);
   detail.open(id, { cycle: state.cycle, asOf: state.asOf, band: node?.objective?.band });
+}
+
+/** Something was written here: show it (live mode shows it by itself). */
+function changed(position) {
+  if (!$("live-toggle").checked && !state.asOf) refresh({ minPosition: position });
+  practice.load();
 }
 
 async function enter() {
@@ -51,9 +82,9 @@ async function enter() {
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
       session.clear();
-      await signIn(`That token was refused: ${error.message}`);
+      await signIn(t("signIn.refused", { reason: error.message }));
     } else {
-      showMessage(`The service did not answer: ${error.message}`);
+      showMessage(t("app.noAnswer", { reason: error.message }));
     }
     return;
   }
@@ -62,39 +93,50 @@ async function enter() {
   for (const team of boot.teams) state.names.set(team.id, team.name);
   for (const { node } of boot.people.edges) state.names.set(node.id, node.name);
   if (viewer.person) state.names.set(viewer.person.id, viewer.person.name);
+  const zone = await probe(TIME_ZONE);
+  setTimeZone(zone.data?.viewer?.organization?.policy?.timeZone || "UTC");
   $("sign-in").hidden = true;
   $("dashboard").hidden = false;
   $("sign-out").hidden = false;
   showMessage("");
-  $("who").textContent = `${viewer.person?.name || viewer.subject} · ${viewer.organization.name}`
-    + ` · ${viewer.roles.map(fmt.words).join(", ")}`;
+  drawWho();
   if (!boot.cycles.length) {
-    showMessage("This organization has no OKR cycle yet.");
+    showMessage(t("app.noCycle"));
     return;
   }
   fillCycles(boot.cycles);
   fillScopes(boot.teams, viewer.person);
   await selectCycle($("cycle-select").value);
+  practice.start(viewer.person, state.cycle.key);
+}
+
+function drawWho() {
+  const viewer = state.boot.viewer;
+  $("who").textContent = `${viewer.person?.name || viewer.subject} · ${viewer.organization.name}`
+    + ` · ${viewer.roles.map((role) => te("role", role)).join(", ")}`;
 }
 
 function fillCycles(cycles) {
-  const today = new Date().toISOString().slice(0, 10);
+  const chosen = $("cycle-select").value;
+  const today = zoneDay(Date.now());
   const sorted = [...cycles].sort((a, b) => b.startsOn.localeCompare(a.startsOn));
-  const current = sorted.find((c) => c.status === "ACTIVE" && c.startsOn <= today && today <= c.endsOn)
+  const current = sorted.find((c) => c.key === chosen)
+    || sorted.find((c) => c.status === "ACTIVE" && c.startsOn <= today && today <= c.endsOn)
     || sorted.find((c) => c.status === "ACTIVE") || sorted[0];
   clear($("cycle-select")).append(...sorted.map((c) => h("option", {
     value: c.key, selected: c.key === current.key,
-  }, `${c.name} (${fmt.words(c.status)})`)));
+  }, `${c.name} (${te("cycleStatus", c.status)})`)));
 }
 
 function fillScopes(teams, person) {
+  const chosen = $("scope-select").value;
   const children = new Map();
   for (const team of teams) {
     const parent = team.parent?.id || "";
     if (!children.has(parent)) children.set(parent, []);
     children.get(parent).push(team);
   }
-  const options = [h("option", { value: "" }, "Whole organization")];
+  const options = [h("option", { value: "" }, t("stretch.whole"))];
   const walk = (parent, depth) => {
     for (const team of (children.get(parent) || []).sort((a, b) => a.name.localeCompare(b.name))) {
       if (team.kind !== "COMPANY") {
@@ -104,8 +146,10 @@ function fillScopes(teams, person) {
     }
   };
   walk("", 0);
-  if (person) options.push(h("option", { value: `person:${person.id}` }, `My objectives (${person.name})`));
+  if (person) options.push(h("option", { value: `person:${person.id}` }, t("stretch.mine", { name: person.name })));
   clear($("scope-select")).append(...options);
+  $("scope-select").value = chosen;
+  if ($("scope-select").selectedIndex < 0) $("scope-select").selectedIndex = 0;
 }
 
 /** The chosen scope: for the API (ScopeInput) and for the lists (team ids or person). */
@@ -152,71 +196,119 @@ async function selectCycle(key) {
   stopLive();
   state.cycle = state.boot.cycles.find((c) => c.key === key);
   state.asOf = null;
+  treeView.reset();
   slider.setup(state.cycle, await probeAsOf(key));
   await refresh();
   if ($("live-toggle").checked) startLive();
+}
+
+function treeVariables(extra = {}) {
+  const variables = { cycle: state.cycle.key, minPosition: state.minPosition ?? null, ...extra };
+  if (state.asOf) variables.asOf = state.asOf;
+  return variables;
+}
+
+/** The tree at a depth (1: the first view; null: all of it). */
+async function loadTree({ depth }) {
+  const data = await gql(treeQuery(Boolean(state.asOf)), treeVariables({ depth }));
+  return data.alignmentTree;
+}
+
+/** The level below each of the given nodes (they included), in as few requests as may be. */
+async function loadLevels(ids) {
+  const nodes = [];
+  for (let start = 0; start < ids.length; start += MAX_LEVELS_PER_REQUEST) {
+    const chunk = ids.slice(start, start + MAX_LEVELS_PER_REQUEST);
+    const roots = Object.fromEntries(chunk.map((id, i) => [`r${i}`, id]));
+    const data = await gql(levelsQuery(Boolean(state.asOf), chunk.length), treeVariables(roots));
+    for (const view of Object.values(data)) nodes.push(...view.nodes);
+  }
+  return nodes;
 }
 
 async function refresh({ minPosition = null } = {}) {
   state.generation += 1;
   const mine = state.generation;
   const withAsOf = Boolean(state.asOf);
-  const variables = { cycle: state.cycle.key, minPosition };
-  if (withAsOf) variables.asOf = state.asOf;
+  state.minPosition = minPosition;
   const chosen = scope();
+  const stretchVariables = { cycle: state.cycle.key, minPosition, scope: chosen.input };
+  if (withAsOf) stretchVariables.asOf = state.asOf;
   document.body.dataset.loading = "true";
   try {
-    const [treeData, stretchData] = await Promise.all([
-      gql(treeQuery(withAsOf), variables),
-      gql(stretchQuery(withAsOf), { ...variables, scope: chosen.input }),
+    const whole = treeView.complete;
+    const [tree, below, stretchData] = await Promise.all([
+      loadTree({ depth: whole ? null : 1 }),
+      whole ? [] : loadLevels(treeView.loadedBelow()),
+      gql(stretchQuery(withAsOf), stretchVariables),
     ]);
     if (mine !== state.generation) return;
-    state.tree = treeData.alignmentTree;
+    state.tree = tree;
     state.stretch = stretchData.stretchAnalysis;
-    draw(chosen.local);
+    draw(chosen.local, { below, complete: whole });
+    if (!document.body.dataset.firstView) {
+      document.body.dataset.firstView = String(Math.round(performance.now()));
+    }
     showMessage("");
+    const lists = await gql(listNodesQuery(withAsOf), treeVariables());
+    if (mine !== state.generation) return;
+    state.listNodes = lists.alignmentTree.nodes;
+    drawStretch(chosen.local);
   } catch (error) {
     if (mine !== state.generation) return;
     if (error instanceof ApiError && error.status === 401) {
-      signOut(`Signed out: ${error.message}`);
+      signOut(t("app.signedOutBecause", { reason: error.message }));
       return;
     }
     if (withAsOf && error.code === "NOT_FOUND") {
       drawNothingYet();
       return;
     }
-    showMessage(`Could not load the cycle: ${error.message}`);
+    showMessage(t("app.loadFailed", { reason: error.message }));
   } finally {
     if (mine === state.generation) delete document.body.dataset.loading;
   }
 }
 
-function draw(localScope) {
+function coverageByTeam() {
+  return new Map(state.tree.coverage.byTeam.map((team) => [team.teamId, team]));
+}
+
+function draw(localScope, { below = [], complete = false } = {}) {
   const tree = state.tree;
   for (const node of tree.nodes) {
     const person = node.objective?.ownerPerson;
     if (person) state.names.set(person.id, person.name);
   }
-  const coverageByTeam = new Map(tree.coverage.byTeam.map((t) => [t.teamId, t]));
   const seesAll = state.boot.viewer.roles.includes("ADMIN");
-  treeView.render(tree, { coverageByTeam, seesAll });
-  renderStretch(state.stretch, tree, {
-    seesAll,
+  treeView.render(tree, { coverageByTeam: coverageByTeam(), seesAll, below, complete });
+  // The stretch lists keep the last list of this cycle and moment until the new one is in.
+  const listKey = `${state.cycle.key}@${state.asOf || "now"}`;
+  if (listKey !== state.listKey) state.listNodes = null;
+  state.listKey = listKey;
+  drawStretch(localScope);
+  document.body.dataset.position = String(tree.position);
+  document.body.dataset.asOf = state.asOf || "";
+}
+
+function drawStretch(localScope) {
+  renderStretch(state.stretch, state.listNodes, {
+    seesAll: state.boot.viewer.roles.includes("ADMIN"),
     edges: state.boot.viewer.organization.policy.bands,
     scope: localScope,
     names: state.names,
     onOpen: (id) => openObjective(id),
   });
-  document.body.dataset.position = String(tree.position);
-  document.body.dataset.asOf = state.asOf || "";
 }
 
 /** "As of" a day before anything of the cycle was recorded: say so, draw nothing. */
 function drawNothingYet() {
-  const day = fmt.date(state.asOf.slice(0, 10));
-  clear($("tree")).append(h("li", { class: "empty" }, `Nothing of ${state.cycle.name} was recorded by ${day}.`));
+  const day = new Date(state.asOf).toISOString().slice(0, 10);
+  const shown = slider.label.textContent || day;
+  clear($("tree")).append(h("li", { class: "empty" }, t("time.nothingYet", { cycle: state.cycle.name, day: shown })));
   clear($("orphans"));
-  clear($("stretch")).append(h("p", { class: "help" }, `No scores yet on ${day}.`));
+  $("orphans-more")?.remove();
+  clear($("stretch")).append(h("p", { class: "help" }, t("time.noScoresYet", { day: shown })));
   $("tree-summary").textContent = "";
   treeView.shape = null;
   document.body.dataset.asOf = state.asOf;
@@ -240,8 +332,8 @@ function startLive() {
       if (state.liveTimer) return;
       state.liveTimer = window.setTimeout(async () => {
         state.liveTimer = null;
-        await refresh({ minPosition: state.livePosition });
-        announce("Scores updated.");
+        await Promise.all([refresh({ minPosition: state.livePosition }), practice.load()]);
+        announce(t("live.updated"));
       }, LIVE_SETTLE_MS);
     },
     onStatus: (mode, text) => {
@@ -257,6 +349,8 @@ function stopLive() {
   state.liveTimer = null;
   if (state.live) state.live.stop();
   state.live = null;
+  $("live-status").dataset.mode = "off";
+  $("live-status").textContent = t("live.off");
 }
 
 async function signIn(message) {
@@ -270,10 +364,42 @@ function signOut(message) {
   signIn(message);
 }
 
+/** Everything drawn, again, in the language just chosen. */
+function redrawInLanguage() {
+  if (!$("sign-in").hidden) showSignIn("", enter);
+  if (!state.boot) return;
+  drawWho();
+  fillCycles(state.boot.cycles);
+  fillScopes(state.boot.teams, state.boot.viewer.person);
+  slider.describe();
+  slider.show();
+  if (!state.live) $("live-status").textContent = t("live.off");
+  if (state.tree && state.stretch) {
+    treeView.redraw();
+    drawStretch(scope().local);
+  }
+  practice.redraw();
+  if ($("detail").open && detail.current) detail.open(detail.current, detail.args);
+}
+
+function wireLanguage() {
+  const select = $("language-select");
+  select.append(...Object.entries(LANGUAGES).map(([code, name]) => h("option", { value: code, lang: code }, name)));
+  select.value = language();
+  select.addEventListener("change", () => setLanguage(select.value));
+  onLanguageChange(redrawInLanguage);
+  translatePage();
+  $("live-status").textContent = t("live.off");
+}
+
 function wire() {
+  wireLanguage();
   wireSignIn(enter);
-  $("sign-out").addEventListener("click", () => signOut("Signed out."));
-  $("cycle-select").addEventListener("change", (event) => selectCycle(event.target.value));
+  $("sign-out").addEventListener("click", () => signOut(t("app.signedOut")));
+  $("cycle-select").addEventListener("change", async (event) => {
+    await selectCycle(event.target.value);
+    practice.setCycle(state.cycle.key);
+  });
   $("scope-select").addEventListener("change", () => refresh());
   $("expand-all").addEventListener("click", () => treeView.setAll(true));
   $("collapse-all").addEventListener("click", () => treeView.setAll(false));

@@ -2,17 +2,22 @@
 // charts, its supporters and its event history (the objective's events from the start,
 // streamed over the okrEvents subscription, new ones appended as they happen).
 
+import { checkInForm, proposalForm, supportButton } from "./actions.js";
 import { gql, session } from "./api.js";
 import { checkInChart } from "./charts.js";
 import { $, clear, fmt, h, scoreBar } from "./dom.js";
+import { t, te, zoneDay } from "./i18n.js";
 import { OBJECTIVE, OBJECTIVE_EVENTS } from "./queries.js";
 import { GraphqlSocket } from "./socket.js";
 
 const QUIET_HISTORY_MS = 4000;
 
 export class ObjectiveDetail {
-  constructor({ names }) {
+  /** context(): {me, withSide}; onChanged(position): something was written. */
+  constructor({ names, context, onChanged }) {
     this.names = names;
+    this.context = context;
+    this.onChanged = onChanged;
     this.dialog = $("detail");
     this.socket = null;
     this.opener = null;
@@ -26,8 +31,9 @@ export class ObjectiveDetail {
     this.opener = document.activeElement;
     this.openerId = this.opener?.closest?.("[data-id]")?.dataset.id || null;
     this.current = id;
-    $("detail-title").textContent = "Loading…";
-    clear($("detail-body")).append(h("p", { class: "help" }, "Loading the objective…"));
+    this.args = { cycle, asOf, band };
+    $("detail-title").textContent = t("common.loading");
+    clear($("detail-body")).append(h("p", { class: "help" }, t("detail.loading")));
     if (!this.dialog.open) this.dialog.showModal();
     let data;
     try {
@@ -39,60 +45,80 @@ export class ObjectiveDetail {
     if (this.current !== id) return;
     const objective = data.node;
     if (!objective) {
-      $("detail-title").textContent = "Not found";
-      clear($("detail-body")).append(h("p", {}, "This objective is not visible to you."));
+      $("detail-title").textContent = t("detail.notFound");
+      clear($("detail-body")).append(h("p", {}, t("detail.notVisible")));
       return;
     }
     $("detail-title").textContent = objective.title;
     const history = h("ol", { class: "history plain", id: "detail-history", "aria-live": "polite" });
-    const historyNote = h("p", { class: "help", id: "detail-history-note" }, "Loading the event history…");
+    const historyNote = h("p", { class: "help", id: "detail-history-note" }, t("detail.historyLoading"));
+    const { me, withSide } = this.context();
+    const present = !asOf && objective.status !== "CLOSED" && objective.status !== "ARCHIVED";
+    const changed = (position) => this.changed(id, position);
     clear($("detail-body")).append(
       this.summary(objective, asOf, band),
       h("section", { "aria-labelledby": "detail-krs" },
-        h("h3", { id: "detail-krs" }, `Key results: ${objective.keyResults.length}`),
+        h("h3", { id: "detail-krs" }, t("detail.keyResults", { count: objective.keyResults.length })),
         objective.keyResults.length
           ? h("ul", { class: "plain key-results" },
-            objective.keyResults.map((kr) => this.keyResult(kr, cycle, asOf)))
-          : h("p", { class: "help" }, "No key results yet.")),
+            objective.keyResults.map((kr) => this.keyResult(kr, cycle, asOf, present && me ? changed : null)))
+          : h("p", { class: "help" }, t("detail.noKeyResults"))),
       h("section", { "aria-labelledby": "detail-supporters" },
-        h("h3", { id: "detail-supporters" }, `Supporters: ${objective.supporters.length}`),
+        h("h3", { id: "detail-supporters" }, t("detail.supporters", { count: objective.supporters.length })),
         objective.supporters.length
           ? h("ul", { class: "plain supporters" }, objective.supporters.map((p) => h("li", {},
             p.name, p.team ? h("span", { class: "owner" }, ` · ${p.team.name}`) : null)))
-          : h("p", { class: "help" }, "Nobody has committed to support it yet.")),
+          : h("p", { class: "help" }, t("detail.noSupporters")),
+        present && me ? supportButton(objective, me, { onDone: changed }) : null),
+      present && me ? h("section", { "aria-labelledby": "detail-align" },
+        h("h3", { id: "detail-align" }, t("detail.alignment")),
+        proposalForm(objective, { mine: this.owns(objective, me), withSide, onDone: changed })) : null,
       h("section", { "aria-labelledby": "detail-history-title" },
-        h("h3", { id: "detail-history-title" }, "Event history"), historyNote, history));
+        h("h3", { id: "detail-history-title" }, t("detail.history")), historyNote, history));
     this.streamHistory(id, history, historyNote);
+  }
+
+  /** Does the viewer own the objective (as its person, or as a member of its team)? */
+  owns(objective, me) {
+    return objective.ownerPerson?.id === me.id
+      || (Boolean(objective.ownerTeam) && objective.ownerTeam.id === me.team?.id);
+  }
+
+  /** Something was written from the dialog: draw the objective again, tell the page. */
+  changed(id, position) {
+    this.onChanged(position);
+    if (this.current === id) this.open(id, this.args);
   }
 
   summary(objective, asOf, band) {
     const owner = objective.ownerPerson?.name || objective.ownerTeam?.name || "–";
     const grade = objective.grade;
     const facts = [
-      ["Level", fmt.words(objective.level)], ["Kind", fmt.words(objective.kind)],
-      ["Owner", owner], ["Status", fmt.words(objective.status)],
-      ["Visibility", fmt.words(objective.visibility)],
-      ["Aligned to", objective.parent ? objective.parent.title : "–"],
+      [t("detail.level"), te("level", objective.level)], [t("detail.kind"), te("kind", objective.kind)],
+      [t("detail.owner"), owner], [t("detail.status"), te("status", objective.status)],
+      [t("detail.visibility"), te("visibility", objective.visibility)],
+      [t("detail.alignedTo"), objective.parent ? objective.parent.title : "–"],
     ];
-    if (grade.finalScore !== null) facts.push(["Final grade", fmt.score(grade.finalScore)]);
-    if (grade.override !== null) facts.push(["Override", `${fmt.score(grade.override)} (${grade.reason || "no reason"})`]);
+    if (grade.finalScore !== null) facts.push([t("detail.finalGrade"), fmt.score(grade.finalScore)]);
+    if (grade.override !== null) facts.push([t("detail.override"), `${fmt.score(grade.override)} (${grade.reason || t("detail.noReason")})`]);
     return h("div", { class: "summary-block" },
       scoreBar(objective.score, grade.band || band, { label: objective.title }),
       objective.description ? h("p", {}, objective.description) : null,
-      asOf ? h("p", { class: "help" }, `Showing today's objective; the charts mark ${fmt.date(asOf)}.`) : null,
+      asOf ? h("p", { class: "help" }, t("detail.asOfNote", { day: fmt.date(asOf) })) : null,
       h("dl", { class: "facts" }, facts.map(([term, value]) => h("div", { class: "fact" },
         h("dt", {}, term), h("dd", {}, value)))));
   }
 
-  keyResult(kr, cycle, asOf) {
+  keyResult(kr, cycle, asOf, onCheckedIn) {
     const unit = kr.unit ? ` ${kr.unit}` : "";
     return h("li", { class: "key-result", dataset: { id: kr.id } },
       h("div", { class: "kr-text" },
         h("span", { class: "kr-title" }, kr.title),
-        h("span", { class: "owner" }, `${Number(kr.current)}${unit} of ${Number(kr.target)}${unit}`
-          + ` · ${kr.checkInCount} check-in${kr.checkInCount === 1 ? "" : "s"}`
-          + (kr.weight !== 1 ? ` · weight ${kr.weight}` : "")),
-        scoreBar(kr.score, null, { label: kr.title })),
+        h("span", { class: "owner" }, t("detail.krProgress", { current: `${Number(kr.current)}${unit}`,
+          target: `${Number(kr.target)}${unit}`, count: kr.checkInCount })
+          + (kr.weight !== 1 ? t("detail.weight", { weight: kr.weight }) : "")),
+        scoreBar(kr.score, null, { label: kr.title }),
+        onCheckedIn ? checkInForm(kr, { onDone: onCheckedIn }) : null),
       checkInChart(kr, { startsOn: cycle.startsOn, endsOn: cycle.endsOn, asOf }));
   }
 
@@ -103,12 +129,12 @@ export class ObjectiveDetail {
     const settle = () => {
       window.clearTimeout(quiet);
       quiet = window.setTimeout(() => {
-        if (!list.children.length) note.textContent = "No events visible to you.";
+        if (!list.children.length) note.textContent = t("detail.noEvents");
       }, QUIET_HISTORY_MS);
     };
     const unavailable = (why) => {
       if (this.socket !== socket) return;
-      note.textContent = `The event history is not available here (${why}).`;
+      note.textContent = t("detail.historyUnavailable", { why });
     };
     socket.connect().then(() => {
       if (this.socket !== socket) return;
@@ -117,34 +143,34 @@ export class ObjectiveDetail {
         next: (payload) => {
           const event = payload?.data?.okrEvents;
           if (!event) return;
-          note.textContent = "Oldest first; new events appear as they happen.";
+          note.textContent = t("detail.historyNote");
           list.append(this.event(event));
           settle();
         },
-        error: (errors) => unavailable(errors?.[0]?.message || "refused"),
+        error: (errors) => unavailable(errors?.[0]?.message || t("common.refused")),
       });
     }, (error) => unavailable(error.message));
   }
 
   event(event) {
     const parts = [h("time", { datetime: event.occurredAt }, fmt.dateTime(event.occurredAt)), " ",
-      h("strong", {}, fmt.words(event.type))];
+      h("strong", {}, te("event", event.type))];
     if (event.keyResultTitle) parts.push(` · ${event.keyResultTitle}`);
     if (event.value !== null && event.value !== undefined) {
       const before = event.previousValue === null || event.previousValue === undefined
         ? "" : `${Number(event.previousValue)} → `;
       parts.push(` · ${before}${Number(event.value)}`);
     }
-    if (event.appliesAt && event.appliesAt.slice(0, 10) !== event.occurredAt.slice(0, 10)) {
-      parts.push(` (for ${fmt.date(event.appliesAt)})`);
+    if (event.appliesAt && zoneDay(event.appliesAt) !== zoneDay(event.occurredAt)) {
+      parts.push(t("detail.appliesFor", { day: fmt.date(event.appliesAt) }));
     }
     if (event.objectiveScoreAfter !== null && event.objectiveScoreAfter !== undefined) {
-      parts.push(` · score ${fmt.score(event.objectiveScoreAfter)}`);
+      parts.push(t("detail.scoreAfter", { score: fmt.score(event.objectiveScoreAfter) }));
     }
     if (event.reason) parts.push(` · ${event.reason}`);
     if (event.note) parts.push(h("span", { class: "note" }, ` “${event.note}”`));
     const actor = event.actorId ? this.names.get(event.actorId) : null;
-    if (actor) parts.push(h("span", { class: "owner" }, ` by ${actor}`));
+    if (actor) parts.push(h("span", { class: "owner" }, t("detail.by", { name: actor })));
     return h("li", { dataset: { position: String(event.position), type: event.type } }, parts);
   }
 

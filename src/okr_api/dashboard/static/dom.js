@@ -1,5 +1,7 @@
 // Small DOM helpers: element builders, formatting and the band vocabulary.
 
+import { formatDate, formatDateTime, t, te } from "./i18n.js";
+
 const SVG_NS = "http://www.w3.org/2000/svg";
 
 function build(element, attrs, children) {
@@ -52,25 +54,14 @@ export function showMessage(text) {
 export const fmt = {
   score: (x) => (x === null || x === undefined ? "–" : Number(x).toFixed(2)),
   pct: (x) => (x === null || x === undefined ? "–" : `${Math.round(Number(x) * 100)}%`),
-  date: (iso) => (iso ? new Date(iso).toLocaleDateString(undefined,
-    { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" }) : "–"),
-  dateTime: (iso) => (iso ? new Date(iso).toLocaleString(undefined,
-    { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" }) : "–"),
-  words: (constant) => (constant || "").toLowerCase().replaceAll("_", " ")
-    .replace(/^./, (c) => c.toUpperCase()),
+  date: formatDate,
+  dateTime: formatDateTime,
 };
 
-export const BANDS = {
-  LOW: "Low",
-  PROGRESS: "Progress",
-  SWEET_SPOT: "Sweet spot",
-  HIGH: "High",
-  TOO_SAFE: "Too safe",
-  MET: "Met",
-  MISSED: "Missed",
-  ON_TRACK: "On track",
-  BEHIND: "Behind",
-};
+/** A band's name in the page's language. */
+export function bandName(band) {
+  return te("band", band);
+}
 
 /** The aspirational band of a score under the organization's band edges. */
 export function bandOf(score, edges) {
@@ -88,12 +79,12 @@ export function scoreBar(score, band, { label } = {}) {
   return h("span", {
     class: "scorebar",
     role: "img",
-    "aria-label": `${label ? `${label}: ` : ""}score ${fmt.score(score)}${band ? `, ${BANDS[band]}` : ""}`,
-    dataset: { score: String(score), band: band || "" },
+    "aria-label": `${label ? `${label}: ` : ""}${t("bar.score", { score: fmt.score(score) })}${band ? `, ${bandName(band)}` : ""}`,
+    dataset: { score: String(score), band: band || "", label: label || "" },
   },
   h("span", { class: "track" }, fill),
   h("span", { class: "value" }, fmt.score(score)),
-  band ? h("span", { class: `band-name band-text-${band}` }, BANDS[band]) : null);
+  band ? h("span", { class: `band-name band-text-${band}` }, bandName(band)) : null);
 }
 
 /** Move an existing score bar to a new score and band (the fill animates). */
@@ -106,9 +97,30 @@ export function updateScoreBar(bar, score, band) {
   bar.querySelector(".value").textContent = fmt.score(score);
   const name = bar.querySelector(".band-name");
   if (name && band) {
-    name.textContent = BANDS[band];
+    name.textContent = bandName(band);
     name.className = `band-name band-text-${band}`;
   }
-  const label = bar.getAttribute("aria-label").replace(/score .*$/, "");
-  bar.setAttribute("aria-label", `${label}score ${fmt.score(score)}${band ? `, ${BANDS[band]}` : ""}`);
+  const label = bar.dataset.label ? `${bar.dataset.label}: ` : "";
+  bar.setAttribute("aria-label", `${label}${t("bar.score", { score: fmt.score(score) })}${band ? `, ${bandName(band)}` : ""}`);
 }
+
+/** A list shown a page at a time, with a button for the next page. */
+export function pagedList(list, items, render, { page = 8, more = "list.more" } = {}) {
+  let shown = 0;
+  const button = h("button", { type: "button", class: "quiet more" });
+  const next = () => {
+    const batch = items.slice(shown, shown + page);
+    list.append(...batch.map(render));
+    shown += batch.length;
+    const left = items.length - shown;
+    button.textContent = t(more, { count: Math.min(page, left), left });
+    button.hidden = left <= 0;
+  };
+  button.addEventListener("click", () => {
+    next();
+    list.lastElementChild?.querySelector("button")?.focus();
+  });
+  next();
+  return button;
+}
+

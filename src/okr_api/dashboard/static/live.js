@@ -3,6 +3,7 @@
 // read model's position is polled every few seconds instead.
 
 import { request } from "./api.js";
+import { t } from "./i18n.js";
 import { CYCLE_EVENTS, POSITION } from "./queries.js";
 import { GraphqlSocket } from "./socket.js";
 
@@ -35,7 +36,7 @@ export class LiveUpdates {
     this.pollTimer = null;
     if (this.socket) this.socket.close();
     this.socket = null;
-    this.onStatus("off", "Off");
+    this.onStatus("off", t("live.off"));
   }
 
   seen(position) {
@@ -50,7 +51,7 @@ export class LiveUpdates {
     try {
       await socket.connect();
     } catch (error) {
-      if (!this.stopped) this.poll(`no live connection (${error.message})`);
+      if (!this.stopped) this.poll(t("live.noConnection", { why: error.message }));
       return;
     }
     if (this.stopped) {
@@ -58,14 +59,14 @@ export class LiveUpdates {
       return;
     }
     this.socket = socket;
-    socket.onclose = () => this.retry("the live connection dropped");
+    socket.onclose = () => this.retry(t("live.dropped"));
     socket.subscribe(CYCLE_EVENTS, { after: this.position, filter: { cycleKey: this.cycleKey } }, {
       next: (payload) => this.receive(payload),
-      error: (errors) => this.poll(`the server offers no live feed here (${errors?.[0]?.message || "refused"})`),
-      complete: () => this.retry("the live feed ended"),
+      error: (errors) => this.poll(t("live.noFeed", { why: errors?.[0]?.message || t("common.refused") })),
+      complete: () => this.retry(t("live.ended")),
     });
     this.stopPolling();
-    this.onStatus("subscription", "Live: changes arrive over the subscription");
+    this.onStatus("subscription", t("live.subscription"));
   }
 
   receive(payload) {
@@ -77,21 +78,21 @@ export class LiveUpdates {
     const error = payload?.errors?.[0];
     const resumeAfter = error?.extensions?.resumeAfter;
     if (typeof resumeAfter === "number") this.position = Math.max(this.position, resumeAfter);
-    this.retry(error?.message || "the live feed stopped");
+    this.retry(error?.message || t("live.stopped"));
   }
 
   retry(reason) {
     if (this.stopped) return;
     if (this.socket) this.socket.close();
     this.socket = null;
-    this.poll(`${reason}; reconnecting`);
+    this.poll(t("live.reconnecting", { reason }));
     window.clearTimeout(this.retryTimer);
     this.retryTimer = window.setTimeout(() => this.subscribe(), RECONNECT_MS);
   }
 
   poll(reason) {
     if (this.stopped) return;
-    this.onStatus("polling", `Live: polling every ${POLL_MS / 1000} s (${reason})`);
+    this.onStatus("polling", t("live.polling", { seconds: POLL_MS / 1000, reason }));
     if (this.pollTimer) return;
     this.pollTimer = window.setInterval(async () => {
       try {

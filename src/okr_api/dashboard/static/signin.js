@@ -3,13 +3,14 @@
 
 import { demoTokens, session } from "./api.js";
 import { $, clear, h, showMessage } from "./dom.js";
+import { t, te } from "./i18n.js";
 
 export function wireSignIn(onSignedIn) {
   $("token-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const token = $("token-input").value.trim();
     if (!token) {
-      showMessage("Paste a token first.");
+      showMessage(t("signIn.pasteFirst"));
       $("token-input").focus();
       return;
     }
@@ -36,7 +37,7 @@ export async function showSignIn(message, onSignedIn) {
         session.set(demo.token);
         onSignedIn();
       },
-    }, `Sign in as ${demo.label}`, h("span", { class: "roles" }, (demo.roles || []).join(", ")))));
+    }, t("signIn.as", { label: demo.label }), h("span", { class: "roles" }, (demo.roles || []).map((role) => te("role", role)).join(", ")))));
   }
   $("demo-sign-ins").hidden = !tokens.length;
 }

@@ -1,11 +1,13 @@
 // The stretch picture of a scope: histogram with the sweet spot, band shares, committed
-// hit rate, pace, and the "too safe" and LOW lists.
+// hit rate, pace, and the "too safe" and LOW lists (paged: a few at a time, more on ask).
+// The lists read every objective of the cycle (a light list, loaded after the first view);
+// until it is there they say they are loading.
 
 import { bandShares, histogram } from "./charts.js";
-import { $, clear, fmt, h, scoreBar } from "./dom.js";
-import { ONLY_VISIBLE } from "./tree.js";
+import { $, clear, fmt, h, pagedList, scoreBar } from "./dom.js";
+import { t, te } from "./i18n.js";
 
-const LIST_LIMIT = 8;
+const LIST_PAGE = 8;
 
 /** Does a tree node belong to the scope ({teamIds:Set} or {personId} or null)? */
 export function inScope(node, scope) {
@@ -17,30 +19,31 @@ export function inScope(node, scope) {
   return scope.teamIds.has(team);
 }
 
-export function renderStretch(analysis, tree, { edges, scope, names, onOpen, seesAll }) {
-  const nodes = tree.nodes.filter((node) => inScope(node, scope)
+/** nodes: every node of the cycle (light), or null while they load. */
+export function renderStretch(analysis, nodes, { edges, scope, names, onOpen, seesAll }) {
+  const all = nodes || [];
+  const aspirational = all.filter((node) => inScope(node, scope)
     && node.objective.kind === "ASPIRATIONAL");
-  const byId = new Map(tree.nodes.map((node) => [node.id, node]));
+  const byId = new Map(all.map((node) => [node.id, node]));
   const target = clear($("stretch"));
   const parts = [
     h("div", { class: "figure" }, histogram(analysis, edges)),
     bandShares(analysis.bands),
     facts(analysis),
     h("div", { class: "lists" },
-      objectiveList("too-safe", `Too safe (≥ ${edges.tooSafe})`,
-        nodes.filter((n) => n.objective.band === "TOO_SAFE")
+      objectiveList("too-safe", `${t("stretch.tooSafe", { edge: edges.tooSafe })}`,
+        aspirational.filter((n) => n.objective.band === "TOO_SAFE")
           .sort((a, b) => b.objective.gradedScore - a.objective.gradedScore),
-        "None: no aspirational objective is at the too-safe end.", onOpen),
-      objectiveList("low", `LOW (< ${edges.low})`,
-        nodes.filter((n) => n.objective.band === "LOW")
+        t("stretch.tooSafeNone"), onOpen, nodes === null),
+      objectiveList("low", t("stretch.low", { edge: edges.low }),
+        aspirational.filter((n) => n.objective.band === "LOW")
           .sort((a, b) => a.objective.gradedScore - b.objective.gradedScore),
-        "None: no aspirational objective is far short.", onOpen)),
+        t("stretch.lowNone"), onOpen, nodes === null)),
     behindPace(analysis, byId, onOpen),
     flagged(analysis, names),
   ];
   if (!seesAll) {
-    parts.push(h("p", { class: "help", id: "stretch-visibility" },
-      `${ONLY_VISIBLE[0].toUpperCase()}${ONLY_VISIBLE.slice(1)} in these figures.`));
+    parts.push(h("p", { class: "help", id: "stretch-visibility" }, t("visibility.figures")));
   }
   target.append(...parts.filter(Boolean));
 }
@@ -48,36 +51,45 @@ export function renderStretch(analysis, tree, { edges, scope, names, onOpen, see
 function facts(analysis) {
   const pace = analysis.pace;
   const rows = [
-    ["Aspirational objectives", String(analysis.aspirationalCount)],
-    ["Mean score", `${fmt.score(analysis.mean)} (median ${fmt.score(analysis.median)})`],
-    ["Distance from 0.7", analysis.distanceFromTarget === null ? "–"
+    [t("stretch.aspirationalCount"), String(analysis.aspirationalCount)],
+    [t("stretch.mean"), t("stretch.meanValue", { mean: fmt.score(analysis.mean), median: fmt.score(analysis.median) })],
+    [t("stretch.distance"), analysis.distanceFromTarget === null ? "–"
       : `${analysis.distanceFromTarget > 0 ? "+" : ""}${fmt.score(analysis.distanceFromTarget)}`],
-    ["Committed hit rate", `${fmt.pct(analysis.committedHitRate)} (${analysis.committedMet} of `
-      + `${analysis.committedCount} met${analysis.finalGrades ? ", final" : " so far"})`],
+    [t("stretch.hitRate"), t(analysis.finalGrades ? "stretch.hitRateFinal" : "stretch.hitRateSoFar", {
+      rate: fmt.pct(analysis.committedHitRate), met: analysis.committedMet, count: analysis.committedCount })],
   ];
   if (pace) {
     rows.push(
-      ["Cycle elapsed", fmt.pct(pace.elapsedFraction)],
-      ["Pace, aspirational", `${fmt.score(pace.aspirationalMean)} (expected ${fmt.score(pace.aspirationalExpected)})`],
-      ["Pace, committed", `${fmt.score(pace.committedMean)} (expected ${fmt.score(pace.committedExpected)})`],
+      [t("stretch.elapsed"), fmt.pct(pace.elapsedFraction)],
+      [t("stretch.paceAspirational"), t("stretch.paceValue", { mean: fmt.score(pace.aspirationalMean), expected: fmt.score(pace.aspirationalExpected) })],
+      [t("stretch.paceCommitted"), t("stretch.paceValue", { mean: fmt.score(pace.committedMean), expected: fmt.score(pace.committedExpected) })],
     );
   }
   return h("dl", { class: "facts", id: "stretch-facts" },
     rows.map(([term, value]) => h("div", { class: "fact" }, h("dt", {}, term), h("dd", {}, value))));
 }
 
-function objectiveList(key, title, nodes, empty, onOpen) {
-  const items = nodes.slice(0, LIST_LIMIT).map((node) => h("li", { dataset: { id: node.id } },
-    h("div", {},
+function objectiveItem(node, onOpen) {
+  return h("li", { dataset: { id: node.id } },
+    h("div", { class: "item-text" },
       h("button", { type: "button", class: "link", onclick: () => onOpen(node.id) }, node.objective.title),
       h("div", { class: "owner" }, node.objective.ownerPerson?.name || node.objective.ownerTeam?.name || "")),
-    scoreBar(node.objective.gradedScore, node.objective.band, { label: node.objective.title })));
-  const more = nodes.length > LIST_LIMIT
-    ? h("p", { class: "help" }, `and ${nodes.length - LIST_LIMIT} more`) : null;
+    scoreBar(node.objective.gradedScore, node.objective.band, { label: node.objective.title }));
+}
+
+function objectiveList(key, title, nodes, empty, onOpen, loading) {
+  let body;
+  let more = null;
+  if (loading) {
+    body = h("p", { class: "help" }, t("common.loading"));
+  } else if (!nodes.length) {
+    body = h("p", { class: "help" }, empty);
+  } else {
+    body = h("ul", { class: "plain objectives" });
+    more = pagedList(body, nodes, (node) => objectiveItem(node, onOpen), { page: LIST_PAGE });
+  }
   return h("section", { class: `list list-${key}`, id: `list-${key}`, "aria-labelledby": `list-${key}-title` },
-    h("h3", { id: `list-${key}-title` }, `${title}: ${nodes.length}`),
-    items.length ? h("ul", { class: "plain objectives" }, items) : h("p", { class: "help" }, empty),
-    more);
+    h("h3", { id: `list-${key}-title` }, loading ? title : `${title}: ${nodes.length}`), body, more);
 }
 
 function behindPace(analysis, byId, onOpen) {
@@ -85,21 +97,21 @@ function behindPace(analysis, byId, onOpen) {
   if (!behind.length) return null;
   const shown = behind.filter((b) => byId.get(b.objectiveId)?.objective).slice(0, 5);
   return h("section", { class: "list", "aria-labelledby": "behind-title" },
-    h("h3", { id: "behind-title" }, `Behind pace: ${behind.length}`),
+    h("h3", { id: "behind-title" }, t("stretch.behind", { count: behind.length })),
     h("ul", { class: "plain objectives" }, shown.map((b) => h("li", { dataset: { id: b.objectiveId } },
-      h("div", {},
+      h("div", { class: "item-text" },
         h("button", { type: "button", class: "link", onclick: () => onOpen(b.objectiveId) },
           byId.get(b.objectiveId).objective.title),
-        h("div", { class: "owner" }, `${fmt.words(b.kind)}: ${fmt.score(b.score)}, `
-          + `${fmt.score(b.expected)} expected by now`))))));
+        h("div", { class: "owner" }, t("stretch.behindItem", {
+          kind: te("kind", b.kind), score: fmt.score(b.score), expected: fmt.score(b.expected) })))))));
 }
 
 function flagged(analysis, names) {
   const owners = analysis.trends.filter((trend) => trend.flags.length);
   if (!owners.length) return null;
   return h("section", { class: "list", "aria-labelledby": "flagged-title" },
-    h("h3", { id: "flagged-title" }, "Flagged across cycles"),
+    h("h3", { id: "flagged-title" }, t("stretch.flagged")),
     h("ul", { class: "plain" }, owners.map((trend) => h("li", {},
-      `${names.get(trend.ownerId) || fmt.words(trend.ownerKind)}: `
-      + trend.flags.map((flag) => (flag === "TOO_SAFE" ? "consistently too safe" : "consistently LOW")).join(", ")))));
+      `${names.get(trend.ownerId) || te("ownerKind", trend.ownerKind)}: `
+      + trend.flags.map((flag) => te("trendFlag", flag)).join(", ")))));
 }

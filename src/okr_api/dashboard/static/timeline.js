@@ -1,7 +1,9 @@
 // The time slider: a day of the cycle, "as of" which the tree and the stretch picture are
-// drawn. Disabled, with a note, on a server whose API takes no asOf.
+// drawn (the day's end in the organization's time zone). Disabled, with a note, on a
+// server whose API takes no asOf.
 
 import { $, fmt } from "./dom.js";
+import { endOfDay, t, zoneDay } from "./i18n.js";
 
 const DAY_MS = 86400000;
 const SETTLE_MS = 250;
@@ -34,7 +36,7 @@ export class TimeSlider {
   /** probe: {offered, usable, why} from the server (see app.js). */
   setup(cycle, probe) {
     this.start = dayOf(cycle.startsOn);
-    const today = dayOf(isoDay(Date.now()));
+    const today = dayOf(zoneDay(Date.now()));
     const last = cycle.status === "CLOSED" ? dayOf(cycle.endsOn) : Math.min(dayOf(cycle.endsOn), today);
     const days = Math.max(0, Math.round((last - this.start) / DAY_MS));
     this.input.max = String(days);
@@ -42,21 +44,28 @@ export class TimeSlider {
     const usable = probe.usable && days > 0;
     this.input.disabled = !usable;
     this.now.disabled = !usable;
-    if (!probe.offered) {
-      this.note.textContent = "Time travel is not available: this server's API does not "
-        + "offer \"as of\" reads yet, so the dashboard shows the present.";
-    } else if (!probe.usable) {
-      this.note.textContent = `Time travel is not available to you (${probe.why}); `
-        + "the dashboard shows the present.";
-    } else if (!days) {
-      this.note.textContent = "The cycle has not started yet.";
-    } else {
-      this.note.textContent = `${fmt.date(cycle.startsOn)} to ${fmt.date(isoDay(last))}: `
-        + "drag, or use the arrow keys, to see any day of the cycle.";
-    }
+    this.cycle = cycle;
+    this.probe = probe;
+    this.days = days;
+    this.last = last;
+    this.describe();
     this.note.dataset.supported = String(probe.offered);
     this.note.dataset.usable = String(usable);
     this.show();
+  }
+
+  describe() {
+    const { probe, days, cycle, last } = this;
+    if (!probe) return;
+    if (!probe.offered) {
+      this.note.textContent = t("time.notOffered");
+    } else if (!probe.usable) {
+      this.note.textContent = t("time.notForYou", { why: probe.why });
+    } else if (!days) {
+      this.note.textContent = t("time.notStarted");
+    } else {
+      this.note.textContent = t("time.range", { from: fmt.date(cycle.startsOn), to: fmt.date(isoDay(last)) });
+    }
   }
 
   atNow() {
@@ -71,12 +80,12 @@ export class TimeSlider {
 
   asOf() {
     if (this.atNow()) return null;
-    return `${isoDay(this.start + Number(this.input.value) * DAY_MS)}T23:59:59Z`;
+    return endOfDay(isoDay(this.start + Number(this.input.value) * DAY_MS));
   }
 
   show() {
     const asOf = this.asOf();
-    const text = asOf ? fmt.date(asOf.slice(0, 10)) : "now";
+    const text = asOf ? fmt.date(asOf.slice(0, 10)) : t("time.now");
     this.label.textContent = text;
     this.input.setAttribute("aria-valuetext", text);
   }
