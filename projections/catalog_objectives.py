@@ -132,6 +132,9 @@ def _record_check_in(rows: ObjectiveRows, e: ev.CheckInRecorded) -> None:
         applies_at=e.applies_at, recorded_at=e.timestamp, author_id=e.actor_id,
         in_one_on_one=e.in_one_on_one, corrected=False, correction_reason=None,
         position=0, sequence=e.originator_version, previous_check_in_at=previous)
+    if e.in_one_on_one:
+        last = o.last_one_on_one_at
+        rows.edit(last_one_on_one_at=e.timestamp if last is None else max(last, e.timestamp))
 
 
 def _correct_check_in(rows: ObjectiveRows, e: ev.CheckInCorrected) -> None:
@@ -165,7 +168,10 @@ HANDLERS: dict[type[Any], Callable[[ObjectiveRows, Any], None]] = {
         title=e.title, description=e.description, kind=Kind(e.kind),
         supporters_can_check_in=e.supporters_can_check_in),
     Objective.VisibilityChanged: lambda rows, e: rows.edit(visibility=Visibility(e.visibility)),
-    Objective.Activated: lambda rows, e: rows.edit(status=ObjectiveStatus.ACTIVE),
+    Objective.Activated: lambda rows, e: rows.edit(status=ObjectiveStatus.ACTIVE,
+                                                   awaiting_owner_acceptance=False),
+    Objective.OwnerAcceptanceRequested: lambda rows, e: rows.edit(
+        awaiting_owner_acceptance=True),
     Objective.Archived: lambda rows, e: rows.edit(status=ObjectiveStatus.ARCHIVED),
     Objective.KeyResultAdded: _add_key_result,
     Objective.KeyResultEdited: _edit_key_result,

@@ -158,6 +158,10 @@ class ObjectiveRow:
     position: int = 0
     created_position: int = 0
     """The position of the objective's creation: a stable sort key for listings."""
+    last_one_on_one_at: datetime | None = None
+    """When the latest check-in made in a 1:1 was recorded (None: never in a 1:1)."""
+    awaiting_owner_acceptance: bool = False
+    """A DRAFT someone else (a manager) made for its owner, until the owner activates it."""
 
 
 @dataclass

@@ -66,6 +66,10 @@ class ObjectiveCommands(CommandBase):
                 cycle_id=cycle.id, level=level.value, owner_team_id=team_id,
                 owner_person_id=person_id, kind=kind.value, visibility=visibility.value,
                 title=title, description=description)
+            if not actor.is_admin and person_id is not None and person_id != actor.person_id:
+                # A manager's objective for a report is a proposal of sorts: the report
+                # accepts it by activating it.
+                objective.request_owner_acceptance(actor.person_id)
             cycle.add_objective(actor.person_id, objective.id)
             return Result(objective.id,
                           self.save_all(objective, cycle, idem.record(objective.id)))

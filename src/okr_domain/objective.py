@@ -13,7 +13,7 @@ from eventsourcing.domain import Aggregate
 from okr_domain import objective_events as events
 from okr_domain import scoring
 from okr_domain.base import OkrAggregate
-from okr_domain.errors import ErrorCode, InvalidInput, InvalidState, NotFound
+from okr_domain.errors import ErrorCode, Forbidden, InvalidInput, InvalidState, NotFound
 from okr_domain.key_result import MAX_KEY_RESULTS, CheckIn, KeyResult
 from okr_domain.scoring import as_float
 from okr_domain.values import Kind, Level, MetricType, ObjectiveStatus, Visibility
@@ -25,6 +25,7 @@ class Objective(OkrAggregate):
     Edited = events.Edited
     VisibilityChanged = events.VisibilityChanged
     Activated = events.Activated
+    OwnerAcceptanceRequested = events.OwnerAcceptanceRequested
     Archived = events.Archived
     KeyResultAdded = events.KeyResultAdded
     KeyResultEdited = events.KeyResultEdited
@@ -74,6 +75,7 @@ class Objective(OkrAggregate):
         self.status = ObjectiveStatus.DRAFT
         self.created_by = actor_id
         self.supporters_can_check_in = False
+        self.awaiting_owner_acceptance = False
         self.key_results: dict[UUID, KeyResult] = {}
         self.check_ins: dict[UUID, CheckIn] = {}
         self.parent_id: UUID | None = None
@@ -133,7 +135,15 @@ class Objective(OkrAggregate):
         self.ensure_open()
         if self.status is not ObjectiveStatus.DRAFT:
             raise InvalidState("only a DRAFT objective can be activated")
+        if self.awaiting_owner_acceptance and actor_id != self.owner_person_id:
+            raise Forbidden("this draft was made for its owner: only the owner may "
+                            "accept it (activate it)", field="objectiveId")
         self.emit(self.Activated, actor_id)
+
+    def request_owner_acceptance(self, actor_id: UUID | None) -> None:
+        assert self.owner_person_id is not None
+        self.emit(self.OwnerAcceptanceRequested, actor_id,
+                  owner_person_id=self.owner_person_id)
 
     def archive(self, actor_id: UUID | None, reason: str) -> None:
         self.ensure_open()

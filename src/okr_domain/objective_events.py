@@ -48,10 +48,24 @@ class VisibilityChanged(OkrAggregate.Event):
 
 
 class Activated(OkrAggregate.Event):
+    """Activation; for a draft a manager made for a report, the report's acceptance."""
+
     TOPIC = "okr.Objective.Activated"
 
     def apply(self, aggregate: Objective) -> None:
         aggregate.status = ObjectiveStatus.ACTIVE
+        aggregate.awaiting_owner_acceptance = False
+
+
+class OwnerAcceptanceRequested(OkrAggregate.Event):
+    """Someone other than the owner (a manager) drafted the objective for its owner:
+    it stays a DRAFT until the owner activates it, accepting it."""
+
+    TOPIC = "okr.Objective.OwnerAcceptanceRequested"
+    owner_person_id: UUID
+
+    def apply(self, aggregate: Objective) -> None:
+        aggregate.awaiting_owner_acceptance = True
 
 
 class Archived(OkrAggregate.Event):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from okr_domain.errors import InvalidInput

@@ -423,7 +423,7 @@ def test_a_typical_sequence_accepts_and_rejects(tmp_path_factory: pytest.TempPat
         ("check_in", 1, 0, "1", "dev", None),
         ("correct", 0, "NaN", "typo", "lead"),
         ("correct", 1, 0, "typo", "dev"),
-        ("align", 1, 0, "lead"),
+        ("align", 1, 0, "lead"),  # the report's consent is needed: no
         ("align", 0, 1, "admin"),  # level
         ("support", 0, "dev2"),
         ("grade", 0, 1.2, "reviewed", "lead"),
@@ -433,7 +433,7 @@ def test_a_typical_sequence_accepts_and_rejects(tmp_path_factory: pytest.TempPat
         ("check_in", 1, 0, "0", "dev", None),  # closed
     ]
     run = run_sequence("sqlite", tmp_path_factory.mktemp("props"), ops)
-    assert run.rejections == 8
+    assert run.rejections == 9
     statuses = [m.status for m in run.model.values()]
     assert statuses == [ObjectiveStatus.ARCHIVED, ObjectiveStatus.CLOSED]
     assert list(run.model.values())[1].parent is None

@@ -24,7 +24,15 @@ from okr_domain.access import Actor
 from okr_domain.application import OkrApplication
 from okr_domain.errors import DomainError
 from okr_domain.objective import Objective
-from okr_domain.values import Kind, Level, MetricType, ProposalStatus, RollUp, Visibility
+from okr_domain.values import (
+    Kind,
+    Level,
+    MetricType,
+    ProposalStatus,
+    Role,
+    RollUp,
+    Visibility,
+)
 from projections.database import postgres_dsn
 from projections.databases import Database, open_database
 from projections.processing import ProjectionWorker
@@ -51,6 +59,8 @@ class World:
     cycles: list[UUID]
     teams: list[UUID]
     people: list[UUID]
+    manager: Actor | None = None
+    """Ann's manager: her objectives for Ann are drafts awaiting Ann's acceptance."""
     objectives: list[UUID] = field(default_factory=list)
     proposals: list[UUID] = field(default_factory=list)
 
@@ -79,8 +89,10 @@ def seed(app: OkrApplication) -> World:
     cycles = [app.create_cycle(actor, "2026-Q1").id, app.create_cycle(actor, "2026-Q2").id]
     app.activate_cycle(actor, cycles[0])
     team = app.create_team(actor, "Platform").id
+    mo = app.upsert_person(actor, "m0", "Mo", team_id=team).id
     world = World(app, actor, cycles, [team],
-                  [app.upsert_person(actor, "p0", "Ann", team_id=team).id])
+                  [app.upsert_person(actor, "p0", "Ann", team_id=team, manager_id=mo).id],
+                  manager=Actor(actor.organization_id, mo, frozenset({Role.MANAGER})))
     for level, owner in ((Level.COMPANY, {}), (Level.TEAM, {"owner_team_id": team}),
                          (Level.INDIVIDUAL, {"owner_person_id": world.people[0]})):
         objective = app.create_objective(actor, cycles[0], level, f"Seed {level}", **owner).id
@@ -103,8 +115,9 @@ def command(world: World, op: str, a: int, b: int, value: int, flag: bool) -> No
     check_ins = list(objective.check_ins) if objective else []
     if op == "objective":
         level = (Level.COMPANY, Level.TEAM, Level.INDIVIDUAL)[a % 3]
+        by_manager = level is Level.INDIVIDUAL and b % 2 == 0 and world.manager is not None
         result = app.create_objective(
-            actor, world.cycles[b % 2], level, f"Objective {a} {b}",
+            world.manager if by_manager and world.manager else actor, world.cycles[b % 2], level, f"Objective {a} {b}",
             owner_team_id=world.pick(world.teams, b) if level is Level.TEAM else None,
             owner_person_id=world.pick(world.people, b) if level is Level.INDIVIDUAL else None,
             kind=Kind.COMMITTED if flag else Kind.ASPIRATIONAL,

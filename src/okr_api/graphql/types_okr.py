@@ -97,6 +97,11 @@ class Objective(relay.Node):
     def status(self) -> values.ObjectiveStatus:
         return self.row.status
 
+    @strawberry.field(description=(
+        "A DRAFT a manager made for its owner: only the owner activates it (accepting it)."))
+    def awaiting_owner_acceptance(self) -> bool:
+        return self.row.awaiting_owner_acceptance
+
     @strawberry.field(description="Weighted mean of the key results' scores, in [0, 1].")
     def score(self) -> float:
         return display(self.row.score)
