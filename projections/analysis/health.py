@@ -60,6 +60,8 @@ def okr_health(
         findings += _structure(objective, rows, thresholds)
         if running and objective.status == ObjectiveStatus.ACTIVE:
             findings += _check_ins(objective, rows, cycle, now, policy.check_in_cadence_days)
+            findings += _one_on_ones(objective, cycle, now, policy.one_on_one_cadence_days,
+                                     directory)
             if early:
                 findings += _achieved_early(objective, scores[objective.id])
     findings.sort(key=lambda f: RULE_ORDER[f.rule])  # stable: objectives keep their order
@@ -147,6 +149,30 @@ def _check_ins(objective: ObjectiveRow, rows: CycleRows, cycle: CycleRow, now: d
     return [_finding(HealthRule.NO_RECENT_CHECK_IN,
                      f"no check-in for {int(idle_days)} days; the cadence is every "
                      f"{cadence_days} days", objective, _owner(objective), idle_days)]
+
+
+def _one_on_ones(objective: ObjectiveRow, cycle: CycleRow, now: datetime, cadence_days: int,
+                 directory: Directory) -> list[Finding]:
+    """A person's objective (of someone with a manager) not checked in during a 1:1 for
+    longer than the organization's 1:1 cadence; without any, counted from when it was
+    created or the cycle started, whichever is later."""
+    if objective.level != Level.INDIVIDUAL or objective.owner_person_id is None:
+        return []
+    owner = directory.find_person(objective.owner_person_id)
+    if owner is None or owner.manager_id is None:
+        return []
+    since = objective.last_one_on_one_at
+    if since is None:
+        start = cycle_starts_at(cycle)
+        since = start if objective.created_at is None else max(start, as_utc(
+            objective.created_at))
+    days = (as_utc(now) - as_utc(since)).total_seconds() / SECONDS_PER_DAY
+    if days <= cadence_days:
+        return []
+    never = objective.last_one_on_one_at is None
+    message = (f"no check-in made in a 1:1 {'yet, ' if never else ''}for {int(days)} days; "
+               f"the 1:1 cadence is every {cadence_days} days")
+    return [_finding(HealthRule.ONE_ON_ONE, message, objective, _owner(objective), days)]
 
 
 def _achieved_early(objective: ObjectiveRow, score: ObjectiveScore) -> list[Finding]:

@@ -16,6 +16,7 @@ class HealthRule(StrEnum):
     NOT_ALIGNED = "NOT_ALIGNED"
     NO_RECENT_CHECK_IN = "NO_RECENT_CHECK_IN"
     ACHIEVED_EARLY = "ACHIEVED_EARLY"
+    ONE_ON_ONE = "ONE_ON_ONE"
 
 
 class Severity(StrEnum):
@@ -32,6 +33,8 @@ RULE_SEVERITY = {
     HealthRule.NO_RECENT_CHECK_IN: Severity.WARNING,
     # Early success may be luck or a good week; it is a hint, not a problem.
     HealthRule.ACHIEVED_EARLY: Severity.INFO,
+    # Check-ins belong in 1:1s; one not reviewed there for long is worth a word.
+    HealthRule.ONE_ON_ONE: Severity.WARNING,
 }
 RULE_ORDER = {rule: index for index, rule in enumerate(HealthRule)}
 

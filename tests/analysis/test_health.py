@@ -171,6 +171,7 @@ def test_counts_order_and_scope() -> None:
         HealthRule.NOT_ALIGNED: 2,
         HealthRule.NO_RECENT_CHECK_IN: 1,
         HealthRule.ACHIEVED_EARLY: 0,
+        HealthRule.ONE_ON_ONE: 0,
     }
     assert report.checked_count == 2
     sales_only = health(org, q1, scope=Scope.team(sales.id))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry import relay
 
 from okr_api.errors import ApiError
-from okr_api.graphql.base import Info, can_see_proposal, context
+from okr_api.graphql import one_on_one
+from okr_api.graphql.base import Info, can_see_proposal, context, optional_uuid, uuid_of
 from okr_api.graphql.negotiation import awaits_viewer
 from okr_api.graphql.types_okr import AlignmentProposal
 from okr_domain import values
@@ -61,3 +63,15 @@ class PracticeQuery:
             if await can_see_proposal(ctx, row):
                 kept.append(AlignmentProposal(row=row))
         return kept[-INBOX_MAX:]
+
+    @strawberry.field(description=(
+        "The 1:1 view of a report and its manager (managerId defaults to the report's "
+        "manager) for a cycle (by key; the current ACTIVE one by default). Null when the "
+        "viewer may not see it: only the two of them, the manager's managers and admins "
+        "may."))
+    async def one_on_one(self, info: Info, report_id: relay.GlobalID,
+                         manager_id: relay.GlobalID | None = None,
+                         cycle: str | None = None) -> one_on_one.OneOnOne | None:
+        return await one_on_one.one_on_one(
+            info, uuid_of(report_id, "Person", field="reportId"),
+            optional_uuid(manager_id, "Person", field="managerId"), cycle)

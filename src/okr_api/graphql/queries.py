@@ -14,6 +14,7 @@ from okr_api.graphql.base import (
     search_text,
     uuid_of,
 )
+from okr_api.graphql import one_on_one
 from okr_api.graphql.connections import Connection
 from okr_api.graphql.types_okr import KeyResult, Objective
 from okr_api.graphql.types_org import Cycle, Organization, Person, Team
@@ -39,6 +40,16 @@ class Viewer:
     roles: list[values.Role]
     person: Person | None
     organization: Organization
+
+    @strawberry.field(description="People whose manager the viewer is.")
+    async def reports(self, info: Info) -> list[Person]:
+        return await one_on_one.reports_of(context(info))
+
+    @strawberry.field(description=(
+        "Key results of the viewer's ACTIVE objectives (and its teams', as their lead) "
+        "whose check-in is due at the organization's cadence, the longest overdue first."))
+    async def check_ins_due(self, info: Info) -> list[one_on_one.CheckInDue]:
+        return await one_on_one.check_ins_due(context(info))
 
 
 @strawberry.input(description="Narrow a list of objectives; all given conditions apply.")
