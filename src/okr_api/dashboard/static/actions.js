@@ -93,10 +93,13 @@ export function supportButton(objective, me, { onDone }) {
 }
 
 /** Propose an alignment with this objective as the child (align it under another) or as
- *  the parent (ask another to align under it). withSide: the server takes the side. */
+ *  the parent (take another under it). The proposer speaks for the side they own: this
+ *  objective's when it is theirs ("could you?" from a child, "shall we?" from a parent),
+ *  the other one's otherwise. withSide: the server takes the side. */
 export function proposalForm(objective, { mine, withSide, onDone }) {
-  const asChild = h("input", { type: "radio", name: "proposal-side", value: "CHILD", checked: mine });
-  const asParent = h("input", { type: "radio", name: "proposal-side", value: "PARENT", checked: !mine });
+  const childByDefault = objective.level !== "COMPANY";
+  const asChild = h("input", { type: "radio", name: "proposal-role", value: "CHILD", checked: childByDefault });
+  const asParent = h("input", { type: "radio", name: "proposal-role", value: "PARENT", checked: !childByDefault });
   formIds += 1;
   asChild.id = `field-${formIds}`;
   asParent.id = `field-${formIds}-p`;
@@ -105,7 +108,11 @@ export function proposalForm(objective, { mine, withSide, onDone }) {
   const message = h("textarea", { rows: 2, class: "proposal-message" });
   const problem = problemLine();
   const submit = h("button", { type: "submit" }, t("proposal.send"));
-  const side = () => (asChild.checked ? "CHILD" : "PARENT");
+  const role = () => (asChild.checked ? "CHILD" : "PARENT");
+  const side = () => {
+    if (mine) return role();
+    return role() === "CHILD" ? "PARENT" : "CHILD";
+  };
   let timer = null;
   const find = async () => {
     const filter = { cycleKey: objective.cycle?.key, search: search.value.trim() || null, statuses: ["ACTIVE", "DRAFT"] };
@@ -124,7 +131,7 @@ export function proposalForm(objective, { mine, withSide, onDone }) {
     timer = window.setTimeout(find, SEARCH_SETTLE_MS);
   });
   const form = h("form", { class: "proposal-form", novalidate: true },
-    h("fieldset", { class: "sides" }, h("legend", {}, t("proposal.side")),
+    h("fieldset", { class: "sides" }, h("legend", {}, t("proposal.role")),
       h("div", { class: "field inline" }, asChild, h("label", { for: asChild.id }, t("proposal.asChild"))),
       h("div", { class: "field inline" }, asParent, h("label", { for: asParent.id }, t("proposal.asParent")))),
     field(t("proposal.search"), search),
@@ -141,7 +148,7 @@ export function proposalForm(objective, { mine, withSide, onDone }) {
       return;
     }
     const other = choice.value;
-    const input = side() === "CHILD"
+    const input = role() === "CHILD"
       ? { childId: objective.id, parentId: other, message: message.value.trim() }
       : { childId: other, parentId: objective.id, message: message.value.trim() };
     if (withSide) input.side = side();

@@ -28,8 +28,11 @@ export class ObjectiveDetail {
 
   async open(id, { cycle, asOf, band }) {
     this.stopHistory();
-    this.opener = document.activeElement;
-    this.openerId = this.opener?.closest?.("[data-id]")?.dataset.id || null;
+    if (!this.dialog.open) {
+      // Drawn again after a change made in it: focus still returns to what opened it.
+      this.opener = document.activeElement;
+      this.openerId = this.opener?.closest?.("[data-id]")?.dataset.id || null;
+    }
     this.current = id;
     this.args = { cycle, asOf, band };
     $("detail-title").textContent = t("common.loading");
@@ -78,10 +81,9 @@ export class ObjectiveDetail {
     this.streamHistory(id, history, historyNote);
   }
 
-  /** Does the viewer own the objective (as its person, or as a member of its team)? */
+  /** Does the viewer own the objective (as its person, or as its team's lead)? */
   owns(objective, me) {
-    return objective.ownerPerson?.id === me.id
-      || (Boolean(objective.ownerTeam) && objective.ownerTeam.id === me.team?.id);
+    return objective.ownerPerson?.id === me.id || objective.ownerTeam?.lead?.id === me.id;
   }
 
   /** Something was written from the dialog: draw the objective again, tell the page. */

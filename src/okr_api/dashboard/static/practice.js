@@ -28,6 +28,7 @@ export class Practice {
   async start(me, cycleKey) {
     this.me = me;
     this.cycleKey = cycleKey;
+    $("practice").dataset.loading = "true";
     const [inbox, due, reports] = await Promise.all([
       probe(INBOX, { cycle: cycleKey }), probe(CHECK_INS_DUE), probe(REPORTS)]);
     this.offers = { inbox: inbox.offered, due: due.offered, oneOnOne: reports.offered && Boolean(me) };
@@ -39,7 +40,13 @@ export class Practice {
     $("one-on-one").hidden = !this.offers.oneOnOne;
     if (inbox.data && !inbox.error) this.drawInbox(inbox.data);
     if (due.data && !due.error) this.drawDue(due.data.viewer.checkInsDue);
-    if (this.offers.oneOnOne) await this.loadOneOnOne();
+    try {
+      if (this.offers.oneOnOne) await this.loadOneOnOne();
+    } catch (error) {
+      $("practice-status").textContent = t("action.failed", { reason: error.message });
+    } finally {
+      delete $("practice").dataset.loading;
+    }
   }
 
   async setCycle(cycleKey) {
@@ -49,6 +56,7 @@ export class Practice {
 
   /** Draw every offered part again (after a change, here or elsewhere). */
   async load() {
+    $("practice").dataset.loading = "true";
     const work = [];
     if (this.offers.inbox) work.push(gql(INBOX, { cycle: this.cycleKey }).then((d) => this.drawInbox(d)));
     if (this.offers.due) work.push(gql(CHECK_INS_DUE).then((d) => this.drawDue(d.viewer.checkInsDue)));
@@ -56,6 +64,7 @@ export class Practice {
     const done = await Promise.allSettled(work);
     const failed = done.find((result) => result.status === "rejected");
     $("practice-status").textContent = failed ? t("action.failed", { reason: failed.reason.message }) : "";
+    delete $("practice").dataset.loading;
   }
 
   redraw() {

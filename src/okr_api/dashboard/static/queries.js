@@ -83,7 +83,7 @@ export const OBJECTIVE = `query DashboardObjective($id: ID!) {
     ... on Objective {
       id title description level kind visibility status score position
       grade { computedScore override reason finalScore band }
-      ownerTeam { id name }
+      ownerTeam { id name lead { id } }
       ownerPerson { id name }
       cycle { key }
       parent { id title }
