@@ -116,8 +116,9 @@ def command(world: World, op: str, a: int, b: int, value: int, flag: bool) -> No
     if op == "objective":
         level = (Level.COMPANY, Level.TEAM, Level.INDIVIDUAL)[a % 3]
         by_manager = level is Level.INDIVIDUAL and b % 2 == 0 and world.manager is not None
+        author = world.manager if by_manager and world.manager else actor
         result = app.create_objective(
-            world.manager if by_manager and world.manager else actor, world.cycles[b % 2], level, f"Objective {a} {b}",
+            author, world.cycles[b % 2], level, f"Objective {a} {b}",
             owner_team_id=world.pick(world.teams, b) if level is Level.TEAM else None,
             owner_person_id=world.pick(world.people, b) if level is Level.INDIVIDUAL else None,
             kind=Kind.COMMITTED if flag else Kind.ASPIRATIONAL,

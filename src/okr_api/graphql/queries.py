@@ -6,6 +6,7 @@ import strawberry
 from strawberry import relay
 
 from okr_api.errors import ApiError
+from okr_api.graphql import one_on_one
 from okr_api.graphql.base import (
     Info,
     context,
@@ -14,7 +15,6 @@ from okr_api.graphql.base import (
     search_text,
     uuid_of,
 )
-from okr_api.graphql import one_on_one
 from okr_api.graphql.connections import Connection
 from okr_api.graphql.types_okr import KeyResult, Objective
 from okr_api.graphql.types_org import Cycle, Organization, Person, Team
