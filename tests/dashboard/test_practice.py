@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from tests.dashboard.conftest import open_page
-from tests.dashboard.pages import bar_score, expect, sign_in, wait_for_tree
+from tests.dashboard.pages import bar_score, expect, sign_in, sign_in_with_token, wait_for_tree
 from tests.dashboard.practice import (
     alignment_of,
     inbox,
@@ -29,7 +29,8 @@ from tests.dashboard.practice import (
     schema_offers,
     team_objective_of,
 )
-from tests.dashboard.service import Service, start_service
+from tests.dashboard.service import Service, start_seeded_service, start_service
+from tests.dashboard.service import _cli as cli
 
 STATIC = Path(__file__).resolve().parents[2] / "src" / "okr_api" / "dashboard" / "static"
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -358,3 +359,114 @@ def test_the_language_is_switchable_and_remembered(practice_page: Any,
     page.get_by_label("言語").select_option("en")
     expect(page.locator("h1")).to_have_text("OKR dashboard")
     expect(page.locator("#tree-title")).to_have_text("Alignment tree")
+
+
+# --- Check-ins due and the 1:1 ------------------------------------------------------------
+# On a seeded organization: its check-ins were recorded over the weeks of the cycle, so
+# some are due now; the demo's were all recorded when it loaded.
+
+needs_check_ins_due = pytest.mark.skipif(
+    not OFFERS.check_ins_due, reason="the service's schema has no Viewer.checkInsDue yet")
+CADENCE = "{ viewer { organization { policy { checkInCadenceDays } } } }"
+DUE = "{ viewer { checkInsDue { dueSince keyResult { id title } objective { id } } } }"
+REPORTS = "{ viewer { person { id name } reports { id name } } }"
+EXTERNAL_IDS = "{ people(first: 100) { edges { node { id externalId } } } }"
+ONE_ON_ONE = """query($reportId: ID!) { oneOnOne(reportId: $reportId) {
+  manager { name } report { name } objectives { id } checkInsSinceLastOneOnOne { id }
+  confidenceTrend { at } openProposals { id } } }"""
+
+
+@pytest.fixture(scope="module")
+def seeded(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    data = tmp_path_factory.mktemp("seeded-practice") / "data"
+    service = start_seeded_service(data)
+    service.tokens["data-dir"] = str(data)
+    try:
+        yield service
+    finally:
+        service.stop()
+
+
+def seeded_token(service: Service, subject: str, roles: str = "MEMBER") -> str:
+    return cli("token", "--organization", "seeded", "--subject", subject, "--roles", roles,
+               data_dir=Path(service.tokens["data-dir"]))
+
+
+@pytest.fixture
+def seeded_pages(browser: Any, seeded: Service) -> Iterator[tuple[Any, Any]]:
+    contexts = [open_page(browser) for _ in range(2)]
+    try:
+        yield contexts[0][1], contexts[1][1]
+        for _, _, recorder in contexts:
+            assert recorder.foreign(seeded.base_url) == []
+            # Not a demo server: the page's look-up of /demo/tokens answers 404.
+            assert [e for e in recorder.console_errors if "404" not in e] == []
+    finally:
+        for context, _, _ in contexts:
+            context.close()
+
+
+@needs_check_ins_due
+def test_check_ins_due_and_checking_one_in(seeded_pages: tuple[Any, Any],
+                                           seeded: Service) -> None:
+    """With a one-day cadence a member's key results are due; she checks one in from the
+    list and it leaves the list."""
+    page, _ = seeded_pages
+    token = seeded_token(seeded, "e000005")
+    cadence = seeded.gql(CADENCE)["viewer"]["organization"]["policy"]["checkInCadenceDays"]
+    result = seeded.gql(POLICY, {"input": {"checkInCadenceDays": 1}})
+    assert result["updateOrganizationPolicy"]["userErrors"] == []
+    try:
+        due = seeded.gql(DUE, token=token)["viewer"]["checkInsDue"]
+        assert due, "nothing is due at a one-day cadence"
+        sign_in_with_token(page, seeded, token)
+        expect(page.locator("#due-title")).to_have_text(f"Check-ins due: {len(due)}")
+        items = page.locator("#due-list li.due")
+        expect(items).to_have_count(min(len(due), 6))
+        key_result_id = items.first.get_attribute("data-id")
+        chosen = next(d for d in due if d["keyResult"]["id"] == key_result_id)
+        items.first.get_by_role("button").click()
+        dialog = page.locator("dialog#detail")
+        row = dialog.locator(f'li.key-result[data-id="{key_result_id}"]')
+        row.get_by_role("button", name=f'Check in on {chosen["keyResult"]["title"]}').click()
+        row.get_by_role("button", name="Record the check-in").click()
+        expect(page.locator("#due-title")).to_have_text(f"Check-ins due: {len(due) - 1}")
+        expect(page.locator(f'#due-list li.due[data-id="{key_result_id}"]')).to_have_count(0)
+        page.keyboard.press("Escape")
+    finally:
+        seeded.gql(POLICY, {"input": {"checkInCadenceDays": cadence}})
+
+
+@needs_one_on_one
+def test_the_one_on_one_view_of_a_manager_and_a_report(
+        seeded_pages: tuple[Any, Any], seeded: Service, artifacts: Path) -> None:
+    manager_page, report_page = seeded_pages
+    manager_token = seeded_token(seeded, "e000001", "MANAGER")
+    reports = seeded.gql(REPORTS, token=manager_token)["viewer"]["reports"]
+    assert reports, "the seeded manager has no reports"
+    report = reports[0]
+    external = {e["node"]["id"]: e["node"]["externalId"]
+                for e in seeded.gql(EXTERNAL_IDS)["people"]["edges"]}
+    expected = seeded.gql(ONE_ON_ONE, {"reportId": report["id"]},
+                          token=manager_token)["oneOnOne"]
+    assert expected is not None
+    who = f'{expected["manager"]["name"]} and {report["name"]}'
+
+    sign_in_with_token(manager_page, seeded, manager_token)
+    manager_page.locator("#one-on-one-person").select_option(report["id"])
+    body = manager_page.locator("#one-on-one-body")
+    expect(body.locator(".one-on-one-who")).to_have_text(who)
+    expect(body.locator("ul.objectives > li")).to_have_count(len(expected["objectives"]))
+    expect(body).to_contain_text(
+        f'Check-ins since the last 1:1: {len(expected["checkInsSinceLastOneOnOne"])}')
+    if expected["confidenceTrend"]:
+        expect(body.locator("svg.confidence-chart")).to_have_attribute(
+            "data-points", str(len(expected["confidenceTrend"])))
+    expect(body).to_contain_text(
+        f'Open proposals between them: {len(expected["openProposals"])}')
+    manager_page.locator("#practice").screenshot(path=str(artifacts / "one-on-one.png"))
+
+    # The report sees the same 1:1, with her manager.
+    sign_in_with_token(report_page, seeded, seeded_token(seeded, external[report["id"]]))
+    report_page.locator("#one-on-one-person").select_option(report["id"])
+    expect(report_page.locator("#one-on-one-body .one-on-one-who")).to_have_text(who)
