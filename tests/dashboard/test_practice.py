@@ -213,7 +213,7 @@ def test_a_check_in_made_in_the_dashboard_arrives_on_another_live_dashboard(
     row.get_by_role("button", name=f'Check in on {key_result["title"]}').click()
     form = row.locator("form.check-in-form")
     form.get_by_label("New value").fill(str(key_result["target"]))
-    form.get_by_label("Confidence (0–10)").fill("8")
+    form.get_by_label("Confidence (0-10)").fill("8")
     form.get_by_label("Note").fill("shipped the last piece")
     form.get_by_label("Made in a 1:1").check()
     member_page.screenshot(path=str(artifacts / "check-in-form.png"))
@@ -311,7 +311,7 @@ def test_the_dashboard_in_japanese(browser: Any, practice: Service) -> None:
         expect(page.locator("#tree-summary")).to_contain_text("全社目標 3 件")
         expect(page.locator("#stretch-title")).to_have_text("ストレッチの状況")
         expect(page.locator("#stretch .legend")).to_contain_text("スイートスポット")
-        expect(page.locator("#list-low h3")).to_contain_text("低い（0.3 未満）")
+        expect(page.locator("#list-low h3")).to_contain_text("低い（0.3 未満）")  # noqa: RUF001
         expect(page.locator("#stretch-facts")).to_contain_text("コミット目標の達成率")
         expect(page.locator("#who")).to_contain_text("マネージャー")
         expect(page.locator("#live-status")).to_have_text("オフ")
@@ -333,7 +333,8 @@ def test_the_dashboard_in_japanese(browser: Any, practice: Service) -> None:
         expect(dialog.locator("#detail-history li").first).to_be_visible()
         expect(dialog.locator("#detail-history")).to_contain_text("目標を作成")
         dialog.get_by_role("button", name="チェックイン").first.click()
-        expect(dialog.locator("form.check-in-form").first).to_contain_text("自信度（0～10）")
+        check_in = dialog.locator("form.check-in-form").first
+        expect(check_in).to_contain_text("自信度（0～10）")  # noqa: RUF001
         dialog.locator("details.propose > summary").click()
         _no_english_left(page)
         page.screenshot(path=str(SCREENSHOTS / "ja-objective.png"))

@@ -143,7 +143,7 @@ const en = {
   "checkIn.open": "Check in",
   "checkIn.openFor": "Check in on {title}",
   "checkIn.value": "New value{unit}",
-  "checkIn.confidence": "Confidence (0–10)",
+  "checkIn.confidence": "Confidence (0-10)",
   "checkIn.note": "Note",
   "checkIn.oneOnOne": "Made in a 1:1",
   "checkIn.submit": "Record the check-in",
