@@ -153,15 +153,20 @@ def _check_ins(objective: ObjectiveRow, rows: CycleRows, cycle: CycleRow, now: d
 
 def _one_on_ones(objective: ObjectiveRow, cycle: CycleRow, now: datetime, cadence_days: int,
                  directory: Directory) -> list[Finding]:
-    """A person's objective (of someone with a manager) not checked in during a 1:1 for
-    longer than the organization's 1:1 cadence; without any, counted from when it was
-    created or the cycle started, whichever is later."""
+    """A person's objective (of someone with a manager) checked in outside 1:1s, with no
+    check-in made in a 1:1 for longer than the organization's 1:1 cadence (counted from
+    the latest one; without any, from when it was created or the cycle started,
+    whichever is later). An objective not checked in at all is NO_RECENT_CHECK_IN's."""
     if objective.level != Level.INDIVIDUAL or objective.owner_person_id is None:
         return []
     owner = directory.find_person(objective.owner_person_id)
     if owner is None or owner.manager_id is None:
         return []
-    since = objective.last_one_on_one_at
+    last_one_on_one, last_check_in = objective.last_one_on_one_at, objective.last_check_in_at
+    if last_check_in is None or (
+            last_one_on_one is not None and as_utc(last_check_in) <= as_utc(last_one_on_one)):
+        return []
+    since = last_one_on_one
     if since is None:
         start = cycle_starts_at(cycle)
         since = start if objective.created_at is None else max(start, as_utc(
@@ -169,8 +174,8 @@ def _one_on_ones(objective: ObjectiveRow, cycle: CycleRow, now: datetime, cadenc
     days = (as_utc(now) - as_utc(since)).total_seconds() / SECONDS_PER_DAY
     if days <= cadence_days:
         return []
-    never = objective.last_one_on_one_at is None
-    message = (f"no check-in made in a 1:1 {'yet, ' if never else ''}for {int(days)} days; "
+    never = last_one_on_one is None
+    message = (f"checked in, but not in a 1:1 {'yet ' if never else ''}for {int(days)} days; "
                f"the 1:1 cadence is every {cadence_days} days")
     return [_finding(HealthRule.ONE_ON_ONE, message, objective, _owner(objective), days)]
 

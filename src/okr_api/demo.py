@@ -115,7 +115,9 @@ def _fill(app: OkrApplication, org_id: UUID, key: str,
                     visibility=Visibility.PRIVATE if rng.random() < 0.1 else Visibility.PUBLIC,
                 ).id
                 _key_results(app, member_actor, mine, rng)
-                app.align_objective(lead_actor, mine, objective)
+                # "Could you?": the member proposes, the lead (the parent's owner) accepts.
+                asked = app.propose_alignment(member_actor, mine, objective).id
+                app.respond_to_alignment_proposal(lead_actor, asked, True)
                 app.activate_objective(member_actor, mine)
                 checked.append((member_actor, mine))
     for objective in company:

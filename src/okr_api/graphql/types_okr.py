@@ -21,6 +21,7 @@ from okr_api.graphql.base import (
     split_composite,
 )
 from okr_api.graphql.connections import Connection
+from okr_api.graphql.hr_mode import engagement_withheld, results_withheld
 from okr_api.graphql.negotiation import awaits_viewer
 from okr_api.graphql.types_org import Cycle, Person, Team, _uuids
 from okr_api.history.past import Past
@@ -28,6 +29,7 @@ from okr_domain import values
 from okr_domain.scoring import display
 from projections.analysis.scores import final_grade
 from projections.model import CheckInRow, KeyResultRow, ObjectiveRow, ProposalRow
+from projections.reading import Page
 
 if TYPE_CHECKING:
     from okr_api.graphql.history_types import ObjectiveHistoryConnection
@@ -102,16 +104,21 @@ class Objective(relay.Node):
     def awaiting_owner_acceptance(self) -> bool:
         return self.row.awaiting_owner_acceptance
 
-    @strawberry.field(description="Weighted mean of the key results' scores, in [0, 1].")
-    def score(self) -> float:
+    @strawberry.field(description="Weighted mean of the key results' scores, in [0, 1] "
+                      "(null for HR readers whose organization's HR mode withholds results).")
+    async def score(self, info: Info) -> float | None:
+        if await results_withheld(context(info)):
+            return None
         return display(self.row.score)
 
     @strawberry.field
     def supporters_can_check_in(self) -> bool:
         return self.row.supporters_can_check_in
 
-    @strawberry.field
-    def grade(self) -> Grade:
+    @strawberry.field(description="Null for HR readers whose HR mode withholds results.")
+    async def grade(self, info: Info) -> Grade | None:
+        if await results_withheld(context(info)):
+            return None
         r = self.row
         return Grade(computed_score=display(r.computed_grade),
                      override=display(r.grade_override), reason=r.grade_reason,
@@ -253,9 +260,9 @@ class KeyResult(relay.Node):
     def target(self) -> Decimal:
         return self.row.target
 
-    @strawberry.field
-    def current(self) -> Decimal:
-        return self.row.current
+    @strawberry.field(description="Null for HR readers whose HR mode withholds results.")
+    async def current(self, info: Info) -> Decimal | None:
+        return None if await results_withheld(context(info)) else self.row.current
 
     @strawberry.field
     def unit(self) -> str:
@@ -265,13 +272,15 @@ class KeyResult(relay.Node):
     def weight(self) -> float:
         return self.row.weight
 
-    @strawberry.field(description="Raw progress; may be below 0 or above 1.")
-    def progress(self) -> float:
-        return display(self.row.progress)
+    @strawberry.field(description="Raw progress; may be below 0 or above 1 (null for HR "
+                      "readers whose HR mode withholds results).")
+    async def progress(self, info: Info) -> float | None:
+        return None if await results_withheld(context(info)) else display(self.row.progress)
 
-    @strawberry.field(description="Progress clamped to [0, 1].")
-    def score(self) -> float:
-        return display(self.row.score)
+    @strawberry.field(description="Progress clamped to [0, 1] (null for HR readers whose HR "
+                      "mode withholds results).")
+    async def score(self, info: Info) -> float | None:
+        return None if await results_withheld(context(info)) else display(self.row.score)
 
     @strawberry.field
     def check_in_count(self) -> int:
@@ -293,6 +302,9 @@ class KeyResult(relay.Node):
     async def check_ins(self, info: Info, first: int | None = None,
                         after: str | None = None) -> Connection[CheckIn]:
         ctx = context(info)
+        if await engagement_withheld(ctx):
+            return Connection[CheckIn].from_page(Page([], [], False, None, 0),
+                                                 lambda r: CheckIn(row=r))
         if self.past is not None:
             from okr_api.history.past import check_ins_page
 
@@ -314,24 +326,28 @@ class CheckIn(relay.Node):
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
                             required: bool = False) -> list[Self | None]:
+        if await engagement_withheld(context(info)):
+            return [None for _ in node_ids]
         rows = await _held_in_objectives(info, context(info).loaders.check_in, node_ids)
         return [cls(row=r) if r else None for r in rows]
 
-    @strawberry.field
-    def value(self) -> Decimal:
-        return self.row.value
+    @strawberry.field(description="Null for HR readers whose HR mode withholds results.")
+    async def value(self, info: Info) -> Decimal | None:
+        return None if await results_withheld(context(info)) else self.row.value
 
     @strawberry.field
-    def previous_value(self) -> Decimal | None:
-        return self.row.previous_value
+    async def previous_value(self, info: Info) -> Decimal | None:
+        return None if await results_withheld(context(info)) else self.row.previous_value
 
-    @strawberry.field(description="How confident the author is, 0-10.")
-    def confidence(self) -> int | None:
-        return self.row.confidence
+    @strawberry.field(description="How confident the author is, 0-10 (null for HR readers "
+                      "whose HR mode withholds results).")
+    async def confidence(self, info: Info) -> int | None:
+        return None if await results_withheld(context(info)) else self.row.confidence
 
-    @strawberry.field
-    def note(self) -> str:
-        return self.row.note
+    @strawberry.field(description="Null for HR readers whose HR mode withholds results "
+                      "(notes, 1:1 notes included, are no appraisal material).")
+    async def note(self, info: Info) -> str | None:
+        return None if await results_withheld(context(info)) else self.row.note
 
     @strawberry.field(description="The time the value applies to.")
     def applies_at(self) -> datetime:

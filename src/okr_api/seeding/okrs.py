@@ -23,6 +23,17 @@ METRICS = ((MetricType.INCREASE_TO, 60), (MetricType.DECREASE_TO, 15),
            (MetricType.STAY_AT_OR_ABOVE, 5))
 
 
+ONE_ON_ONE_SHARE = 0.3
+"""Most people make some of their check-ins in a 1:1 ..."""
+ONE_ON_ONE_TEAMS = 2
+"""... and every second team (the first, the third ...) makes all of them in 1:1s."""
+
+
+def checks_in_during_one_on_ones(team_index: int) -> bool:
+    """Whether the team at this place in ``Organization.teams`` checks in during 1:1s."""
+    return team_index % ONE_ON_ONE_TEAMS == 0
+
+
 @dataclass
 class SeedKeyResult:
     id: UUID
@@ -39,6 +50,8 @@ class SeedObjective:
     ambition: float
     engaged: bool
     key_results: list[SeedKeyResult] = field(default_factory=list)
+    one_on_one_share: float = ONE_ON_ONE_SHARE
+    """How many of its check-ins are made in a 1:1."""
 
 
 def _title(rng: random.Random) -> str:
@@ -64,7 +77,8 @@ def create_okrs(app: OkrApplication, admin: Actor, org: Organization, cycle: UUI
 
     def objective(level: Level, owner: Actor, *, team: UUID | None = None,
                   person: UUID | None = None, parent: UUID | None = None,
-                  kind: Kind | None = None) -> UUID:
+                  kind: Kind | None = None,
+                  one_on_ones: float = ONE_ON_ONE_SHARE) -> UUID:
         chosen = kind or (Kind.COMMITTED if rng.random() < 0.2 else Kind.ASPIRATIONAL)
         private = level is Level.INDIVIDUAL and rng.random() < 0.1
         objective_id = app.create_objective(
@@ -72,7 +86,7 @@ def create_okrs(app: OkrApplication, admin: Actor, org: Organization, cycle: UUI
             kind=chosen, visibility=Visibility.PRIVATE if private else Visibility.PUBLIC).id
         seeded = SeedObjective(objective_id, owner,
                                min(1.15, max(0.05, rng.gauss(0.66, 0.22))),
-                               rng.random() < 0.8)
+                               rng.random() < 0.8, one_on_one_share=one_on_ones)
         for n in range(rng.randint(2, 4)):
             seeded.key_results.append(_key_result(app, owner, objective_id, n, rng))
         if parent is not None:
@@ -91,22 +105,24 @@ def create_okrs(app: OkrApplication, admin: Actor, org: Organization, cycle: UUI
                      for _ in range(3)]
         _individual(org, department.head, dept_okrs, objective, rng)
         for team in department.teams:
+            in_one_on_ones = checks_in_during_one_on_ones(org.teams.index(team))
             lead = acting(org, team.lead)
             team_okrs = [objective(Level.TEAM, lead, team=team.id,
                                    parent=rng.choice(dept_okrs))
                          for _ in range(3)]
             for person in (team.lead, *team.members):
-                _individual(org, person, team_okrs, objective, rng)
+                _individual(org, person, team_okrs, objective, rng,
+                            1.0 if in_one_on_ones else ONE_ON_ONE_SHARE)
     return made
 
 
 def _individual(org: Organization, person: UUID, parents: list[UUID], objective: object,
-                rng: random.Random) -> None:
+                rng: random.Random, one_on_ones: float = ONE_ON_ONE_SHARE) -> None:
     owner = acting(org, person)
     for _ in range(rng.randint(2, 4)):
         parent = rng.choice(parents) if rng.random() < 0.8 else None
         objective(Level.INDIVIDUAL, owner, person=person,  # type: ignore[operator]
-                  parent=parent)
+                  parent=parent, one_on_ones=one_on_ones)
 
 
 def _key_result(app: OkrApplication, owner: Actor, objective_id: UUID, n: int,
@@ -141,7 +157,8 @@ def check_in_week(app: OkrApplication, objectives: list[SeedObjective],
                 continue
             share = objective.ambition * (week / weeks) ** 0.9 + rng.gauss(0, 0.03)
             app.record_check_in(objective.owner, objective.id, kr.id, _value(kr, share, rng),
-                                confidence=rng.randint(3, 9), in_one_on_one=rng.random() < 0.3)
+                                confidence=rng.randint(3, 9),
+                                in_one_on_one=rng.random() < objective.one_on_one_share)
             recorded += 1
     return recorded
 
