@@ -56,7 +56,8 @@ class Service:
                 self.process.wait(timeout=5)
 
 
-def start_service(data_dir: Path, *, demo: bool, production: bool = False) -> Service:
+def start_service(data_dir: Path, *, demo: bool, production: bool = False,
+                  start_timeout: float = START_TIMEOUT_SECONDS) -> Service:
     """``okr-api serve`` on a free port with its own data folder; waits until ready."""
     port = free_port()
     env = clean_environment()
@@ -71,7 +72,7 @@ def start_service(data_dir: Path, *, demo: bool, production: bool = False) -> Se
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
     service = Service(f"http://127.0.0.1:{port}", process, log_path)
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    deadline = time.monotonic() + start_timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"okr-api serve exited ({process.returncode}):\n{service.log()}")
@@ -86,21 +87,23 @@ def start_service(data_dir: Path, *, demo: bool, production: bool = False) -> Se
     raise RuntimeError(f"okr-api serve did not become ready:\n{service.log()}")
 
 
-def _cli(*args: str, data_dir: Path) -> str:
+def _cli(*args: str, data_dir: Path, timeout: float = START_TIMEOUT_SECONDS) -> str:
     env = clean_environment()
     env["OKR_JWT_SECRET"] = SECRET
     done = subprocess.run([sys.executable, "-m", "okr_api.cli", *args, "--data-dir",
                            str(data_dir)], capture_output=True, text=True, env=env,
-                          timeout=START_TIMEOUT_SECONDS, check=False)
+                          timeout=timeout, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout.strip()
 
 
-def start_seeded_service(data_dir: Path, *, people: int = 40) -> Service:
+def start_seeded_service(data_dir: Path, *, people: int = 40,
+                         start_timeout: float = START_TIMEOUT_SECONDS) -> Service:
     """``okr-api seed`` (its events recorded at the times they would have happened, so a
     cycle has a past to travel to), then ``okr-api serve`` with an admin's token."""
-    _cli("seed", "--people", str(people), "--cycles", "1", data_dir=data_dir)
-    service = start_service(data_dir, demo=False)
+    _cli("seed", "--people", str(people), "--cycles", "1", data_dir=data_dir,
+         timeout=start_timeout)
+    service = start_service(data_dir, demo=False, start_timeout=start_timeout)
     service.tokens["admin"] = _cli("token", "--organization", "seeded", "--subject", "e000000",
                                    "--roles", "ADMIN,ANALYST", data_dir=data_dir)
     return service

@@ -33,7 +33,10 @@ TREE = """query($cycle: String!, $depth: Int) { alignmentTree(cycle: $cycle, dep
 
 @pytest.fixture(scope="module")
 def large(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    service = start_seeded_service(tmp_path_factory.mktemp("large") / "data", people=PEOPLE)
+    # Seeding and the first start (the read models built from ~180,000 events) take
+    # minutes on a busy machine.
+    service = start_seeded_service(tmp_path_factory.mktemp("large") / "data", people=PEOPLE,
+                                   start_timeout=900)
     try:
         yield service
     finally:
