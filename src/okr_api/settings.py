@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     webhook_retry_base_seconds: float = Field(
         1.0, gt=0, description="First retry delay; doubles per failure, with full jitter.")
     webhook_retry_max_seconds: float = Field(600.0, gt=0, description="Longest retry delay.")
+    reminders_enabled: bool = Field(
+        True, description="Record check-in reminders (okr.check_in.due) in the process "
+                          "that delivers webhooks.")
+    reminder_interval_seconds: float = Field(
+        60.0, gt=0, le=86_400, description="How often the reminder schedule looks for "
+                                           "check-ins that fell due.")
     projections_in_process: bool = Field(
         True, description="Keep the read models current in this process; false when "
                           "`okr-api projections run` workers do it.")

@@ -14,10 +14,11 @@ from okr_domain.commands_checkins import CheckInCommands
 from okr_domain.commands_closing import ClosingCommands
 from okr_domain.commands_structure import StructureCommands
 from okr_domain.commands_webhooks import WebhookCommands
+from okr_domain.reminders import ReminderCommands
 
 
 class OkrApplication(
     CheckInCommands, AlignmentCommands, ClosingCommands, StructureCommands, AccountCommands,
-    WebhookCommands,
+    WebhookCommands, ReminderCommands,
 ):
     name = "okr"

@@ -54,3 +54,9 @@ def seeded_ids(seed: int) -> Iterator[None]:
         yield
     finally:
         _random_ids.reset(token)
+
+
+def check_in_reminder_id(organization: UUID, person: UUID, cycle: UUID, period: int) -> UUID:
+    """One reminder per person, cycle and cadence period: the id is the guard that keeps
+    it one across restarts and processes."""
+    return uuid5(organization, f"check-in-reminder:{person.hex}:{cycle.hex}:{period}")

@@ -38,6 +38,9 @@ class EventType(StrEnum):
     SUPPORT_WITHDRAWN = "SUPPORT_WITHDRAWN"
     GRADE_OVERRIDDEN = "GRADE_OVERRIDDEN"
     OBJECTIVE_CLOSED = "OBJECTIVE_CLOSED"
+    CHECK_IN_DUE = "CHECK_IN_DUE"
+    """A check-in reminder (``okr.check_in.due``): delivered by webhooks only, never on
+    the live subscriptions, which carry the OKRs' own events."""
 
 
 TOPIC_TYPES: dict[str, EventType] = {
@@ -59,6 +62,7 @@ TOPIC_TYPES: dict[str, EventType] = {
     "okr.Objective.Closed": EventType.OBJECTIVE_CLOSED,
 }
 TYPE_TOPICS = {kind: topic for topic, kind in TOPIC_TYPES.items()}
+"""The stored topic of each OKR event type (reminders are not OKR events: none)."""
 
 SCORE_TYPES = frozenset({EventType.CHECK_IN_RECORDED, EventType.CHECK_IN_CORRECTED,
                          EventType.GRADE_OVERRIDDEN, EventType.OBJECTIVE_CLOSED})

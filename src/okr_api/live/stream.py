@@ -78,8 +78,8 @@ class EventLog:
     async def read(self, after: int, stop: int,
                    where: EventFilter) -> tuple[list[LiveEvent], int]:
         """Events in (after, stop], at most one batch, and the position scanned to."""
-        topics = (frozenset(TYPE_TOPICS[t] for t in where.types) if where.types
-                  else OBJECTIVE_TOPICS)
+        topics = (frozenset(TYPE_TOPICS[t] for t in where.types if t in TYPE_TOPICS)
+                  if where.types else OBJECTIVE_TOPICS)
         # By position alone: with a topic filter PostgreSQL may sort the whole rest of
         # the range for every page (it expects few rows to match, most do).
         notifications = await asyncio.to_thread(

@@ -44,11 +44,17 @@ def backoff(failures: int, base: float, cap: float) -> float:
 
 async def deliver(client: httpx.AsyncClient, url: str, secret: str, event: LiveEvent, *,
                   allow_loopback: bool) -> Attempt:
-    payload = cloudevents.body(event)
+    return await deliver_body(client, url, secret, str(event.event_id),
+                              cloudevents.body(event), allow_loopback=allow_loopback)
+
+
+async def deliver_body(client: httpx.AsyncClient, url: str, secret: str, event_id: str,
+                       payload: bytes, *, allow_loopback: bool) -> Attempt:
+    """Post one CloudEvent's bytes, signed."""
     headers = {
         "content-type": cloudevents.CONTENT_TYPE,
         "user-agent": USER_AGENT,
-        **signing.headers(secret, str(event.event_id), int(time.time()), payload),
+        **signing.headers(secret, event_id, int(time.time()), payload),
     }
     started = time.perf_counter()
 

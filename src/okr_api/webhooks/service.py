@@ -7,6 +7,7 @@ import asyncio
 from dataclasses import dataclass
 
 from okr_api.live.service import LiveFeed
+from okr_api.reminders.schedule import ReminderSchedule
 from okr_api.settings import Settings
 from okr_api.webhooks.store import WebhookStore
 from okr_api.webhooks.worker import WebhookWorker
@@ -17,6 +18,7 @@ from okr_domain.application import OkrApplication
 class Webhooks:
     store: WebhookStore
     worker: WebhookWorker | None
+    reminders: ReminderSchedule | None = None
 
     @classmethod
     async def start(cls, app: OkrApplication, url: str, feed: LiveFeed,
@@ -27,9 +29,19 @@ class Webhooks:
         if settings.webhooks_enabled:
             worker = WebhookWorker(app, store, feed, settings)
             await worker.start()
-        return cls(store, worker)
+        reminders = None
+        if worker is not None and settings.reminders_enabled:
+            # The schedule runs where webhooks are delivered: one process at a time.
+            holder = worker
+            reminders = ReminderSchedule(app, feed.read_model,
+                                         settings.reminder_interval_seconds,
+                                         lambda: holder.holding)
+            reminders.start()
+        return cls(store, worker, reminders)
 
     async def stop(self) -> None:
+        if self.reminders is not None:
+            await self.reminders.stop()
         if self.worker is not None:
             await self.worker.stop()
         await asyncio.to_thread(self.store.close)

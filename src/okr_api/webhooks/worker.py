@@ -27,14 +27,16 @@ from uuid import UUID
 import httpx
 
 from okr_api.live.filters import EventFilter
-from okr_api.live.model import EventType
+from okr_api.live.model import EventType, LiveEvent
 from okr_api.live.service import LiveFeed
+from okr_api.reminders.webhook import Reminder, read_reminders, shaped
+from okr_api.reminders.webhook import body as reminder_body
 from okr_api.settings import Settings
-from okr_api.webhooks.delivery import Outcome, backoff, deliver
+from okr_api.webhooks.delivery import Attempt, Outcome, backoff, deliver, deliver_body
 from okr_api.webhooks.store import Delivery, EndpointChange, WebhookStore
 from okr_domain.access import Actor
 from okr_domain.application import OkrApplication
-from okr_domain.values import Role
+from okr_domain.values import HrMode, Role
 from okr_domain.webhook_endpoint import WebhookEndpoint
 
 log = logging.getLogger("okr_api.webhooks")
@@ -178,6 +180,7 @@ class WebhookWorker:
                             where.person_id, where.objective_id, where.kinds,
                             frozenset(EventType(t) for t in endpoint.event_types))
         audience = LiveFeed.role_audience(organization_id, Role(endpoint.role))
+        reminders_wanted = EventType.CHECK_IN_DUE in where.types
         hub, event_log = self.feed.hub, self.feed.event_log
         while not self._stopping and not hub.closed:
             cursor = await asyncio.to_thread(self.store.cursor, endpoint_id)
@@ -195,13 +198,16 @@ class WebhookWorker:
                     await hub.wait_beyond(cursor.position, 1.0)
                 continue
             events, scanned = await event_log.read(cursor.position, stop, where)
-            wanted = [s for e in events
-                      if (s := audience.shape(e)) is not None and where.matches(s)]
+            wanted: list[LiveEvent | Reminder] = [
+                s for e in events if (s := audience.shape(e)) is not None and where.matches(s)]
+            if reminders_wanted:
+                wanted = sorted([*wanted, *await self._reminders(
+                    organization_id, Role(endpoint.role), where, cursor.position, scanned)],
+                    key=lambda e: e.position)
             position, failures = cursor.position, cursor.failures
             for event in wanted:
                 assert self._client is not None
-                attempt = await deliver(self._client, endpoint.url, endpoint.secret, event,
-                                        allow_loopback=self.settings.webhook_loopback_allowed)
+                attempt = await self._deliver(endpoint.url, endpoint.secret, event)
                 record = Delivery(0, endpoint_id, str(event.event_id), event.position,
                                   failures + 1, attempt.status_code, attempt.outcome.value,
                                   attempt.error, attempt.latency_ms, time.time())
@@ -227,6 +233,26 @@ class WebhookWorker:
             else:
                 await asyncio.to_thread(self.store.advance, self.owner, endpoint_id,
                                         position, scanned)
+
+    async def _reminders(self, organization_id: UUID, role: Role, where: EventFilter,
+                         after: int, scanned: int) -> list[Reminder]:
+        """The check-in reminders in (after, scanned], as this endpoint receives them."""
+        found = await asyncio.to_thread(read_reminders, self.app, organization_id, after,
+                                        scanned, DISCOVERY_BATCH)
+        if not found:
+            return []
+        organization = await self.feed.read_model.organization(organization_id)
+        mode = organization.policy.hr_mode if organization else HrMode.NONE
+        return [s for r in found if (s := shaped(r, role, mode, where)) is not None]
+
+    async def _deliver(self, url: str, secret: str, event: LiveEvent | Reminder) -> Attempt:
+        assert self._client is not None
+        loopback = self.settings.webhook_loopback_allowed
+        if isinstance(event, Reminder):
+            payload = await reminder_body(event, self.feed.read_model)
+            return await deliver_body(self._client, url, secret, str(event.event_id),
+                                      payload, allow_loopback=loopback)
+        return await deliver(self._client, url, secret, event, allow_loopback=loopback)
 
     async def _disable(self, organization_id: UUID, endpoint_id: str, reason: str) -> None:
         try:

@@ -1,0 +1,1 @@
+"""Check-in reminders: the schedule that records them, and their webhook form."""
