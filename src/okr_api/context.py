@@ -11,6 +11,7 @@ from okr_api.auth import Principal, TokenKeys
 from okr_api.limits import Limits
 from okr_api.settings import Settings
 from okr_domain.application import OkrApplication
+from okr_domain.values import HrMode, Role
 
 if TYPE_CHECKING:
     from okr_api.readmodel import ReadModel, RequestLoaders
@@ -39,7 +40,18 @@ class Context:
     principal: Principal
     loaders: RequestLoaders
     cost: int | None = None  # the operation's cost, once the cost limit has counted it
+    hr_mode: HrMode | None = None
+    """The HR mode an HR reader (HR role, not ADMIN) reads under, read from the policy when
+    the request (or the WebSocket connection) starts; None for everyone else."""
 
     @property
     def app(self) -> OkrApplication:
         return self.services.app
+
+
+async def hr_mode_for(services: Services, principal: Principal) -> HrMode | None:
+    """The HR mode ``principal`` reads under (``okr_api.graphql.hr_mode``), or None."""
+    if not principal.has(Role.HR) or principal.has(Role.ADMIN):
+        return None
+    organization = await services.read_model.organization(principal.organization_id)
+    return organization.policy.hr_mode if organization is not None else HrMode.NONE

@@ -21,7 +21,7 @@ from graphql.language.visitor import Visitor
 from okr_api import unavailable
 from okr_api.admission import is_heavy
 from okr_api.auth import AuthError, Principal, bearer_token, verify_token
-from okr_api.context import Context, Services
+from okr_api.context import Context, Services, hr_mode_for
 from okr_api.errors import parse_error, without_suggestions
 from okr_api.graphiql.routes import graphiql_page
 from okr_api.graphql import queries
@@ -251,7 +251,8 @@ async def _run(request: Request, services: Services, principal: Principal,
             f"the read model has not reached position {max(wanted)} yet; retry shortly",
             "NOT_YET"), 200 if legacy else 503, media_type, label)
     ctx = Context(services=services, principal=principal,
-                  loaders=RequestLoaders(services.read_model, principal.organization_id))
+                  loaders=RequestLoaders(services.read_model, principal.organization_id),
+                  hr_mode=await hr_mode_for(services, principal))
     if is_heavy(document, operation):
         async with services.admission.turn():
             if await request.is_disconnected():

@@ -17,7 +17,7 @@ from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
-from projections.model import OrganizationRow, ProposalRow, TeamRow
+from projections.model import ProposalRow, TeamRow
 from projections.readers import AsyncCatalogReader
 from projections.reading import ObjectiveFilter, Page, ViewerScope
 
@@ -78,14 +78,6 @@ class RequestLoaders:
         self._read_model = rm
         self._org = org
         self._scope: dict[UUID, asyncio.Future[ViewerScope]] = {}
-        self._organization: asyncio.Future[OrganizationRow | None] | None = None
-
-    async def organization(self) -> OrganizationRow | None:
-        """The caller's organization (its policy), read once per request."""
-        if self._organization is None:
-            self._organization = asyncio.ensure_future(
-                self._read_model.organization(self._org))
-        return await asyncio.shield(self._organization)
 
     async def teams(self) -> dict[UUID, TeamRow]:
         if self._teams is None:
@@ -107,7 +99,6 @@ class RequestLoaders:
                        self.person, self.cycle, self.check_in, self.proposals, self.proposal):
             loader.clear_all()
         self._teams = None
-        self._organization = None
         self._scope.clear()
 
 

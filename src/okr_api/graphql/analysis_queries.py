@@ -126,7 +126,7 @@ class AnalysisQuery:
                              min_position: int | None = None, as_of: AsOf = None,
                              policy: Rescore = None,
                              known_at: KnownAt = None) -> types.AlignmentTree:
-        await require_results(context(info), "scores")
+        require_results(context(info), "scores")
         if depth is not None and not 0 <= depth <= MAX_TREE_DEPTH:
             raise ApiError("INVALID_INPUT", f"depth must be between 0 and {MAX_TREE_DEPTH}")
         if known_at is not None:
@@ -149,7 +149,7 @@ class AnalysisQuery:
     @strawberry.field(description="The path from an objective up to the company objective.")
     async def alignment_path(self, info: Info, objective_id: relay.GlobalID,
                              min_position: int | None = None) -> types.AlignmentPath | None:
-        await require_results(context(info), "scores")
+        require_results(context(info), "scores")
         await wait_for(info, min_position)
         ctx = context(info)
         start = uuid_of(objective_id, "Objective", field="objectiveId")
@@ -182,7 +182,7 @@ class AnalysisQuery:
                                min_position: int | None = None, as_of: AsOf = None,
                                policy: Rescore = None,
                                known_at: KnownAt = None) -> types.StretchAnalysis:
-        await require_results(context(info), "scores")
+        require_results(context(info), "scores")
         if known_at is not None:
             as_of = valid_moment(as_of, known_at)
         if as_of is not None or policy is not None:
@@ -206,7 +206,7 @@ class AnalysisQuery:
     async def okr_health(self, info: Info, cycle: str, scope: ScopeInput | None = None,
                          min_position: int | None = None, as_of: AsOf = None,
                          known_at: KnownAt = None) -> types.OkrHealth:
-        await require_results(context(info), "the health report")
+        require_results(context(info), "the health report")
         if known_at is not None:
             as_of = valid_moment(as_of, known_at)
         if as_of is not None:

@@ -110,7 +110,7 @@ class HistoryQuery:
     async def objective(self, info: Info, id: relay.GlobalID,
                         as_of: datetime | None = None,
                         known_at: KnownAt = None) -> Objective | None:
-        await require_results(context(info), "past states")
+        require_results(context(info), "past states")
         if known_at is not None:
             as_of = valid_moment(as_of, known_at)
         if as_of is None:
@@ -132,7 +132,7 @@ class HistoryQuery:
     async def events(self, info: Info, filter: EventFilterInput | None = None,
                      first: int | None = None, after: str | None = None,
                      min_position: int | None = None) -> types.HistoryEventConnection:
-        await require_results(context(info), "event payloads")
+        require_results(context(info), "event payloads")
         require_history(info, "events")
         query = await _event_query(info, filter)
         reader = await history_of(info).event_index()
@@ -178,7 +178,7 @@ class HistoryQuery:
                       from_: Annotated[datetime, strawberry.argument(name="from")],
                       to: datetime | None = None,
                       known_at: KnownAt = None) -> types.CycleChanges:
-        await require_results(context(info), "score changes")
+        require_results(context(info), "score changes")
         require_history(info, "changes")
         return await cycle_changes(info, cycle, moment(from_),
                                    moment(to or clock.now()), known(known_at))
@@ -191,7 +191,7 @@ class HistoryQuery:
                              until: datetime | None = None, scope: ScopeInput | None = None,
                              policy: PolicyInput | None = None,
                              known_at: KnownAt = None) -> types.CycleTimeline:
-        await require_results(context(info), "score timelines")
+        require_results(context(info), "score timelines")
         require_history(info, "cycleTimeline")
         return await cycle_timeline(info, cycle, every, moment(until or clock.now()),
                                     scope_of(scope), policy, known(known_at))

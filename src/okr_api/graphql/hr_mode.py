@@ -10,47 +10,31 @@ A caller with the HR role and without ADMIN reads per the organization's HR mode
 - NONE: no results and no engagement: besides what EFFORT withholds, no check-ins are
   listed and the health report is refused too.
 
-Withheld fields answer null; refused queries answer the error code ``HR_MODE``.
+Withheld fields answer null; refused queries answer the error code ``HR_MODE``. The mode
+is read once per request (``Context.hr_mode``, per connection over WebSocket), so the
+resolvers decide without a round trip.
 """
 
 from __future__ import annotations
 
 from okr_api.context import Context
 from okr_api.errors import ApiError
-from okr_domain.values import HrMode, Role
+from okr_domain.values import HrMode
 
 
-def is_hr_reader(ctx: Context) -> bool:
-    return ctx.principal.has(Role.HR) and not ctx.principal.has(Role.ADMIN)
-
-
-async def hr_mode_of(ctx: Context) -> HrMode | None:
-    """The HR mode the caller reads under; None for callers who are not HR readers."""
-    if not is_hr_reader(ctx):
-        return None
-    org = await ctx.loaders.organization()
-    return org.policy.hr_mode if org is not None else HrMode.NONE
-
-
-async def results_withheld(ctx: Context) -> bool:
+def results_withheld(ctx: Context) -> bool:
     """Values, scores, confidence, notes and grades are withheld from this caller."""
-    return await hr_mode_of(ctx) in (HrMode.EFFORT, HrMode.NONE)
+    return ctx.hr_mode in (HrMode.EFFORT, HrMode.NONE)
 
 
-async def engagement_withheld(ctx: Context) -> bool:
+def engagement_withheld(ctx: Context) -> bool:
     """Check-ins themselves (that they happened) are withheld from this caller."""
-    return await hr_mode_of(ctx) is HrMode.NONE
+    return ctx.hr_mode is HrMode.NONE
 
 
-async def require_results(ctx: Context, what: str) -> None:
-    mode = await hr_mode_of(ctx)
+def require_results(ctx: Context, what: str) -> None:
+    mode = ctx.hr_mode
     if mode in (HrMode.EFFORT, HrMode.NONE):
         assert mode is not None
         raise ApiError("HR_MODE", f"the organization's HR mode ({mode.value}) keeps {what} "
                                   "from HR")
-
-
-async def require_engagement(ctx: Context, what: str) -> None:
-    mode = await hr_mode_of(ctx)
-    if mode is HrMode.NONE:
-        raise ApiError("HR_MODE", f"the organization's HR mode (NONE) keeps {what} from HR")

@@ -106,8 +106,8 @@ class Objective(relay.Node):
 
     @strawberry.field(description="Weighted mean of the key results' scores, in [0, 1] "
                       "(null for HR readers whose organization's HR mode withholds results).")
-    async def score(self, info: Info) -> float | None:
-        if await results_withheld(context(info)):
+    def score(self, info: Info) -> float | None:
+        if results_withheld(context(info)):
             return None
         return display(self.row.score)
 
@@ -116,8 +116,8 @@ class Objective(relay.Node):
         return self.row.supporters_can_check_in
 
     @strawberry.field(description="Null for HR readers whose HR mode withholds results.")
-    async def grade(self, info: Info) -> Grade | None:
-        if await results_withheld(context(info)):
+    def grade(self, info: Info) -> Grade | None:
+        if results_withheld(context(info)):
             return None
         r = self.row
         return Grade(computed_score=display(r.computed_grade),
@@ -261,8 +261,8 @@ class KeyResult(relay.Node):
         return self.row.target
 
     @strawberry.field(description="Null for HR readers whose HR mode withholds results.")
-    async def current(self, info: Info) -> Decimal | None:
-        return None if await results_withheld(context(info)) else self.row.current
+    def current(self, info: Info) -> Decimal | None:
+        return None if results_withheld(context(info)) else self.row.current
 
     @strawberry.field
     def unit(self) -> str:
@@ -274,13 +274,13 @@ class KeyResult(relay.Node):
 
     @strawberry.field(description="Raw progress; may be below 0 or above 1 (null for HR "
                       "readers whose HR mode withholds results).")
-    async def progress(self, info: Info) -> float | None:
-        return None if await results_withheld(context(info)) else display(self.row.progress)
+    def progress(self, info: Info) -> float | None:
+        return None if results_withheld(context(info)) else display(self.row.progress)
 
     @strawberry.field(description="Progress clamped to [0, 1] (null for HR readers whose HR "
                       "mode withholds results).")
-    async def score(self, info: Info) -> float | None:
-        return None if await results_withheld(context(info)) else display(self.row.score)
+    def score(self, info: Info) -> float | None:
+        return None if results_withheld(context(info)) else display(self.row.score)
 
     @strawberry.field
     def check_in_count(self) -> int:
@@ -302,7 +302,7 @@ class KeyResult(relay.Node):
     async def check_ins(self, info: Info, first: int | None = None,
                         after: str | None = None) -> Connection[CheckIn]:
         ctx = context(info)
-        if await engagement_withheld(ctx):
+        if engagement_withheld(ctx):
             return Connection[CheckIn].from_page(Page([], [], False, None, 0),
                                                  lambda r: CheckIn(row=r))
         if self.past is not None:
@@ -326,28 +326,28 @@ class CheckIn(relay.Node):
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
                             required: bool = False) -> list[Self | None]:
-        if await engagement_withheld(context(info)):
+        if engagement_withheld(context(info)):
             return [None for _ in node_ids]
         rows = await _held_in_objectives(info, context(info).loaders.check_in, node_ids)
         return [cls(row=r) if r else None for r in rows]
 
     @strawberry.field(description="Null for HR readers whose HR mode withholds results.")
-    async def value(self, info: Info) -> Decimal | None:
-        return None if await results_withheld(context(info)) else self.row.value
+    def value(self, info: Info) -> Decimal | None:
+        return None if results_withheld(context(info)) else self.row.value
 
     @strawberry.field
-    async def previous_value(self, info: Info) -> Decimal | None:
-        return None if await results_withheld(context(info)) else self.row.previous_value
+    def previous_value(self, info: Info) -> Decimal | None:
+        return None if results_withheld(context(info)) else self.row.previous_value
 
     @strawberry.field(description="How confident the author is, 0-10 (null for HR readers "
                       "whose HR mode withholds results).")
-    async def confidence(self, info: Info) -> int | None:
-        return None if await results_withheld(context(info)) else self.row.confidence
+    def confidence(self, info: Info) -> int | None:
+        return None if results_withheld(context(info)) else self.row.confidence
 
     @strawberry.field(description="Null for HR readers whose HR mode withholds results "
                       "(notes, 1:1 notes included, are no appraisal material).")
-    async def note(self, info: Info) -> str | None:
-        return None if await results_withheld(context(info)) else self.row.note
+    def note(self, info: Info) -> str | None:
+        return None if results_withheld(context(info)) else self.row.note
 
     @strawberry.field(description="The time the value applies to.")
     def applies_at(self) -> datetime:

@@ -29,7 +29,7 @@ from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWS
 from strawberry.types.unset import UNSET, UnsetType
 
 from okr_api.auth import AuthError, Principal
-from okr_api.context import Context, Services
+from okr_api.context import Context, Services, hr_mode_for
 from okr_api.graphql.schema import schema
 from okr_api.http import authenticate
 from okr_api.live.render import SEND, Send
@@ -125,6 +125,7 @@ class SocketView(GraphQL[SocketContext, None]):
         context.principal = principal
         context.loaders = RequestLoaders(context.services.read_model,
                                          principal.organization_id)
+        context.hr_mode = await hr_mode_for(context.services, principal)
         context.authenticated = True
         return cast(UnsetType, UNSET)
 
