@@ -5,10 +5,11 @@ Pure functions of catalog rows and a moment (``now`` is an input, never read her
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from okr_domain.values import CycleStatus, ObjectiveStatus
@@ -24,7 +25,7 @@ class DueCheckIn:
 
 
 def check_ins_due(objectives: Iterable[ObjectiveRow], key_results: Iterable[KeyResultRow],
-                  cycles: dict[object, CycleRow], cadence_days: int,
+                  cycles: Mapping[UUID, CycleRow], cadence_days: int,
                   now: datetime) -> list[DueCheckIn]:
     """Key results of ACTIVE objectives in ACTIVE cycles whose latest check-in (or,
     without one, the objective's creation or the cycle's start, whichever is later) is
@@ -90,8 +91,5 @@ def confidence_trend(cycle: CycleRow, check_ins: Sequence[CheckInRow],
 
 
 def _week_start(first: date, week: int) -> datetime:
-    return cycle_starts_at_day(first + timedelta(days=7 * week))
-
-
-def cycle_starts_at_day(day: date) -> datetime:
-    return as_utc(datetime.combine(day, time.min))
+    """Midnight UTC of the week's first day (cycles are whole UTC days)."""
+    return datetime.combine(first + timedelta(days=7 * week), time.min, tzinfo=UTC)

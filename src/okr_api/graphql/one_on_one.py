@@ -87,7 +87,7 @@ async def check_ins_due(ctx: Context) -> list[CheckInDue]:
     cycles = {c.id: c for c in await ctx.services.read_model.cycles(org.id)}
     key_results = await ctx.services.read_model.key_results_of(
         org.id, [o.id for o in objectives])
-    due = practice.check_ins_due(objectives, key_results, cycles,  # type: ignore[arg-type]
+    due = practice.check_ins_due(objectives, key_results, cycles,
                                  org.policy.check_in_cadence_days, clock.now())
     return [CheckInDue(key_result=KeyResult(row=d.key_result),
                        objective=Objective(row=d.objective), due_since=d.due_since)

@@ -48,15 +48,16 @@ class PracticeQuery:
         state = given.state
         if given.awaiting_me and state is None:
             state = values.ProposalStatus.PENDING
-        rows = await ctx.services.read_model.proposals(org, status=state)
         me = ctx.principal.actor.person_id
+        rows = [r for r in await ctx.services.read_model.proposals(org, status=state)
+                if (cycle_id is None or r.cycle_id == cycle_id)
+                and (given.mine is None or given.mine == (me is not None
+                                                          and r.proposed_by == me))]
+        # Both sides of every proposal in one batch: the checks below then hit the cache.
+        await ctx.loaders.objective.load_many(
+            list({side for r in rows for side in (r.child_id, r.parent_id)}))
         kept: list[AlignmentProposal] = []
         for row in rows:
-            if cycle_id is not None and row.cycle_id != cycle_id:
-                continue
-            if given.mine is not None and given.mine != (me is not None
-                                                         and row.proposed_by == me):
-                continue
             if given.awaiting_me is not None and \
                     given.awaiting_me != await awaits_viewer(ctx, row):
                 continue
