@@ -19,6 +19,7 @@ from okr_domain.values import (
     Kind,
     Level,
     MetricType,
+    ProposalSide,
     RollUp,
     TeamKind,
     Visibility,
@@ -124,7 +125,9 @@ def build_history(app: OkrApplication, slug: str = "acme") -> History:
     app.respond_to_alignment_proposal(a, declined, False, "not this quarter")
     withdrawn = app.propose_alignment(a, deals, company, message="second try").id
     app.withdraw_alignment_proposal(a, withdrawn)
-    pending = app.propose_alignment(a, deals, company, message="third try").id
+    # The company's side asks this time ("shall we?"): the child's side must answer.
+    pending = app.propose_alignment(a, deals, company, message="third try",
+                                    side=ProposalSide.PARENT).id
     aligned_to_archived = app.create_objective(a, q1, Level.TEAM, "Child of old idea",
                                                owner_team_id=sales).id
     app.align_objective(a, aligned_to_archived, archived)

@@ -16,6 +16,7 @@ from okr_domain.values import (
     CycleStatus,
     Kind,
     ObjectiveStatus,
+    ProposalSide,
     ProposalStatus,
     RollUp,
     Visibility,
@@ -111,6 +112,13 @@ def test_catalog_rows_say_what_happened(app: OkrApplication, database: Database,
         h.accepted: ProposalStatus.ACCEPTED, h.declined: ProposalStatus.DECLINED,
         h.withdrawn: ProposalStatus.WITHDRAWN, h.pending: ProposalStatus.PENDING}
     assert proposals[h.declined].response_reason == "not this quarter"
+    assert [proposals[p].awaiting_side for p in (h.accepted, h.pending)] == [
+        ProposalSide.PARENT, ProposalSide.CHILD]
+    assert proposals[h.declined].responded_at is not None
+    assert proposals[h.withdrawn].withdrawn_at is not None
+    assert proposals[h.pending].responded_at is proposals[h.pending].withdrawn_at is None
+    assert reliability.last_one_on_one_at is not None  # one check-in was made in a 1:1
+    assert objectives[h.company].last_one_on_one_at is None
 
 
 def test_row_positions_are_the_last_event_that_changed_them(
