@@ -159,3 +159,17 @@ async def test_a_managers_objective_for_a_report_is_a_draft_the_report_accepts(
         "ownerPersonId": gid("Person", w.bob)}, "objective { awaitingOwnerAcceptance }",
         as_="bob")
     assert own["objective"]["awaitingOwnerAcceptance"] is False
+
+
+async def test_the_inbox_lists_no_proposal_touching_an_objective_one_may_not_see(
+        api: Api, world: World) -> None:
+    w = world
+    asked = (await mutate(api, "proposeAlignment", {
+        "childId": gid("Objective", w.alice_private),
+        "parentId": gid("Objective", w.team_objective)}, PROPOSAL, as_="alice"))["proposal"]
+    assert [p["id"] for p in await inbox(api, "lead", awaitingMe=True)] == [asked["id"]]
+    assert [p["id"] for p in await inbox(api, "alice", mine=True)] == [asked["id"]]
+    assert await inbox(api, "bob") == []  # Alice's private goal: not Bob's to see
+    node = await read(api, "query($id: ID!) { node(id: $id) { id } }", {"id": asked["id"]},
+                      as_="bob")
+    assert node == {"node": None}
