@@ -61,6 +61,7 @@ def test_the_first_view_of_a_large_organization(
     tree = large.gql(TREE, {"cycle": cycle})["alignmentTree"]
     whole, orphan_ids = tree["nodes"], tree["orphanIds"]
     context, page, recorder = open_page(browser)
+    context.set_default_timeout(180_000)  # a busy machine; the figures say how long it took
     try:
         sign_in_with_token(page, large, large.tokens["admin"])
         first_views: list[int] = []

@@ -46,6 +46,17 @@ POLICY = """mutation($input: UpdateOrganizationPolicyInput!) {
 }"""
 
 
+@pytest.fixture(autouse=True)
+def _patient_assertions() -> Iterator[None]:
+    """These tests write and then look at two pages of a shared machine: their retrying
+    assertions wait as long as the pages' own actions may (15 s), then the default again."""
+    from playwright.sync_api import expect as playwright_expect
+
+    playwright_expect.set_options(timeout=15_000)
+    yield
+    playwright_expect.set_options(timeout=5_000)
+
+
 @pytest.fixture(scope="module")
 def practice(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     service = start_service(tmp_path_factory.mktemp("practice") / "data", demo=True)
@@ -180,7 +191,9 @@ def test_the_member_may_not_answer_her_own_proposal(
     form = dialog.locator("form.proposal-form")
     expect(form.locator('input[value="CHILD"]')).to_be_checked()  # her own objective
     form.locator("input.proposal-search").fill(parent["title"][:12])
-    form.locator("select.proposal-target").select_option(parent["id"])
+    target = form.locator("select.proposal-target")
+    expect(target.locator("option")).not_to_have_count(0)
+    target.select_option(parent["id"])
     form.get_by_role("button", name="Send the proposal").click()
     mine = inbox(member_page, "mine", "PENDING")
     expect(mine).to_have_count(1)

@@ -114,14 +114,20 @@ export function proposalForm(objective, { mine, withSide, onDone }) {
     return role() === "CHILD" ? "PARENT" : "CHILD";
   };
   let timer = null;
+  let asked = 0;
   const find = async () => {
     const filter = { cycleKey: objective.cycle?.key, search: search.value.trim() || null, statuses: ["ACTIVE", "DRAFT"] };
+    asked += 1;
+    const mine = asked;
     try {
       const data = await gql(CANDIDATES, { filter });
+      if (mine !== asked) return; // a later search is on its way: only the latest is shown
       const found = data.objectives.edges.map((e) => e.node).filter((o) => o.id !== objective.id);
+      const chosen = choice.value;
       choice.replaceChildren(h("option", { value: "" }, t(found.length ? "proposal.choose" : "proposal.noneFound")),
         ...found.map((o) => h("option", { value: o.id },
           `${o.title} · ${o.ownerPerson?.name || o.ownerTeam?.name || ""} (${te("level", o.level)})`)));
+      if (found.some((o) => o.id === chosen)) choice.value = chosen;
     } catch (error) {
       showProblem(problem, error);
     }

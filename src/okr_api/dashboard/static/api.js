@@ -1,5 +1,7 @@
 // The GraphQL client over HTTP, the session's token and the demo sign-ins.
 
+import { t } from "./i18n.js";
+
 const TOKEN_KEY = "okr-dashboard.token";
 const ENDPOINT = "/graphql";
 const NOT_YET_RETRIES = 3;
@@ -42,11 +44,11 @@ export async function request(query, variables = {}, { probe = false } = {}) {
   try {
     body = await response.json();
   } catch {
-    throw new ApiError(`the server answered ${response.status}`, "HTTP", response.status);
+    throw new ApiError(t("api.status", { status: response.status }), "HTTP", response.status);
   }
   if (!body.data && body.errors && response.status > 400) {
     const first = body.errors[0] || {};
-    throw new ApiError(first.message || `HTTP ${response.status}`,
+    throw new ApiError(first.message || t("api.status", { status: response.status }),
       (first.extensions || {}).code || "HTTP", response.status);
   }
   return { data: body.data || null, errors: body.errors || [] };
@@ -99,4 +101,23 @@ export async function mutate(query, variables) {
   const problem = payload?.userErrors?.[0];
   if (problem) throw new ApiError(problem.message, problem.code, 200);
   return payload;
+}
+
+const SETTLE_POLL_MS = 150;
+const SETTLE_LIMIT_MS = 5000;
+
+/** Wait until the read models have reached a position written (read your writes, for
+ *  answers that take no minPosition); gives up quietly after a few seconds. */
+export async function settle(position) {
+  if (typeof position !== "number") return;
+  const deadline = Date.now() + SETTLE_LIMIT_MS;
+  while (Date.now() < deadline) {
+    try {
+      const { data } = await request("query DashboardSettle { position }");
+      if (data && data.position >= position) return;
+    } catch {
+      return;
+    }
+    await sleep(SETTLE_POLL_MS);
+  }
 }

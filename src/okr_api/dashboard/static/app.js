@@ -7,7 +7,7 @@
 // tree's deeper levels when they are expanded. body[data-first-view] says when the first
 // view was drawn (ms since the page started), body[data-loading] that work is in flight.
 
-import { ApiError, gql, probe, request, session } from "./api.js";
+import { ApiError, gql, probe, request, session, settle } from "./api.js";
 import { ObjectiveDetail } from "./detail.js";
 import { $, announce, clear, h, showMessage } from "./dom.js";
 import {
@@ -69,10 +69,11 @@ function openObjective(id) {
   detail.open(id, { cycle: state.cycle, asOf: state.asOf, band: node?.objective?.band });
 }
 
-/** Something was written here: show it (live mode shows it by itself). */
-function changed(position) {
+/** Something was written here: show it (live mode shows the tree by itself). */
+async function changed(position) {
   if (!$("live-toggle").checked && !state.asOf) refresh({ minPosition: position });
-  practice.load();
+  await settle(position);
+  await practice.load();
 }
 
 async function enter() {
@@ -179,14 +180,16 @@ function scope() {
 
 /** Can this viewer read "as of" a date? {offered: the schema takes asOf, usable, why}.
  *  A document the schema refuses fails validation (errors without a path); an offered
- *  asOf this viewer may not use fails while executing (errors with a path). */
-async function probeAsOf(cycleKey) {
+ *  asOf this viewer may not use fails while executing (errors with a path). It asks as
+ *  of the cycle's first moment, the cheapest replay ("nothing recorded yet" is usable). */
+async function probeAsOf(cycle) {
   try {
     const { data, errors } = await request(PROBE_AS_OF,
-      { cycle: cycleKey, asOf: new Date().toISOString() }, { probe: true });
+      { cycle: cycle.key, asOf: `${cycle.startsOn}T00:00:00Z` }, { probe: true });
     if (!errors.length && data) return { offered: true, usable: true, why: null };
     const executed = errors.some((error) => error.path);
-    return { offered: executed, usable: false, why: executed ? errors[0].message : null };
+    const nothingYet = executed && errors.every((error) => error.extensions?.code === "NOT_FOUND");
+    return { offered: executed, usable: nothingYet, why: executed && !nothingYet ? errors[0].message : null };
   } catch (error) {
     return { offered: false, usable: false, why: error.message };
   }
@@ -197,8 +200,10 @@ async function selectCycle(key) {
   state.cycle = state.boot.cycles.find((c) => c.key === key);
   state.asOf = null;
   treeView.reset();
-  slider.setup(state.cycle, await probeAsOf(key));
+  // The first view does not wait for the time-travel probe: it is asked once drawn.
+  slider.setup(state.cycle, { offered: false, usable: false, why: null, checking: true });
   await refresh();
+  if (state.cycle.key === key) slider.setup(state.cycle, await probeAsOf(state.cycle));
   if ($("live-toggle").checked) startLive();
 }
 

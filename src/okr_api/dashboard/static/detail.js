@@ -3,7 +3,7 @@
 // streamed over the okrEvents subscription, new ones appended as they happen).
 
 import { checkInForm, proposalForm, supportButton } from "./actions.js";
-import { gql, session } from "./api.js";
+import { gql, session, settle } from "./api.js";
 import { checkInChart } from "./charts.js";
 import { $, clear, fmt, h, scoreBar } from "./dom.js";
 import { t, te, zoneDay } from "./i18n.js";
@@ -87,8 +87,9 @@ export class ObjectiveDetail {
   }
 
   /** Something was written from the dialog: draw the objective again, tell the page. */
-  changed(id, position) {
+  async changed(id, position) {
     this.onChanged(position);
+    await settle(position);
     if (this.current === id) this.open(id, this.args);
   }
 
@@ -128,7 +129,7 @@ export class ObjectiveDetail {
     const socket = new GraphqlSocket(session.token);
     this.socket = socket;
     let quiet = null;
-    const settle = () => {
+    const quietLater = () => {
       window.clearTimeout(quiet);
       quiet = window.setTimeout(() => {
         if (!list.children.length) note.textContent = t("detail.noEvents");
@@ -140,14 +141,14 @@ export class ObjectiveDetail {
     };
     socket.connect().then(() => {
       if (this.socket !== socket) return;
-      settle();
+      quietLater();
       socket.subscribe(OBJECTIVE_EVENTS, { filter: { objectiveId: id } }, {
         next: (payload) => {
           const event = payload?.data?.okrEvents;
           if (!event) return;
           note.textContent = t("detail.historyNote");
           list.append(this.event(event));
-          settle();
+          quietLater();
         },
         error: (errors) => unavailable(errors?.[0]?.message || t("common.refused")),
       });

@@ -2,7 +2,7 @@
 // those I asked (accept, decline with a reason, withdraw), the check-ins due, and the 1:1
 // view of a manager and a report. Each part shows only when the server offers it.
 
-import { gql, mutate, probe } from "./api.js";
+import { gql, mutate, probe, settle } from "./api.js";
 import { confidenceChart } from "./charts.js";
 import { $, announce, clear, fmt, h, pagedList, scoreBar } from "./dom.js";
 import { t, te } from "./i18n.js";
@@ -19,6 +19,8 @@ export class Practice {
     this.onChanged = onChanged;
     this.cycleKey = null;
     this.me = null;
+    this.reports = [];
+    this.last = {};
     this.offers = { inbox: false, due: false, oneOnOne: false };
     $("practice-refresh").addEventListener("click", () => this.load());
     $("one-on-one-person").addEventListener("change", () => this.loadOneOnOne());
@@ -68,14 +70,14 @@ export class Practice {
   }
 
   redraw() {
-    if (this.last?.inbox) this.drawInbox(this.last.inbox);
-    if (this.last?.due) this.drawDue(this.last.due);
+    if (this.last.inbox) this.drawInbox(this.last.inbox);
+    if (this.last.due) this.drawDue(this.last.due);
     this.fillPeople();
-    if (this.last?.oneOnOne !== undefined) this.drawOneOnOne(this.last.oneOnOne);
+    if (this.last.oneOnOne !== undefined) this.drawOneOnOne(this.last.oneOnOne);
   }
 
   remember(part, value) {
-    this.last = { ...(this.last || {}), [part]: value };
+    this.last = { ...this.last, [part]: value };
   }
 
   // --- Proposals ------------------------------------------------------------------------
@@ -129,8 +131,8 @@ export class Practice {
       try {
         const payload = await mutate(query, { input });
         announce(done);
+        await settle(payload.position);
         this.onChanged(payload.position);
-        await this.load();
       } catch (error) {
         problem.textContent = t("action.failed", { reason: error.message });
         problem.hidden = false;

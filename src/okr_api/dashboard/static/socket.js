@@ -2,6 +2,8 @@
 // bearer token, connection_ack, then subscribe/next/error/complete per operation id,
 // ping answered with pong.
 
+import { t } from "./i18n.js";
+
 const PROTOCOL = "graphql-transport-ws";
 const ACK_TIMEOUT_MS = 5000;
 
@@ -24,7 +26,7 @@ export class GraphqlSocket {
       this.socket = socket;
       const timer = window.setTimeout(() => {
         if (!acknowledged) {
-          reject(new Error("the server did not acknowledge the connection"));
+          reject(new Error(t("socket.noAck")));
           socket.close(4408, "Connection initialisation timeout");
         }
       }, ACK_TIMEOUT_MS);
@@ -48,8 +50,8 @@ export class GraphqlSocket {
       });
       socket.addEventListener("close", (event) => {
         window.clearTimeout(timer);
-        if (!acknowledged) reject(new Error(event.reason || `closed (${event.code})`));
-        for (const sink of this.sinks.values()) sink.error?.([{ message: "connection closed" }]);
+        if (!acknowledged) reject(new Error(event.reason || t("socket.closed", { code: event.code })));
+        for (const sink of this.sinks.values()) sink.error?.([{ message: t("socket.closedPlain") }]);
         this.sinks.clear();
         if (acknowledged && this.onclose) this.onclose(event);
       });

@@ -57,7 +57,9 @@ export class TimeSlider {
   describe() {
     const { probe, days, cycle, last } = this;
     if (!probe) return;
-    if (!probe.offered) {
+    if (probe.checking) {
+      this.note.textContent = t("time.checking");
+    } else if (!probe.offered) {
       this.note.textContent = t("time.notOffered");
     } else if (!probe.usable) {
       this.note.textContent = t("time.notForYou", { why: probe.why });
