@@ -10,6 +10,7 @@ import strawberry
 
 from okr_api.context import Context
 from okr_api.graphql.base import Info, can_see, can_see_proposal, context
+from okr_api.graphql.hr_mode import engagement_withheld, results_withheld
 from okr_api.graphql.types_okr import AlignmentProposal, CheckIn, KeyResult, Objective
 from okr_api.graphql.types_org import Person
 from okr_domain import clock
@@ -164,6 +165,11 @@ async def one_on_one(info: Info, report_id: UUID, manager_id: UUID | None,
     since = sorted((c for c in check_ins if last is None or c.recorded_at > last),
                    key=lambda c: (c.recorded_at, c.sequence, c.id.int))
     trend = practice.confidence_trend(cycle, check_ins, clock.now())
+    # An HR reader (who also manages) reads the view under the HR mode like the rest.
+    if results_withheld(ctx):
+        trend = []
+    if engagement_withheld(ctx):
+        since = []
     return OneOnOne(
         manager=Person(row=manager), report=Person(row=report), cycle_key=cycle.key,
         last_one_on_one_at=last, objectives=[Objective(row=o) for o in objectives],
