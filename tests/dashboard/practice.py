@@ -3,6 +3,7 @@ what the server offers, and the dashboard's proposal inbox."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -142,3 +143,18 @@ def inbox(page: Any, part: str, status: str | None = None) -> Any:
 def refresh_practice(page: Any) -> None:
     page.get_by_role("button", name="Refresh").click()
     expect(page.locator("#practice")).not_to_have_attribute("data-loading", "true")
+
+
+POLICY = """mutation($input: UpdateOrganizationPolicyInput!) {
+  updateOrganizationPolicy(input: $input) { position userErrors { code message } }
+}"""
+
+
+def update_policy(service: Service, **changes: Any) -> None:
+    """Change the organization's policy and wait until the read models show it."""
+    result = service.gql(POLICY, {"input": changes})["updateOrganizationPolicy"]
+    assert result["userErrors"] == [], result["userErrors"]
+    deadline = time.monotonic() + 15
+    while service.gql("{ position }")["position"] < result["position"]:
+        assert time.monotonic() < deadline, "the read models did not reach the policy change"
+        time.sleep(0.05)

@@ -31,6 +31,16 @@ TREE = """query($cycle: String!, $depth: Int) { alignmentTree(cycle: $cycle, dep
   position orphanIds nodes { id childIds moreChildren objective { title band gradedScore } } } }"""
 
 
+@pytest.fixture(autouse=True)
+def _patient_assertions() -> Iterator[None]:
+    """A large organization on a shared machine: waits are long here, timings reported."""
+    from playwright.sync_api import expect as playwright_expect
+
+    playwright_expect.set_options(timeout=180_000)
+    yield
+    playwright_expect.set_options(timeout=5_000)
+
+
 @pytest.fixture(scope="module")
 def large(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     # Seeding and the first start (the read models built from ~180,000 events) take

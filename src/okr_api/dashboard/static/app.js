@@ -11,7 +11,7 @@ import { ApiError, gql, probe, request, session, settle } from "./api.js";
 import { ObjectiveDetail } from "./detail.js";
 import { $, announce, clear, h, showMessage } from "./dom.js";
 import {
-  LANGUAGES, language, onLanguageChange, setLanguage, setTimeZone, t, te, translatePage, zoneDay,
+  LANGUAGES, language, onLanguageChange, setLanguage, setTimeZone, t, te, translatePage,
 } from "./i18n.js";
 import { LiveUpdates } from "./live.js";
 import { Practice } from "./practice.js";
@@ -19,6 +19,7 @@ import {
   BOOT, PROBE_AS_OF, TIME_ZONE, levelsQuery, listNodesQuery, stretchQuery, treeQuery,
 } from "./queries.js";
 import { showSignIn, wireSignIn } from "./signin.js";
+import { chosenScope, fillCycles, fillScopes } from "./scopes.js";
 import { renderStretch } from "./stretch.js";
 import { TimeSlider } from "./timeline.js";
 import { TreeView } from "./tree.js";
@@ -90,6 +91,7 @@ async function enter() {
     return;
   }
   state.boot = boot;
+  state.asOfProbe = null;
   const viewer = boot.viewer;
   for (const team of boot.teams) state.names.set(team.id, team.name);
   for (const { node } of boot.people.edges) state.names.set(node.id, node.name);
@@ -117,83 +119,27 @@ function drawWho() {
     + ` · ${viewer.roles.map((role) => te("role", role)).join(", ")}`;
 }
 
-function fillCycles(cycles) {
-  const chosen = $("cycle-select").value;
-  const today = zoneDay(Date.now());
-  const sorted = [...cycles].sort((a, b) => b.startsOn.localeCompare(a.startsOn));
-  const current = sorted.find((c) => c.key === chosen)
-    || sorted.find((c) => c.status === "ACTIVE" && c.startsOn <= today && today <= c.endsOn)
-    || sorted.find((c) => c.status === "ACTIVE") || sorted[0];
-  clear($("cycle-select")).append(...sorted.map((c) => h("option", {
-    value: c.key, selected: c.key === current.key,
-  }, `${c.name} (${te("cycleStatus", c.status)})`)));
-}
-
-function fillScopes(teams, person) {
-  const chosen = $("scope-select").value;
-  const children = new Map();
-  for (const team of teams) {
-    const parent = team.parent?.id || "";
-    if (!children.has(parent)) children.set(parent, []);
-    children.get(parent).push(team);
-  }
-  const options = [h("option", { value: "" }, t("stretch.whole"))];
-  const walk = (parent, depth) => {
-    for (const team of (children.get(parent) || []).sort((a, b) => a.name.localeCompare(b.name))) {
-      if (team.kind !== "COMPANY") {
-        options.push(h("option", { value: `team:${team.id}` }, `${"— ".repeat(depth)}${team.name}`));
-      }
-      walk(team.id, team.kind === "COMPANY" ? depth : depth + 1);
-    }
-  };
-  walk("", 0);
-  if (person) options.push(h("option", { value: `person:${person.id}` }, t("stretch.mine", { name: person.name })));
-  clear($("scope-select")).append(...options);
-  $("scope-select").value = chosen;
-  if ($("scope-select").selectedIndex < 0) $("scope-select").selectedIndex = 0;
-}
-
-/** The chosen scope: for the API (ScopeInput) and for the lists (team ids or person). */
-function scope() {
-  const value = $("scope-select").value;
-  if (value.startsWith("person:")) {
-    const personId = value.slice("person:".length);
-    return { input: { personId }, local: { personId } };
-  }
-  if (value.startsWith("team:")) {
-    const teamId = value.slice("team:".length);
-    const teamIds = new Set([teamId]);
-    let grew = true;
-    while (grew) {
-      grew = false;
-      for (const team of state.boot.teams) {
-        if (team.parent && teamIds.has(team.parent.id) && !teamIds.has(team.id)) {
-          teamIds.add(team.id);
-          grew = true;
-        }
-      }
-    }
-    return { input: { teamId, includeSubTeams: true }, local: { teamIds } };
-  }
-  return { input: null, local: null };
-}
-
 /** Can this viewer read "as of" a date? {offered: the schema takes asOf, usable, why}.
  *  A document the schema refuses fails validation (errors without a path); an offered
- *  asOf this viewer may not use fails while executing (errors with a path). It asks as
- *  of the cycle's first moment, the cheapest replay ("nothing recorded yet" is usable). */
-async function probeAsOf(cycle) {
+ *  asOf this viewer may not use fails while executing (errors with a path: FORBIDDEN).
+ *  It asks about a cycle that does not exist: the role is checked first, and no history
+ *  is replayed for the question (a replay of a large organization takes the server a
+ *  while), so "no such cycle" means the viewer may travel. */
+async function probeAsOf() {
   try {
     const { data, errors } = await request(PROBE_AS_OF,
-      { cycle: cycle.key, asOf: `${cycle.startsOn}T00:00:00Z` }, { probe: true });
+      { cycle: PROBE_CYCLE, asOf: new Date().toISOString() }, { probe: true });
     if (!errors.length && data) return { offered: true, usable: true, why: null };
     const executed = errors.some((error) => error.path);
-    const nothingYet = executed && errors.every((error) => error.extensions?.code === "NOT_FOUND");
-    return { offered: executed, usable: nothingYet, why: executed && !nothingYet ? errors[0].message : null };
+    const allowed = executed && errors.every((error) => ANSWERS_OF_AN_ALLOWED_PROBE.has(error.extensions?.code));
+    return { offered: executed, usable: allowed, why: executed && !allowed ? errors[0].message : null };
   } catch (error) {
     return { offered: false, usable: false, why: error.message };
   }
 }
+
+const PROBE_CYCLE = "dashboard-probe-no-such-cycle";
+const ANSWERS_OF_AN_ALLOWED_PROBE = new Set(["NOT_FOUND", "INVALID_INPUT"]);
 
 async function selectCycle(key) {
   stopLive();
@@ -203,7 +149,8 @@ async function selectCycle(key) {
   // The first view does not wait for the time-travel probe: it is asked once drawn.
   slider.setup(state.cycle, { offered: false, usable: false, why: null, checking: true });
   await refresh();
-  if (state.cycle.key === key) slider.setup(state.cycle, await probeAsOf(state.cycle));
+  state.asOfProbe = state.asOfProbe || await probeAsOf();
+  if (state.cycle.key === key) slider.setup(state.cycle, state.asOfProbe);
   if ($("live-toggle").checked) startLive();
 }
 
@@ -236,7 +183,7 @@ async function refresh({ minPosition = null } = {}) {
   const mine = state.generation;
   const withAsOf = Boolean(state.asOf);
   state.minPosition = minPosition;
-  const chosen = scope();
+  const chosen = chosenScope(state.boot.teams);
   const stretchVariables = { cycle: state.cycle.key, minPosition, scope: chosen.input };
   if (withAsOf) stretchVariables.asOf = state.asOf;
   document.body.dataset.loading = "true";
@@ -308,8 +255,7 @@ function drawStretch(localScope) {
 
 /** "As of" a day before anything of the cycle was recorded: say so, draw nothing. */
 function drawNothingYet() {
-  const day = new Date(state.asOf).toISOString().slice(0, 10);
-  const shown = slider.label.textContent || day;
+  const shown = slider.label.textContent;
   clear($("tree")).append(h("li", { class: "empty" }, t("time.nothingYet", { cycle: state.cycle.name, day: shown })));
   clear($("orphans"));
   $("orphans-more")?.remove();
@@ -381,7 +327,7 @@ function redrawInLanguage() {
   if (!state.live) $("live-status").textContent = t("live.off");
   if (state.tree && state.stretch) {
     treeView.redraw();
-    drawStretch(scope().local);
+    drawStretch(chosenScope(state.boot.teams).local);
   }
   practice.redraw();
   if ($("detail").open && detail.current) detail.open(detail.current, detail.args);
