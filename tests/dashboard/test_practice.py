@@ -345,7 +345,11 @@ def test_the_dashboard_in_japanese(browser: Any, practice: Service) -> None:
         dialog.get_by_role("button", name="チェックイン").first.click()
         check_in = dialog.locator("form.check-in-form").first
         expect(check_in).to_contain_text("自信度（0～10）")  # noqa: RUF001
+        check_in.scroll_into_view_if_needed()
+        _no_english_left(page)
+        page.screenshot(path=str(SCREENSHOTS / "ja-check-in.png"))
         dialog.locator("details.propose > summary").click()
+        dialog.locator("form.proposal-form").scroll_into_view_if_needed()
         _no_english_left(page)
         page.screenshot(path=str(SCREENSHOTS / "ja-objective.png"))
         page.keyboard.press("Escape")
