@@ -65,6 +65,7 @@ def _request_ms(service: Service, depth: int | None, cycle: str) -> float:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # seeding and the first start included
 def test_the_first_view_of_a_large_organization(
         browser: Any, large: Service, artifacts: Path) -> None:
     cycle = active_cycle(large)
