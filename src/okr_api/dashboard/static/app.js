@@ -79,6 +79,7 @@ async function changed(position) {
 
 async function enter() {
   let boot;
+  const zone = probe(TIME_ZONE); // asked beside the boot: the first view waits for both
   try {
     boot = await gql(BOOT);
   } catch (error) {
@@ -96,8 +97,7 @@ async function enter() {
   for (const team of boot.teams) state.names.set(team.id, team.name);
   for (const { node } of boot.people.edges) state.names.set(node.id, node.name);
   if (viewer.person) state.names.set(viewer.person.id, viewer.person.name);
-  const zone = await probe(TIME_ZONE);
-  setTimeZone(zone.data?.viewer?.organization?.policy?.timeZone || "UTC");
+  setTimeZone((await zone).data?.viewer?.organization?.policy?.timeZone || "UTC");
   $("sign-in").hidden = true;
   $("dashboard").hidden = false;
   $("sign-out").hidden = false;
