@@ -52,6 +52,9 @@ async def test_manager_proposes_member_declines_then_accepts(api: Api, world: Wo
     alice_inbox = await inbox(api, "alice", awaitingMe=True)
     assert [(p["id"], p["awaitingMe"]) for p in alice_inbox] == [(first["id"], True)]
     assert await inbox(api, "bob", awaitingMe=True) == []
+    # An admin may answer any proposal, but none awaits the admin as such.
+    assert await inbox(api, "admin", awaitingMe=True) == []
+    assert [p["id"] for p in await inbox(api, "admin")] == [first["id"]]
     answer = {"proposalId": first["id"], "accept": True}
     await refused(api, "respondToAlignmentProposal", answer, "FORBIDDEN", as_="lead")
     await refused(api, "respondToAlignmentProposal", {**answer, "accept": False},
