@@ -30,7 +30,8 @@ class AlignmentLinkRow:
 
 
 ALIGNMENT_LINKS = Table("alignment_links", AlignmentLinkRow, "position", owner="cycle_id",
-                        indexes=(("cycle_id",),), append_only=True)
+                        indexes=(("cycle_id",), ("parent_id",), ("child_id",)),
+                        append_only=True)
 
 
 class AlignmentLinksProjection(Projection):

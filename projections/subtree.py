@@ -30,29 +30,29 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 
 from okr_domain import objective_events as ev
-from okr_domain.person import Person
-from okr_domain.team import Team
 from projections.aggregate_log import notifications_of
-from projections.alignment_links import (
-    ALIGNMENT_LINKS,
-    AlignmentLinksProjection,
-    ever_above,
-    ever_below,
-)
+from projections.alignment_links import AlignmentLinksProjection
 from projections.asof import AsOfReplayer
+from projections.catalog_tables import PEOPLE, TEAMS
 from projections.checkpoints import Checkpoint
-from projections.cycle_state import CycleState
+from projections.cycle_state import CycleState, RowSets
 from projections.databases import Database
+from projections.model import PersonRow, TeamRow
 from projections.projection import Event
 from projections.registry import projection
 from projections.source import EventSource
 from projections.stepping import CATALOG_TOPICS, CycleStepper, paused_gc
-from projections.stores.base import Target
+from projections.subtree_reads import (
+    linked_objectives,
+    structure_changed_after,
+    structure_ids,
+)
 
 MAX_TAIL = 20_000
 """Events past the read models' position read from the log before giving up."""
 TAIL_BATCH = 5_000
 LINKS: AlignmentLinksProjection = projection("alignment_links")  # type: ignore[assignment]
+EVENT_INDEX_PROJECTION = projection("event_index")
 
 
 class SelectedLog:
@@ -66,6 +66,7 @@ class SelectedLog:
         self.notifications = list(notifications)
         self._ids = [n.id for n in self.notifications]
         self._head = head
+        self._decoded: dict[int, Event] = {}
 
     def select_notifications(self, start: int, limit: int, stop: int | None = None,
                              topics: Sequence[str] = (), **_: Any) -> list[Notification]:
@@ -75,7 +76,12 @@ class SelectedLog:
                 and (not topics or n.topic in topics)]
 
     def decode(self, notification: Notification) -> Event:
-        return self.source.decode(notification)
+        """Decoded once (the stepper decodes an event when it reads it and again when
+        it applies it; events are never changed)."""
+        event = self._decoded.get(notification.id)
+        if event is None:
+            event = self._decoded[notification.id] = self.source.decode(notification)
+        return event
 
     def head(self) -> int:
         return self._head
@@ -83,43 +89,64 @@ class SelectedLog:
 
 @dataclass(frozen=True)
 class Selection:
-    """The aggregates a subtree replay reads, and the log position they were chosen at."""
+    """What a subtree replay reads: the log position the aggregates were chosen at, the
+    objectives and the aggregates outside any cycle to replay, and the catalog's rows of
+    the people and teams with no event after the moment asked about (those rows are the
+    same in a replay: every event of theirs is due and known)."""
 
     head: int
     objectives: frozenset[UUID]
     structure: frozenset[UUID]
+    live: RowSets = ()
 
 
 def select(source: EventSource, database: Database, organization_id: UUID, cycle_id: UUID,
-           root: UUID) -> Selection | None:
+           root: UUID, moment: datetime, known_at: datetime | None = None,
+           ) -> Selection | None:
     """The aggregates the subtree of ``root`` can hold, as of any moment (None: the read
     models are too far behind the log)."""
     head = source.head()
-    database.setup([LINKS])
+    database.setup([LINKS, EVENT_INDEX_PROJECTION])
     session = database.session()
     reader = database.catalog_reader()
+    cutoff = moment if known_at is None else min(moment, known_at)
     try:
-        covered = min(session.position(LINKS) or 0, reader.position())
+        covered = min(session.position(LINKS) or 0,
+                      session.position(EVENT_INDEX_PROJECTION) or 0, reader.position())
         if head - covered > MAX_TAIL:
             return None
-        links = [(r.child_id, r.parent_id) for r in session.load(
-            LINKS, Target.LIVE, {ALIGNMENT_LINKS: {cycle_id}}).all(ALIGNMENT_LINKS)
-            if r.organization_id == organization_id]
-        structure = {organization_id, cycle_id}
-        structure.update(p.id for p in reader.people(organization_id))
-        structure.update(t.id for t in reader.teams(organization_id))
+        below, above = linked_objectives(session, LINKS, organization_id, cycle_id, root)
+        changed = structure_changed_after(session, organization_id, cutoff)
+        if changed is None:
+            structure = structure_ids(session, reader, organization_id)
+            people: list[PersonRow] = []
+            teams: list[TeamRow] = []
+        else:
+            structure = set(changed)
+            people = reader.people(organization_id)
+            teams = reader.teams(organization_id)
     finally:
         reader.close()
         session.close()
+    structure |= {organization_id, cycle_id}
+    tail_links: list[tuple[UUID, UUID]] = []
     for event in _tail(source, covered, head):
         if event.organization_id != organization_id:
             continue
         if isinstance(event, ev.Aligned) and event.cycle_id == cycle_id:
-            links.append((event.originator_id, event.parent_id))
-        elif isinstance(event, Person.Created | Team.Created):
+            tail_links.append((event.originator_id, event.parent_id))
+        elif event.cycle_id is None:
             structure.add(event.originator_id)
-    objectives = ever_below(root, links) | ever_above(root, links)
-    return Selection(head, frozenset(objectives), frozenset(structure))
+    # Links recorded after the read model's position join the walk down (and up).
+    above |= {parent for child, parent in tail_links if child == root}
+    while True:
+        more = {child for child, parent in tail_links if parent in below} - below
+        if not more:
+            break
+        below |= more
+    live: RowSets = ((PEOPLE, tuple(r for r in people if r.id not in structure)),
+                     (TEAMS, tuple(r for r in teams if r.id not in structure)))
+    return Selection(head, frozenset(below | above), frozenset(structure), live)
 
 
 def _tail(source: EventSource, after: int, head: int) -> list[Event]:
@@ -153,8 +180,16 @@ def subtree_checkpoint(source: EventSource, selection: Selection, organization_i
     return Checkpoint.of(stepper)
 
 
-SubtreeKey = tuple[UUID, UUID, datetime | None, UUID]
-"""(organization, cycle, known at, root)."""
+def with_live_rows(rows: RowSets, live: RowSets) -> RowSets:
+    """The replayed rows with the catalog's rows of the aggregates not replayed."""
+    extra = dict(live)
+    return tuple((table, table_rows + tuple(extra.get(table, ())))
+                 for table, table_rows in rows)
+
+
+SubtreeKey = tuple[UUID, UUID, datetime | None, UUID, datetime]
+"""(organization, cycle, known at, root, moment): a state answers its own moment only
+(rows taken from the catalog hold for that moment)."""
 DEFAULT_KEPT = 16
 
 
@@ -175,10 +210,9 @@ class SubtreeReplayer:
                  known_at: datetime | None = None) -> CycleState | None:
         """The subtree of ``root`` as of ``moment``, as recorded by ``known_at`` (None:
         the read models are too far behind; replay the whole cycle instead)."""
-        key: SubtreeKey = (organization_id, cycle_id, known_at, root)
+        key: SubtreeKey = (organization_id, cycle_id, known_at, root, moment)
         with self._lock:
-            candidates = [(i, c, s) for i, (k, c, s) in self._states.items()
-                          if k == key and c.covers(moment)]
+            candidates = [(i, c, s) for i, (k, c, s) in self._states.items() if k == key]
         for ident, checkpoint, state in candidates:
             if self.replayer.fresh(checkpoint):
                 with self._lock:
@@ -186,13 +220,14 @@ class SubtreeReplayer:
                         self._states.move_to_end(ident)
                 return state
         selection = select(self.replayer.source, self.database, organization_id, cycle_id,
-                           root)
+                           root, moment, known_at)
         if selection is None:
             return None
         with paused_gc():
             checkpoint = subtree_checkpoint(self.replayer.source, selection, organization_id,
                                             cycle_id, moment, known_at)
-            state = CycleState.of_rows(organization_id, cycle_id, checkpoint.rows,
+            rows = with_live_rows(checkpoint.rows, selection.live)
+            state = CycleState.of_rows(organization_id, cycle_id, rows,
                                        checkpoint.position, checkpoint.changed_at,
                                        checkpoint.frontier.counts, checkpoint.valid_until,
                                        part=root)

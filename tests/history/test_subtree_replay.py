@@ -54,7 +54,8 @@ def tree(state: CycleState, root: UUID, viewer: analysis.Viewer) -> object:
 def busy_quarter(app: OkrApplication, *, realign: bool = True,
                  close: bool = True) -> Quarter:
     """The hand-computed quarter with late and out-of-order writes on top: check-ins
-    entered in September for any day of the quarter, a correction, a re-alignment
+    entered in September for any day of the quarter, Alice's new manager (written before
+    a person who joined earlier), a correction, a re-alignment
     written with timestamps earlier than the check-ins before it, then the close."""
     q = build_quarter(app)
     admin = Actor.system(q.org)
@@ -67,6 +68,10 @@ def busy_quarter(app: OkrApplication, *, realign: bool = True,
             recorded.append((names[name], app.record_check_in(
                 admin, names[name], q.kr[name], rng.randint(0, 1),
                 applies_at=at(7, 1) + timedelta(hours=rng.randint(0, 1500))).id))
+    with simulated_time(at(7, 20, 15)):  # Bob now manages Alice: her private P1 is his
+        app.upsert_person(admin, "alice", "Alice", team_id=q.platform, manager_id=q.bob)
+    with simulated_time(at(7, 10)):
+        app.upsert_person(admin, "newbie", "New Person", team_id=q.platform)
     with simulated_time(at(9, 20)):
         objective, check_in = recorded[3]
         app.correct_check_in(admin, objective, check_in, 0, "typo")
