@@ -43,6 +43,7 @@ class AlignmentLinksProjection(Projection):
         return frozenset({ev.Aligned.TOPIC})
 
     def apply(self, event: Event, position: int, view: View) -> Sequence[Change]:
+        assert isinstance(event, ev.Aligned)
         assert event.cycle_id is not None
         return [Upsert(ALIGNMENT_LINKS, AlignmentLinkRow(
             position=position, organization_id=event.organization_id,
