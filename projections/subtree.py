@@ -230,7 +230,7 @@ class SubtreeReplayer:
             state = CycleState.of_rows(organization_id, cycle_id, rows,
                                        checkpoint.position, checkpoint.changed_at,
                                        checkpoint.frontier.counts, checkpoint.valid_until,
-                                       part=root)
+                                       part=root, answers=(moment, known_at))
         with self._lock:
             self._states[id(checkpoint)] = (key, checkpoint, state)
             while len(self._states) > self.kept:
