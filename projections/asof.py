@@ -70,7 +70,7 @@ class AsOfReplayer:
             for index in order:
                 moment = moments[index]
                 hit = self.cache.covering(key, moment)
-                if hit is not None and self._fresh(hit):
+                if hit is not None and self.fresh(hit):
                     self.cache.stats.hits += 1
                     results[index] = sample(hit.state)
                     continue
@@ -79,7 +79,7 @@ class AsOfReplayer:
                 results[index] = sample(self._reach(stepper, moment).state)
         return [results[i] for i in range(len(moments))]
 
-    def _fresh(self, checkpoint: Checkpoint) -> bool:
+    def fresh(self, checkpoint: Checkpoint) -> bool:
         """Was nothing relevant to the checkpoint's cycle written since it was made?"""
         while True:
             notifications = self.source.recorder.select_notifications(

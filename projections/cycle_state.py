@@ -63,11 +63,19 @@ class CycleState:
     valid_until: datetime | None = None
     """The same rows hold for every moment from ``changed_at`` up to this one (None: not
     known, the state is of a moment too recent to keep)."""
+    part: UUID | None = None
+    """None: the whole cycle. Otherwise the root of the subtree the state holds
+    (``projections.subtree``): the subtree's objectives, the root's parent, the
+    organization, its people and teams and the cycle; no proposals."""
+    answers: tuple[datetime, datetime | None] | None = None
+    """Set on subtree states: the one (as of, known at) they answer (some of their rows
+    are taken from the catalog as they hold then)."""
 
     @classmethod
     def of_rows(cls, organization_id: UUID, cycle_id: UUID, rows: RowSets, position: int,
                 changed_at: datetime | None, counts: Mapping[str, int],
-                valid_until: datetime | None = None) -> CycleState:
+                valid_until: datetime | None = None, part: UUID | None = None,
+                answers: tuple[datetime, datetime | None] | None = None) -> CycleState:
         """From the rows of a replay of this organization's cycle alone (see
         ``projections.stepping``): every row there belongs to it."""
         by_table = {table.name: table_rows for table, table_rows in rows}
@@ -89,7 +97,7 @@ class CycleState:
             teams=tuple(sorted(rows_in(TEAMS), key=lambda r: (r.name, r.id.int))),
             people=tuple(sorted(rows_in(PEOPLE), key=lambda r: (r.name, r.id.int))),
             proposals=tuple(sorted(rows_in(PROPOSALS), key=lambda r: (r.created_at, r.id.int))),
-            counts=dict(counts), valid_until=valid_until,
+            counts=dict(counts), valid_until=valid_until, part=part, answers=answers,
         )
 
     @cached_property
@@ -99,10 +107,11 @@ class CycleState:
                             key=lambda r: (r.applies_at, r.sequence, r.id.int)))
 
     @property
-    def key(self) -> tuple[UUID, UUID, int, datetime | None, int]:
+    def key(self) -> tuple[UUID, UUID, int, datetime | None, int, UUID | None,
+                           tuple[datetime, datetime | None] | None]:
         """Names the rows: states of one cycle with the same key hold the same events."""
         return (self.organization_id, self.cycle_id, self.position, self.changed_at,
-                sum(self.counts.values()))
+                sum(self.counts.values()), self.part, self.answers)
 
     @property
     def exists(self) -> bool:

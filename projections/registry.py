@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from projections.alignment_links import AlignmentLinksProjection
 from projections.catalog import CatalogProjection
 from projections.event_index import EventIndexProjection
 from projections.projection import Projection
 
 PROJECTIONS: dict[str, Projection] = {
-    p.name: p for p in (CatalogProjection(), EventIndexProjection())
+    p.name: p for p in (CatalogProjection(), EventIndexProjection(),
+                        AlignmentLinksProjection())
 }
 
 

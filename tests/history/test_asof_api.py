@@ -204,3 +204,38 @@ async def test_known_at_leaves_out_what_was_recorded_later(quarter_api: QuarterA
     assert "errors" not in alone, alone
     assert alone["data"]["stretchAnalysis"]["asOf"].startswith("2026-07-18T00:00:00")
     assert alone["data"]["objective"]["score"] == pytest.approx(0.5)
+
+
+SUBTREE = """query($at: DateTime, $known: DateTime, $root: ID) {
+  alignmentTree(cycle: "2026-Q3", asOf: $at, knownAt: $known, rootId: $root) {
+    asOf rootIds coverage { total aligned }
+    nodes { id parentId placement childIds rolledUpScore }
+  }
+}"""
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_subtree_as_of_dates_is_the_whole_trees_part(quarter_api: QuarterApi) -> None:
+    """A tree rooted at an objective is replayed from that subtree's own events: it is
+    the same part of the whole tree, as of each date, on both time axes."""
+    q = quarter_api.quarter
+    t1 = gid("Objective", q.t1)
+    for at, known in (("2026-07-16T11:00:00Z", None), ("2026-07-18T00:00:00Z", None),
+                      ("2026-07-22T00:00:00Z", "2026-07-14T00:00:00Z")):
+        part = await ask(quarter_api, SUBTREE, at=at, known=known, root=t1)
+        whole = await ask(quarter_api, SUBTREE, at=at, known=known)
+        in_whole = {n["id"]: n for n in whole["nodes"]}
+        assert part["rootIds"] == [t1]
+        nodes = part["nodes"]
+        assert nodes[0]["placement"] == "PARENT_OUTSIDE_VIEW"  # T1 stays under C1
+        assert nodes[0]["parentId"] == gid("Objective", q.c1)
+        for node in nodes:
+            expected = in_whole[node["id"]]
+            assert (node["childIds"], node["rolledUpScore"]) == (
+                expected["childIds"], expected["rolledUpScore"]), (at, node)
+        below = {n["id"] for n in nodes}
+        realigned = at >= "2026-07-16T12" and known is None  # recorded on 16 July
+        assert (gid("Objective", q.i2) in below) == realigned, at
+    missing = await quarter_api.api.gql(SUBTREE, {"at": "2026-06-01T00:00:00Z", "root": t1},
+                                        as_="analyst")
+    assert missing["errors"][0]["extensions"]["code"] == "NOT_FOUND", missing

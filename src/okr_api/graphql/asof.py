@@ -61,13 +61,21 @@ def valid_moment(as_of: datetime | None, known_at: datetime | None) -> datetime:
 
 
 async def cycle_as_of(info: Info, key: str, as_of: datetime,
-                      known_at: datetime | None = None) -> CycleState:
+                      known_at: datetime | None = None, *,
+                      root: UUID | None = None) -> CycleState:
     """The caller's organization's cycle ``key`` as of ``as_of`` (valid time), as
-    recorded by ``known_at`` (transaction time; None: everything recorded so far)."""
+    recorded by ``known_at`` (transaction time; None: everything recorded so far).
+    With ``root``, the state may hold only that objective's subtree (what an
+    alignment tree rooted there reads)."""
     require_travel(info)
     org_id = context(info).principal.organization_id
-    state = await history_of(info).state_at(org_id, ids.cycle_id(org_id, key), moment(as_of),
-                                            known(known_at))
+    history = history_of(info)
+    cycle_id = ids.cycle_id(org_id, key)
+    if root is not None:
+        state = await history.subtree_at(org_id, cycle_id, root, moment(as_of),
+                                         known(known_at))
+    else:
+        state = await history.state_at(org_id, cycle_id, moment(as_of), known(known_at))
     if not state.exists:
         raise ApiError("NOT_FOUND", f"no cycle {key} as of {moment(as_of).isoformat()}")
     return state

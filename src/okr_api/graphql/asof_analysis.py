@@ -69,10 +69,13 @@ class Rows:
 
 
 async def rows_for(info: Info, key: str, as_of: datetime | None,
-                   min_position: int | None, known_at: datetime | None = None) -> Rows:
+                   min_position: int | None, known_at: datetime | None = None, *,
+                   root: UUID | None = None) -> Rows:
+    """The rows an answer reads; with ``root`` (an alignment tree's root objective, no
+    team filter) as of a moment, those of that subtree may be all there is."""
     viewer = analysis.Viewer.from_actor(context(info).principal.actor)
     if as_of is not None:
-        state = await cycle_as_of(info, key, as_of, known_at)
+        state = await cycle_as_of(info, key, as_of, known_at, root=root)
         assert state.cycle is not None
         assert state.organization is not None
         return Rows(state.cycle, state.organization.policy, state.objectives,
@@ -125,7 +128,8 @@ async def alignment_tree(info: Info, key: str, view: analysis.TreeView,
                          min_position: int | None,
                          known_at: datetime | None = None) -> types.AlignmentTree:
     _check(info, as_of, policy)
-    rows = await rows_for(info, key, as_of, min_position, known_at)
+    root = view.root_objective_id if view.team_id is None else None
+    rows = await rows_for(info, key, as_of, min_position, known_at, root=root)
     rules, options, scoring = rescoring(rows.policy, policy)
     # The tree reads the moment only as the cycle's elapsed share (whole days).
     elapsed = analysis_clock.elapsed_share(rows.cycle, _now(rows))

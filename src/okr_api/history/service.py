@@ -30,6 +30,7 @@ from projections.projection import Event
 from projections.readers import AsyncEventIndexReader
 from projections.reading import MAX_EVENT_PAGE, EventFilter
 from projections.source import EventSource
+from projections.subtree import SubtreeReplayer
 from projections.timeline_walk import StepMemo
 
 log = logging.getLogger("okr_api")
@@ -52,6 +53,7 @@ class HistoryService:
         self.database = database
         self.replayer = AsOfReplayer(self.source, CheckpointCache(max_rows=options.cache_rows),
                                      every_events=options.checkpoint_events)
+        self.subtrees = SubtreeReplayer(self.replayer, database)
         self.timeline_steps = StepMemo()
         self._event_index: AsyncEventIndexReader | None = None
         self._opening = asyncio.Lock()
@@ -71,6 +73,17 @@ class HistoryService:
         """The cycle as of ``moment`` (valid time), as recorded by ``known_at``."""
         return await asyncio.to_thread(partial(
             self.replayer.state_at, organization_id, cycle_id, moment, known_at=known_at))
+
+    async def subtree_at(self, organization_id: UUID, cycle_id: UUID, root: UUID,
+                         moment: datetime, known_at: datetime | None = None) -> CycleState:
+        """The subtree of objective ``root`` as of ``moment`` (valid time), as recorded by
+        ``known_at``: replayed from its own aggregates' events when the read models are
+        current, else from the whole cycle's replay."""
+        state = await asyncio.to_thread(partial(
+            self.subtrees.state_at, organization_id, cycle_id, root, moment, known_at))
+        if state is None:
+            return await self.state_at(organization_id, cycle_id, moment, known_at)
+        return state
 
     async def sample(self, organization_id: UUID, cycle_id: UUID,
                      moments: Sequence[datetime], sample: Callable[[CycleState], T],

@@ -1,0 +1,84 @@
+"""The stored events of chosen aggregates, as notifications in position order.
+
+The event store's primary key is (originator id, version), so the events of a few
+hundred objectives (or of an organization's people and teams) are found without
+reading the log. PostgreSQL and SQLite are asked directly; any other recorder (the
+in-memory one) is read through and filtered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Sequence
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Notification
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+from psycopg import sql
+
+CHUNK = 5_000
+"""Ids per statement (SQLite's bound variables, PostgreSQL's array size)."""
+SCAN_BATCH = 5_000
+
+
+def notifications_of(recorder: Any, originators: Collection[UUID], topics: Sequence[str],
+                     up_to: int) -> list[Notification]:
+    """The notifications of ``originators`` with one of ``topics``, at positions up to
+    ``up_to``, in position order."""
+    ids = sorted(originators, key=lambda u: u.int)
+    if isinstance(recorder, PostgresApplicationRecorder):
+        found = [n for chunk in _chunks(ids) for n in _postgres(recorder, chunk, topics, up_to)]
+    elif isinstance(recorder, SQLiteApplicationRecorder):
+        found = [n for chunk in _chunks(ids) for n in _sqlite(recorder, chunk, topics, up_to)]
+    else:
+        found = list(_scan(recorder, set(ids), topics, up_to))
+    found.sort(key=lambda n: n.id)
+    return found
+
+
+def _chunks(ids: list[UUID]) -> Iterator[list[UUID]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
+
+
+def _postgres(recorder: PostgresApplicationRecorder, ids: list[UUID], topics: Sequence[str],
+              up_to: int) -> list[Notification]:
+    statement = sql.SQL(
+        "SELECT notification_id, originator_id, originator_version, topic, state "
+        "FROM {}.{} WHERE originator_id = ANY(%s) AND topic = ANY(%s) "
+        "AND notification_id <= %s").format(sql.Identifier(recorder.datastore.schema),
+                                            sql.Identifier(recorder.events_table_name))
+    with recorder.datastore.get_connection() as conn, conn.cursor() as curs:
+        curs.execute(statement, (ids, list(topics), up_to))
+        return [Notification(id=row["notification_id"], originator_id=row["originator_id"],
+                             originator_version=row["originator_version"],
+                             topic=row["topic"], state=bytes(row["state"]))
+                for row in curs.fetchall()]
+
+
+def _sqlite(recorder: SQLiteApplicationRecorder, ids: list[UUID], topics: Sequence[str],
+            up_to: int) -> list[Notification]:
+    statement = (f"SELECT rowid, originator_id, originator_version, topic, state "
+                 f"FROM {recorder.events_table_name} "
+                 f"WHERE originator_id IN ({','.join('?' * len(ids))}) "
+                 f"AND topic IN ({','.join('?' * len(topics))}) AND rowid <= ?")
+    with recorder.datastore.transaction(commit=False) as curs:
+        curs.execute(statement, [*(u.hex for u in ids), *topics, up_to])
+        return [Notification(id=row["rowid"],
+                             originator_id=recorder.convert_originator_id(row["originator_id"]),
+                             originator_version=row["originator_version"],
+                             topic=row["topic"], state=row["state"])
+                for row in curs.fetchall()]
+
+
+def _scan(recorder: Any, ids: set[UUID], topics: Sequence[str],
+          up_to: int) -> Iterator[Notification]:
+    start = 1
+    while start <= up_to:
+        batch = recorder.select_notifications(start=start, limit=SCAN_BATCH, stop=up_to,
+                                              topics=topics)
+        if not batch:
+            return
+        yield from (n for n in batch if n.originator_id in ids)
+        start = batch[-1].id + 1
