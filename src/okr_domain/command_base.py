@@ -14,13 +14,17 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording, Transcoding
+from eventsourcing.persistence import (
+    IntegrityError,
+    JSONTranscoder,
+    Recording,
+    Transcoder,
+)
 from eventsourcing.utils import strtobool
 
 from okr_domain import ids
@@ -34,6 +38,7 @@ from okr_domain.group_commit import GroupCommitter
 from okr_domain.idempotency import IdempotencyRecord, caller_of, check_key, fingerprint
 from okr_domain.person import Person
 from okr_domain.team import Team
+from okr_domain.transcoder import OrjsonTranscoder, register_fast_transcodings
 
 A = TypeVar("A", bound=OkrAggregate)
 T = TypeVar("T")
@@ -61,17 +66,6 @@ def project_events(aggregate: Any, events: Iterable[Any]) -> Any:
     for event in events:
         aggregate = event.mutate(aggregate)
     return aggregate
-
-
-class DateAsISO(Transcoding):
-    type = date
-    name = "date_iso"
-
-    def encode(self, obj: date) -> str:
-        return obj.isoformat()
-
-    def decode(self, data: str) -> date:
-        return date.fromisoformat(data)
 
 
 class CommandBase(Application[UUID]):
@@ -113,9 +107,15 @@ class CommandBase(Application[UUID]):
             for listener in tuple(self._save_listeners):
                 listener(position)
 
+    def construct_transcoder(self) -> Transcoder:
+        # The library's JSON format, written and read with orjson (same bytes).
+        transcoder = OrjsonTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
+
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
-        transcoder.register(DateAsISO())
+        register_fast_transcodings(transcoder)
 
     @contextmanager
     def bulk(self, flush_every: int = 5_000, *, background: bool = False) -> Iterator[Bulk]:
