@@ -7,8 +7,10 @@ into dictionary lookups. Only a shadow that started empty is complete in memory;
 ``max_rows`` the rows are forgotten and batches load from the store again, as does a
 rebuild whose position was moved by someone else.
 
-Rows are never changed in place (the projection replaces them), so the working set of a
-batch can share them with what is remembered.
+When every table of the projection is remembered, the remembered rows *are* the
+batch's working set: the batch's changes are applied to them as the events are, and
+nothing is copied. A commit that fails (the shadow moved under the rebuild) forgets
+them, so rows the store did not take are never read again.
 """
 
 from __future__ import annotations
@@ -30,10 +32,14 @@ class RememberedRows:
         self.max_rows = max_rows
         self._owned: tuple[Table[Any], ...] = tuple(t for t in projection.tables if t.owner)
         self.rows: Tables | None = Tables(self._owned) if empty and self._owned else None
+        self._shared = len(self._owned) == len(projection.tables)
+        """Whether the remembered rows serve as the working set."""
 
     def load(self, projection: Projection, target: Target, wanted: Wanted) -> Tables:
         if self.rows is None:
             return self.session.load(projection, target, wanted)
+        if self._shared:
+            return self.rows
         working = Tables(projection.tables)
         for table, owners in wanted.items():
             for owner in owners:
@@ -43,10 +49,15 @@ class RememberedRows:
 
     def commit(self, projection: Projection, target: Target, changes: ChangeSet,
                expected: int, new: int) -> bool:
-        if not self.session.commit(projection, target, changes, expected, new):
+        try:
+            committed = self.session.commit(projection, target, changes, expected, new)
+        except BaseException:
+            self.rows = None  # the store may not hold what the shared rows do
+            raise
+        if not committed:
             self.rows = None  # the shadow moved under us: only the store knows it now
             return False
-        if self.rows is not None:
+        if self.rows is not None and not self._shared:
             for table in self._owned:
                 for key in changes.deletes.get(table.name, ()):
                     self.rows.delete(table, key)
