@@ -212,6 +212,22 @@ class ChangeSet:
             self.upserts[name].pop(change.key, None)
             self.deletes[name].add(change.key)
 
+    def merge(self, later: ChangeSet) -> None:
+        """Add the net changes of a later batch (a row's last change wins)."""
+        self.tables.update(later.tables)
+        for name, keys in later.deletes.items():
+            if keys:
+                upserts = self.upserts[name]
+                for key in keys:
+                    upserts.pop(key, None)
+                self.deletes[name] |= keys
+        for name, rows in later.upserts.items():
+            if rows:
+                deletes = self.deletes.get(name)
+                if deletes:
+                    deletes.difference_update(rows.keys())
+                self.upserts[name].update(rows)
+
     def extend(self, changes: Sequence[Change]) -> None:
         for change in changes:
             self.add(change)
