@@ -117,7 +117,10 @@ class Restart:
 
 async def against_api(restart: Restart, db: BenchDatabase, world: World,
                       scale: Scale, read_rate: ReadRate | None, only: set[str],
-                      second: server.ApiProcess | None = None) -> list[Figure]:
+                      second: server.ApiProcess | None = None,
+                      w1_inserts: list[tuple[int, float]] | None = None) -> list[Figure]:
+    if w1_inserts is None:
+        w1_inserts = []
     api = restart.start()
     phases = Phases(api)
     figures: list[Figure] = []
@@ -144,8 +147,11 @@ async def against_api(restart: Restart, db: BenchDatabase, world: World,
         else:
             figures += _missing("T1", "alignmentTree(asOf:)")
         if "W1" in only:
-            figures += await guarded("W1", lambda: w1_checkins.measure(client, db, world,
-                                                                       scale))
+            inserts = await w1_checkins.baseline(db, scale)
+            w1_inserts.append(inserts)
+            figures += await guarded("W1", lambda: w1_checkins.measure(
+                client, db, world, scale, inserts, documented=False,
+                deployment="one API process (projections in it)"))
             phases.mark("W1")
         if not features.has_subscription("scoreEvents", "after"):
             figures += _missing("S2", "scoreEvents(after:) subscription")
@@ -174,6 +180,26 @@ async def against_api(restart: Restart, db: BenchDatabase, world: World,
     return figures
 
 
+async def w1_on_deployment(db: BenchDatabase, world: World, scale: Scale, work_dir: Path,
+                           inserts: tuple[int, float] | None) -> list[Figure]:
+    """W1 on the documented deployment, with the one-process API stopped: API workers
+    without projections, and the projections worker."""
+    workers = w1_checkins.DEPLOYMENT_WORKERS
+    log(f"W1: starting the deployment ({workers} API workers + the projections worker)")
+    deployment = await asyncio.to_thread(server.start_deployment, db.url, work_dir, workers)
+    try:
+        if inserts is None:
+            inserts = await w1_checkins.baseline(db, scale)
+        async with GraphQLClient(deployment.api.base_url, world.token) as client:
+            figure = await w1_checkins.measure(
+                client, db, world, scale, inserts, documented=True,
+                deployment=f"{workers} API workers + projections worker",
+                offset=len(world.check_ins) // 2)
+        return [figure]
+    finally:
+        await asyncio.to_thread(deployment.stop)
+
+
 def measure_all(db: BenchDatabase, scale: Scale, work_dir: Path, only: set[str]
                 ) -> tuple[list[Figure], dict[str, Any]]:
     figures: list[Figure] = []
@@ -199,12 +225,16 @@ def measure_all(db: BenchDatabase, scale: Scale, work_dir: Path, only: set[str]
             # runs the projections and the webhook worker).
             second = server.start(db.url, work_dir, {"OKR_PROJECTIONS_IN_PROCESS": "false",
                                                      "OKR_WEBHOOKS_ENABLED": "false"})
+        w1_inserts: list[tuple[int, float]] = []
         figures += asyncio.run(against_api(restart, db, world, scale, read_rate, only,
-                                           second))
+                                           second, w1_inserts))
     finally:
         restart.stop()
         if second is not None:
             second.stop()
+    if "W1" in only:
+        figures += asyncio.run(guarded("W1", lambda: w1_on_deployment(
+            db, world, scale, work_dir, w1_inserts[0] if w1_inserts else None)))
     run = {"scale": scale.name, "people": scale.people, "events": report.events,
            "objectives": world.objectives, "key_results": world.key_results,
            "subtree_objectives": world.subtree_size, "department": world.department_name}

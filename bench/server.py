@@ -15,6 +15,7 @@ import httpx
 
 SECRET = "bench-secret-that-is-long-enough-for-hs256-signing"
 READY_SECONDS = 120.0
+OKR_API = Path(sys.executable).parent / "okr-api"
 
 
 def free_port() -> int:
@@ -68,18 +69,21 @@ class ApiProcess:
         return "\n".join(text[-lines:])
 
 
-def start(url: str, work_dir: Path, env: dict[str, str] | None = None) -> ApiProcess:
+def _environment(work_dir: Path, env: dict[str, str] | None) -> dict[str, str]:
+    return {**os.environ, "OKR_JWT_SECRET": SECRET, "OKR_DATA_DIR": str(work_dir),
+            **(env or {})}
+
+
+def start(url: str, work_dir: Path, env: dict[str, str] | None = None, *,
+          workers: int = 1, options: tuple[str, ...] = ()) -> ApiProcess:
     """Start the service and wait until /readyz answers."""
     port = free_port()
-    executable = Path(sys.executable).parent / "okr-api"
-    environment = {**os.environ, "OKR_JWT_SECRET": SECRET, "OKR_DATA_DIR": str(work_dir),
-                   **(env or {})}
     log_path = work_dir / f"api-{port}.log"
     log = log_path.open("wb")
     process = subprocess.Popen(
-        [str(executable), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
-         "--database-url", url],
-        env=environment, stdout=log, stderr=subprocess.STDOUT, cwd=work_dir)
+        [str(OKR_API), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers",
+         str(workers), "--database-url", url, *options],
+        env=_environment(work_dir, env), stdout=log, stderr=subprocess.STDOUT, cwd=work_dir)
     api = ApiProcess(process, port, log, log_path)
     deadline = time.monotonic() + READY_SECONDS
     while time.monotonic() < deadline:
@@ -94,3 +98,43 @@ def start(url: str, work_dir: Path, env: dict[str, str] | None = None) -> ApiPro
         time.sleep(0.2)
     api.stop()
     raise RuntimeError(f"the API process did not become ready:\n{api.tail()}")
+
+
+@dataclass
+class Deployment:
+    """The documented deployment on PostgreSQL: ``okr-api serve --workers N
+    --no-projections``, and ``okr-api projections run`` as a process of its own."""
+
+    api: ApiProcess
+    projections: subprocess.Popen[bytes]
+    projections_log: IO[bytes]
+    workers: int
+
+    def stop(self) -> None:
+        self.api.stop()
+        if self.projections.poll() is None:
+            self.projections.terminate()
+            try:
+                self.projections.wait(30)
+            except subprocess.TimeoutExpired:
+                self.projections.kill()
+                self.projections.wait(10)
+        self.projections_log.close()
+
+
+def start_deployment(url: str, work_dir: Path, workers: int) -> Deployment:
+    """Start the projections worker, then the API workers (ready once the read models
+    have caught up, which the projections worker does)."""
+    log_path = work_dir / "projections.log"
+    log = log_path.open("wb")
+    projections = subprocess.Popen(
+        [str(OKR_API), "projections", "run", "--database-url", url],
+        env=_environment(work_dir, None), stdout=log, stderr=subprocess.STDOUT, cwd=work_dir)
+    try:
+        api = start(url, work_dir, workers=workers, options=("--no-projections",))
+    except BaseException:
+        projections.terminate()
+        projections.wait(30)
+        log.close()
+        raise
+    return Deployment(api, projections, log, workers)

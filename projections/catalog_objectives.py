@@ -10,10 +10,9 @@ it: the float and the exact value.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from okr_domain import objective_events as ev
@@ -24,6 +23,8 @@ from projections.catalog_tables import CHECK_INS, KEY_RESULTS, OBJECTIVES
 from projections.model import CheckInRow, KeyResultRow, ObjectiveRow
 from projections.projection import View
 from projections.tables import Change, Delete, Upsert
+
+R = TypeVar("R")
 
 
 def created_row(event: Objective.Created, position: int) -> ObjectiveRow:
@@ -40,26 +41,63 @@ def created_row(event: Objective.Created, position: int) -> ObjectiveRow:
     )
 
 
+def copied(row: R, **fields: Any) -> R:
+    """A copy of ``row`` with ``fields`` changed: ``dataclasses.replace`` for these
+    plain rows (no ``__post_init__``, no init-only fields) without re-running
+    ``__init__`` over every field."""
+    new = object.__new__(type(row))
+    state = new.__dict__
+    state.update(row.__dict__)
+    state.update(fields)
+    return new
+
+
+class TrackedRows(dict[UUID, R]):
+    """An owner's rows by key that remembers, for each key set or deleted, the row it
+    held first (None: none), so the changes are found without comparing every row."""
+
+    __slots__ = ("before",)
+
+    def __init__(self, rows: dict[UUID, R]) -> None:
+        super().__init__(rows)
+        self.before: dict[UUID, R | None] = {}
+
+    def __setitem__(self, key: UUID, row: R) -> None:
+        if key not in self.before:
+            self.before[key] = self.get(key)
+        super().__setitem__(key, row)
+
+    def __delitem__(self, key: UUID) -> None:
+        if key not in self.before:
+            self.before[key] = self.get(key)
+        super().__delitem__(key)
+
+
 class ObjectiveRows:
-    """One objective's rows while an event is applied: edited copies, then the diff."""
+    """One objective's rows while an event is applied: the rows it changes are fresh
+    copies, and only those are compared with what they replace."""
 
     def __init__(self, view: View, objective: ObjectiveRow) -> None:
         self.objective = objective
-        self.key_results = {r.id: r for r in view.owned(KEY_RESULTS, objective.id)}
-        self.check_ins = {r.id: r for r in view.owned(CHECK_INS, objective.id)}
-        self._before = (objective, dict(self.key_results), dict(self.check_ins))
+        self.key_results: TrackedRows[KeyResultRow] = TrackedRows(
+            view.owned_by_key(KEY_RESULTS, objective.id))  # type: ignore[arg-type]
+        self.check_ins: TrackedRows[CheckInRow] = TrackedRows(
+            view.owned_by_key(CHECK_INS, objective.id))  # type: ignore[arg-type]
+        self._before = objective
 
     def edit(self, **fields: Any) -> None:
-        self.objective = replace(self.objective, **fields)
+        self.objective = copied(self.objective, **fields)
 
     def rescore(self, key_result_id: UUID | None) -> None:
         kr = self.key_results.get(key_result_id) if key_result_id else None
         if kr is not None:
-            mine = [c for c in self.check_ins.values() if c.key_result_id == kr.id]
+            # UUIDs compared by their integers: UUID.__eq__ runs in Python.
+            kr_int = kr.id.int
+            mine = [c for c in self.check_ins.values() if c.key_result_id.int == kr_int]
             latest = max(mine, key=lambda c: (c.applies_at, c.sequence), default=None)
             current = latest.value if latest else kr.start
             progress = scoring.progress(kr.metric_type, kr.start, kr.target, current)
-            self.key_results[kr.id] = replace(
+            self.key_results[kr.id] = copied(
                 kr, current=current, progress=progress, score=scoring.clamp(progress),
                 check_in_count=len(mine),
                 last_check_in_at=max((c.recorded_at for c in mine), default=None))
@@ -72,12 +110,14 @@ class ObjectiveRows:
     def changes(self, position: int, at: datetime) -> list[Change]:
         # Rows that differ from their originals are fresh copies made for this event,
         # so their position (and updated_at) can be set in place.
-        objective, key_results, check_ins = self._before
         out: list[Change] = []
-        for table, now, before in ((KEY_RESULTS, self.key_results, key_results),
-                                   (CHECK_INS, self.check_ins, check_ins)):
-            for key, row in now.items():
-                old = before.get(key)
+        for table, now in ((KEY_RESULTS, self.key_results), (CHECK_INS, self.check_ins)):
+            for key, old in now.before.items():
+                row = now.get(key)
+                if row is None:
+                    if old is not None:
+                        out.append(Delete(table, key))
+                    continue
                 if old is row:
                     continue
                 if old is not None:
@@ -86,8 +126,7 @@ class ObjectiveRows:
                         continue
                 row.position = position
                 out.append(Upsert(table, row))
-            out.extend(Delete(table, key) for key in before.keys() - now.keys())
-        new = self.objective
+        new, objective = self.objective, self._before
         if new is not objective:
             new.position, new.updated_at = objective.position, objective.updated_at
             if new != objective:
@@ -108,7 +147,7 @@ def _add_key_result(rows: ObjectiveRows, e: ev.KeyResultAdded) -> None:
 
 
 def _edit_key_result(rows: ObjectiveRows, e: ev.KeyResultEdited) -> None:
-    rows.key_results[e.key_result_id] = replace(
+    rows.key_results[e.key_result_id] = copied(
         rows.key_results[e.key_result_id], title=e.title,
         metric_type=MetricType(e.metric_type), start=e.start, target=e.target, unit=e.unit,
         weight=e.weight)
@@ -123,8 +162,9 @@ def _remove_key_result(rows: ObjectiveRows, e: ev.KeyResultRemoved) -> None:
 
 def _record_check_in(rows: ObjectiveRows, e: ev.CheckInRecorded) -> None:
     o = rows.objective
+    kr_int = e.key_result_id.int
     previous = max((c.recorded_at for c in rows.check_ins.values()
-                    if c.key_result_id == e.key_result_id), default=None)
+                    if c.key_result_id.int == kr_int), default=None)
     rows.check_ins[e.check_in_id] = CheckInRow(
         id=e.check_in_id, key_result_id=e.key_result_id, objective_id=o.id,
         organization_id=o.organization_id, cycle_id=o.cycle_id, value=e.value,
@@ -138,7 +178,7 @@ def _record_check_in(rows: ObjectiveRows, e: ev.CheckInRecorded) -> None:
 
 
 def _correct_check_in(rows: ObjectiveRows, e: ev.CheckInCorrected) -> None:
-    rows.check_ins[e.check_in_id] = replace(
+    rows.check_ins[e.check_in_id] = copied(
         rows.check_ins[e.check_in_id], value=e.value, confidence=e.confidence, note=e.note,
         corrected=True, correction_reason=e.reason)
 

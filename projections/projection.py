@@ -46,6 +46,8 @@ class View(Protocol):
 
     def owned(self, table: Table[R], owner: Hashable) -> list[R]: ...
 
+    def owned_by_key(self, table: Table[R], owner: Hashable) -> dict[Hashable, R]: ...
+
 
 class Projection(ABC):
     name: ClassVar[str]

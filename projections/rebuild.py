@@ -76,6 +76,14 @@ class _Shadow:
         else:  # moved by someone else: read where it stands
             self.position = self.session.position(self.projection, Target.SHADOW) or 0
 
+    def flush(self) -> bool:
+        """Write what this shadow's remembered rows hold unwritten; False when the
+        shadow moved under the rebuild (its position is then read again)."""
+        if isinstance(self.store, RememberedRows) and not self.store.flush():
+            self.position = self.session.position(self.projection, Target.SHADOW) or 0
+            return False
+        return True
+
     def close(self) -> None:
         try:
             if self.locked:
@@ -122,6 +130,9 @@ def _run(source: EventSource, shadows: list[_Shadow], wanted: frozenset[str] | N
             return {s.projection.name: s.position for s in shadows}
         position = min(s.position for s in behind)
         if stop.is_set():
+            for shadow in behind:
+                shadow.flush()
+            position = min(s.position for s in behind)
             raise RebuildStoppedError(
                 "rebuild of " + ", ".join(s.projection.name for s in behind)
                 + f" stopped at {position}")
@@ -133,7 +144,8 @@ def _run(source: EventSource, shadows: list[_Shadow], wanted: frozenset[str] | N
                 shadow.apply(events, notifications[-1].id)
         else:
             for shadow in behind:
-                shadow.done = shadow.session.finish_rebuild(shadow.projection)
+                if shadow.flush():
+                    shadow.done = shadow.session.finish_rebuild(shadow.projection)
         if progress is not None:
             reached = min(s.position for s in shadows)
             progress(reached, max(source.head(), reached))

@@ -124,13 +124,14 @@ Change = Upsert | Delete
 
 
 class Tables:
-    """Rows by table and key, with an index by owner."""
+    """Rows by table and key, with an index by owner (each owner's rows by key, so a
+    projection reads an owner's rows without hashing their keys again)."""
 
     def __init__(self, tables: Iterable[Table[Any]]) -> None:
         self.tables = tuple(tables)
         self._rows: dict[str, dict[Hashable, Any]] = {t.name: {} for t in self.tables}
-        self._owned: dict[str, defaultdict[Hashable, set[Hashable]]] = {
-            t.name: defaultdict(set) for t in self.tables if t.owner
+        self._owned: dict[str, dict[Hashable, dict[Hashable, Any]]] = {
+            t.name: {} for t in self.tables if t.owner
         }
 
     def get(self, table: Table[R], key: Hashable) -> R | None:
@@ -138,8 +139,11 @@ class Tables:
         return row
 
     def owned(self, table: Table[R], owner: Hashable) -> list[R]:
-        rows = self._rows[table.name]
-        return [rows[key] for key in self._owned[table.name].get(owner, ())]
+        return list(self._owned[table.name].get(owner, _NONE).values())
+
+    def owned_by_key(self, table: Table[R], owner: Hashable) -> dict[Hashable, R]:
+        """A copy of the owner's rows by key (for the caller to change)."""
+        return dict(self._owned[table.name].get(owner, _NONE))
 
     def all(self, table: Table[R]) -> list[R]:
         return list(self._rows[table.name].values())
@@ -151,25 +155,42 @@ class Tables:
         key = table.key_of(row)
         rows = self._rows[table.name]
         if table.owner:
+            owned = self._owned[table.name]
+            owner = table.owner_of(row)
             old = rows.get(key)
             if old is not None:
-                self._owned[table.name][table.owner_of(old)].discard(key)
-            self._owned[table.name][table.owner_of(row)].add(key)
+                old_owner = table.owner_of(old)
+                if old_owner != owner:
+                    self._forget_owned(owned, old_owner, key)
+            mine = owned.get(owner)
+            if mine is None:
+                mine = owned[owner] = {}
+            mine[key] = row
         rows[key] = row
 
     def delete(self, table: Table[Any], key: Hashable) -> None:
         old = self._rows[table.name].pop(key, None)
         if old is not None and table.owner:
-            owned = self._owned[table.name]
-            owned[table.owner_of(old)].discard(key)
-            if not owned[table.owner_of(old)]:
-                del owned[table.owner_of(old)]
+            self._forget_owned(self._owned[table.name], table.owner_of(old), key)
+
+    @staticmethod
+    def _forget_owned(owned: dict[Hashable, dict[Hashable, Any]], owner: Hashable,
+                      key: Hashable) -> None:
+        mine = owned.get(owner)
+        if mine is not None:
+            mine.pop(key, None)
+            if not mine:
+                del owned[owner]
 
     def apply(self, change: Change) -> None:
         if isinstance(change, Upsert):
             self.put(change.table, change.row)
         else:
             self.delete(change.table, change.key)
+
+
+_NONE: dict[Any, Any] = {}
+"""No rows (never changed)."""
 
 
 class ChangeSet:
@@ -190,6 +211,22 @@ class ChangeSet:
         else:
             self.upserts[name].pop(change.key, None)
             self.deletes[name].add(change.key)
+
+    def merge(self, later: ChangeSet) -> None:
+        """Add the net changes of a later batch (a row's last change wins)."""
+        self.tables.update(later.tables)
+        for name, keys in later.deletes.items():
+            if keys:
+                upserts = self.upserts[name]
+                for key in keys:
+                    upserts.pop(key, None)
+                self.deletes[name] |= keys
+        for name, rows in later.upserts.items():
+            if rows:
+                deletes = self.deletes.get(name)
+                if deletes:
+                    deletes.difference_update(rows.keys())
+                self.upserts[name].update(rows)
 
     def extend(self, changes: Sequence[Change]) -> None:
         for change in changes:

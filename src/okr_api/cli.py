@@ -72,14 +72,24 @@ def serve(
     database_url: DatabaseUrl = None,
     demo: Annotated[bool, typer.Option(
         "--demo", help="Load a demo organization first and print tokens to try it.")] = False,
+    projections: Annotated[bool | None, typer.Option(
+        "--projections/--no-projections",
+        help="Keep the read models current in the API processes (the default), or leave "
+             "it to `okr-api projections run` [env: OKR_PROJECTIONS_IN_PROCESS].")] = None,
 ) -> None:
-    """Run the GraphQL API (GraphiQL at /graphql in development)."""
+    """Run the GraphQL API (GraphiQL at /graphql in development).
+
+    On PostgreSQL, to use N cores: `okr-api projections run` in one process and
+    `okr-api serve --workers N --no-projections` (see the README)."""
     import uvicorn
 
     from okr_api.app import database_url as url_of
     from okr_api.server_protocol import server_options
     from okr_api.storage import init_database
 
+    if projections is not None:
+        # Exported, as the other options are, so every worker process sees it.
+        os.environ["OKR_PROJECTIONS_IN_PROCESS"] = "true" if projections else "false"
     settings = apply_options(data_dir, database_url)
     url = url_of(settings)
     if url.startswith("sqlite"):

@@ -14,17 +14,22 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording, Transcoding
+from eventsourcing.persistence import (
+    IntegrityError,
+    JSONTranscoder,
+    Recording,
+    Transcoder,
+)
 from eventsourcing.utils import strtobool
 
 from okr_domain import ids
 from okr_domain.access import Actor
+from okr_domain.aggregate_cache import DEFAULT_SIZE, AggregateCache
 from okr_domain.alignment import AlignmentGraph
 from okr_domain.base import OkrAggregate
 from okr_domain.bulk import Bulk
@@ -34,6 +39,7 @@ from okr_domain.group_commit import GroupCommitter
 from okr_domain.idempotency import IdempotencyRecord, caller_of, check_key, fingerprint
 from okr_domain.person import Person
 from okr_domain.team import Team
+from okr_domain.transcoder import OrjsonTranscoder, register_fast_transcodings
 
 A = TypeVar("A", bound=OkrAggregate)
 T = TypeVar("T")
@@ -63,17 +69,6 @@ def project_events(aggregate: Any, events: Iterable[Any]) -> Any:
     return aggregate
 
 
-class DateAsISO(Transcoding):
-    type = date
-    name = "date_iso"
-
-    def encode(self, obj: date) -> str:
-        return obj.isoformat()
-
-    def decode(self, data: str) -> date:
-        return date.fromisoformat(data)
-
-
 class CommandBase(Application[UUID]):
     """Loading, saving and retrying shared by all command groups."""
 
@@ -82,6 +77,7 @@ class CommandBase(Application[UUID]):
     snapshotting_projectors = {AlignmentGraph: project_events, Cycle: project_events}
 
     GROUP_COMMIT = "OKR_GROUP_COMMIT"
+    AGGREGATE_CACHE_SIZE = "OKR_AGGREGATE_CACHE_SIZE"
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
@@ -93,6 +89,8 @@ class CommandBase(Application[UUID]):
         self._stripes = [threading.Lock() for _ in range(LOCK_STRIPES)]
         self._save_listeners: list[Callable[[int], None]] = []
         self._close_hooks: list[Callable[[], None]] = []
+        self.aggregate_cache = AggregateCache(
+            int(self.env.get(self.AGGREGATE_CACHE_SIZE) or DEFAULT_SIZE))
 
     def add_save_listener(self, listener: Callable[[int], None]) -> Callable[[], None]:
         """Call ``listener(position)`` in the saving thread after every save that
@@ -113,9 +111,15 @@ class CommandBase(Application[UUID]):
             for listener in tuple(self._save_listeners):
                 listener(position)
 
+    def construct_transcoder(self) -> Transcoder:
+        # The library's JSON format, written and read with orjson (same bytes).
+        transcoder = OrjsonTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
+
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
-        transcoder.register(DateAsISO())
+        register_fast_transcodings(transcoder)
 
     @contextmanager
     def bulk(self, flush_every: int = 5_000, *, background: bool = False) -> Iterator[Bulk]:
@@ -183,8 +187,9 @@ class CommandBase(Application[UUID]):
             lock = self._stripes[lock_id.int % LOCK_STRIPES] if lock_id else None
             try:
                 if lock is None:
-                    return attempt()
-                with lock:
+                    with self.aggregate_cache.command():
+                        return attempt()
+                with lock, self.aggregate_cache.command():
                     return attempt()
             except IntegrityError:
                 # Back off with jitter so competing processes stop colliding.
@@ -199,6 +204,9 @@ class CommandBase(Application[UUID]):
             recordings = self._committer.commit(aggregates)
         else:
             recordings = self.save(*aggregates)
+        for aggregate in aggregates:
+            if aggregate is not None:
+                self.aggregate_cache.hold(aggregate)
         if not recordings:
             return self.current_position()
         return max(r.notification.id for r in recordings)
@@ -215,14 +223,30 @@ class CommandBase(Application[UUID]):
         if aggregate is None:
             if bulk is not None and not bulk.may_be_stored(aggregate_id):
                 return None
-            try:
-                aggregate = self.repository.get(aggregate_id, projector_func=project_events)
-            except AggregateNotFoundError:
+            aggregate = self._load(aggregate_id)
+            if aggregate is None:
                 return None
             if bulk is not None:
                 bulk.keep(aggregate)
         if not isinstance(aggregate, cls) or aggregate.organization_id != organization_id:
             return None
+        return aggregate
+
+    def _load(self, aggregate_id: UUID) -> Aggregate | None:
+        """The aggregate as stored now: a command's from the aggregate cache when it is
+        there (brought up to date with what was stored since, by this process or
+        another), else from its events (and snapshot)."""
+        cache = self.aggregate_cache
+        kept = cache.take(aggregate_id)
+        if kept is not None:
+            aggregate: Aggregate = project_events(
+                kept, self.repository.event_store.get(aggregate_id, gt=kept.version))
+        else:
+            try:
+                aggregate = self.repository.get(aggregate_id, projector_func=project_events)
+            except AggregateNotFoundError:
+                return None
+        cache.hold(aggregate)
         return aggregate
 
     def load(self, cls: type[A], aggregate_id: UUID, actor: Actor, field: str) -> A:
