@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 from uuid import UUID, uuid5
 
@@ -83,7 +84,6 @@ def global_id(type_name: str, *parts: UUID | None) -> str | None:
 
 @dataclass(frozen=True)
 class LiveEvent:
-    event_id: UUID
     position: int
     type: EventType
     occurred_at: datetime
@@ -91,6 +91,8 @@ class LiveEvent:
     organization_name: str | None
     hr_mode: HrMode
     objective_id: UUID
+    objective_version: int
+    """The objective's version this event made (with ``objective_id``, the event id)."""
     objective_title: str | None
     objective_level: Level | None
     objective_kind: Kind | None
@@ -131,6 +133,22 @@ class LiveEvent:
     cadence_kept: bool | None = None
     redacted: bool = False
     """True when values and scores were left out (an EFFORT organization's HR feed)."""
+
+    @classmethod
+    def of_values(cls, values: dict[str, Any]) -> LiveEvent:
+        """The event with these field values (every field without a default must be
+        given), made without the generated ``__init__``: it sets each of the fields one
+        by one through ``object.__setattr__`` (it is frozen), which is most of the cost
+        of a batch of thousands. Fields left out keep their defaults (class attributes)."""
+        event = object.__new__(cls)
+        event.__dict__.update(values)
+        return event
+
+    @cached_property
+    def event_id(self) -> UUID:
+        """Stable: derived from the objective and the version the event made (worked out
+        when first asked for: many subscribers never select it)."""
+        return event_id(self.objective_id, self.objective_version)
 
     @property
     def team_id(self) -> UUID | None:
