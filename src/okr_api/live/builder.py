@@ -14,9 +14,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property, lru_cache
+from operator import attrgetter
 from typing import Any
 from uuid import UUID
 from weakref import WeakKeyDictionary
@@ -27,7 +29,7 @@ from eventsourcing.persistence import Notification
 from okr_api.live.decoding import EventDecoder
 from okr_api.live.model import TOPIC_TYPES, EventType, LiveEvent
 from okr_domain import scoring
-from okr_domain.values import HrMode, Kind, Level, OkrPolicy, Visibility
+from okr_domain.values import BandEdges, HrMode, Kind, Level, OkrPolicy, Visibility
 from projections.feed_rows import FeedQuery, FeedRows, ObjectiveBrief
 from projections.model import CheckInRow, CycleRow, OrganizationRow
 from projections.readers import AsyncCatalogReader
@@ -61,9 +63,9 @@ class _OrgFacts:
     check_ins: dict[UUID, list[CheckInRow]] = field(default_factory=dict)
     """Key results' histories, for check-ins the catalog has no row for yet."""
     _paths: dict[UUID | None, tuple[UUID, ...]] = field(default_factory=dict)
-    _bands: dict[tuple[Any, Kind | None], str | None] = field(default_factory=dict)
+    _cycle_values: dict[UUID | None, dict[str, Any]] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def policy(self) -> OkrPolicy:
         return self.organization.policy if self.organization else OkrPolicy()
 
@@ -80,19 +82,22 @@ class _OrgFacts:
             path = self._paths[team_id] = tuple(steps)
         return path
 
-    def band(self, score: Any, kind: Kind | None) -> str | None:
-        """The band of an objective's score under the organization's policy (once per
-        score and kind of a batch)."""
-        key = (score, kind)
-        try:
-            return self._bands[key]
-        except KeyError:
-            band = self._bands[key] = _band(score, kind, self.policy)
-            return band
+    @cached_property
+    def organization_values(self) -> dict[str, Any]:
+        """The LiveEvent's fields from the organization (the same for the batch)."""
+        organization = self.organization
+        return {"organization_name": organization.name if organization else None,
+                "hr_mode": self.policy.hr_mode if organization else HrMode.NONE}
 
-    def external_id(self, person_id: UUID | None) -> str | None:
-        person = self.rows.people.get(person_id) if person_id is not None else None
-        return person.external_id if person is not None else None
+    def cycle_values(self, cycle_id: UUID | None) -> dict[str, Any]:
+        """The LiveEvent's fields from the cycle (once per cycle of the batch)."""
+        values = self._cycle_values.get(cycle_id)
+        if values is None:
+            cycle = self.cycles.get(cycle_id) if cycle_id else None
+            values = self._cycle_values[cycle_id] = {
+                "cycle_key": cycle.key if cycle else None,
+                "cycle_name": cycle.name if cycle else None}
+        return values
 
 
 class EventBuilder:
@@ -164,49 +169,50 @@ class EventBuilder:
 
 def _make(position: int, e: Any, facts: _OrgFacts) -> LiveEvent:
     kind = TOPIC_TYPES[e.TOPIC]
-    brief = facts.rows.objectives.get(e.originator_id)
-    level, obj_kind, visibility, team_id, person_id, title = _objective_facts(e, brief)
+    rows = facts.rows
+    level, obj_kind, visibility, team_id, person_id, title = _objective_facts(
+        e, rows.objectives.get(e.originator_id))
     team = team_id
     if team_id is None and person_id is not None:
-        owner = facts.rows.people.get(person_id)
+        owner = rows.people.get(person_id)
         team = owner.team_id if owner is not None else None
-    cycle = facts.cycles.get(e.cycle_id) if e.cycle_id else None
-    organization = facts.organization
     values = _event_fields(kind, e)
     title = values.pop("objective_title", title)
-    kr_id = values.get("key_result_id")
     if "key_result_title" not in values:
-        values["key_result_title"] = (facts.rows.key_result_titles.get(kr_id) if kr_id
-                                      else None)
+        kr_id = values.get("key_result_id")
+        values["key_result_title"] = rows.key_result_titles.get(kr_id) if kr_id else None
     if kind is EventType.CHECK_IN_RECORDED or kind is EventType.CHECK_IN_CORRECTED:
-        values["band"] = facts.band(values.get("objective_score_after"), obj_kind)
+        values["band"] = _band(values.get("objective_score_after"), obj_kind,
+                               facts.policy.bands)
     if kind is EventType.CHECK_IN_RECORDED:
         _cadence(values, e, facts, facts.policy.check_in_cadence_days)
+    people = rows.people
+    owner_person = people.get(person_id) if person_id is not None else None
+    actor = people.get(e.actor_id) if e.actor_id is not None else None
+    supporter_id = values.get("supporter_id")
+    supporter = people.get(supporter_id) if supporter_id is not None else None
+    values.update(facts.organization_values)
+    values.update(facts.cycle_values(e.cycle_id))
     values.update(
         position=position, type=kind, occurred_at=e.timestamp,
-        organization_id=e.organization_id,
-        organization_name=organization.name if organization else None,
-        hr_mode=facts.policy.hr_mode if organization else HrMode.NONE,
-        objective_id=e.originator_id, objective_version=e.originator_version,
-        objective_title=title, objective_level=level, objective_kind=obj_kind,
-        visibility=visibility, owner_person_id=person_id, owner_team_id=team_id,
-        team_path=facts.team_path(team), cycle_id=e.cycle_id,
-        cycle_key=cycle.key if cycle else None, cycle_name=cycle.name if cycle else None,
-        actor_id=e.actor_id, owner_external_id=facts.external_id(person_id),
-        actor_external_id=facts.external_id(e.actor_id),
-        supporter_external_id=facts.external_id(values.get("supporter_id")))
+        organization_id=e.organization_id, objective_id=e.originator_id,
+        objective_version=e.originator_version, objective_title=title,
+        objective_level=level, objective_kind=obj_kind, visibility=visibility,
+        owner_person_id=person_id, owner_team_id=team_id, team_path=facts.team_path(team),
+        cycle_id=e.cycle_id, actor_id=e.actor_id,
+        owner_external_id=owner_person.external_id if owner_person else None,
+        actor_external_id=actor.external_id if actor else None,
+        supporter_external_id=supporter.external_id if supporter else None)
     return LiveEvent.of_values(values)
 
 
-def _band(score: Any, kind: Kind | None, policy: OkrPolicy) -> str | None:
-    """The band of an objective's score under the organization's policy."""
+@lru_cache(maxsize=1 << 16)
+def _band(score: Any, kind: Kind | None, edges: BandEdges) -> str | None:
+    """The band of an objective's score under the organization's band edges (scores
+    repeat: each is banded once while remembered)."""
     if score is None or kind is None:
         return None
-    return scoring.band(score, kind, policy.bands).value
-
-
-async def _no_check_ins() -> list[CheckInRow]:
-    return []
+    return scoring.band(score, kind, edges).value
 
 
 def _objective_facts(e: Any, row: ObjectiveBrief | None) -> tuple[
@@ -220,35 +226,51 @@ def _objective_facts(e: Any, row: ObjectiveBrief | None) -> tuple[
     return None, None, Visibility.PRIVATE, None, None, None
 
 
+_SCORES = (("check_in_id", "check_in_id"), ("value", "value"),
+           ("previous_value", "previous_value"), ("confidence", "confidence"),
+           ("note", "note"), ("score_before", "score_before"), ("score_after", "score_after"))
+_GRADES = (("computed_score", "computed_score"), ("grade_override", "override"),
+           ("reason", "reason"))
+_OWN_FIELDS: dict[EventType, tuple[tuple[str, str], ...]] = {
+    EventType.OBJECTIVE_CREATED: (("objective_title", "title"),),
+    EventType.OBJECTIVE_EDITED: (("objective_title", "title"),),
+    EventType.KEY_RESULT_ADDED: (("key_result_title", "title"),),
+    EventType.KEY_RESULT_EDITED: (("key_result_title", "title"),),
+    EventType.CHECK_IN_RECORDED: (*_SCORES, ("applies_at", "applies_at"),
+                                  ("in_one_on_one", "in_one_on_one")),
+    EventType.CHECK_IN_CORRECTED: (*_SCORES, ("reason", "reason")),
+    EventType.GRADE_OVERRIDDEN: _GRADES,
+    EventType.OBJECTIVE_CLOSED: (*_GRADES, ("final_score", "final_score"), ("band", "band")),
+    EventType.OBJECTIVE_ARCHIVED: (("reason", "reason"),),
+    EventType.ALIGNED: (("parent_objective_id", "parent_id"),),
+    EventType.UNALIGNED: (("reason", "reason"), ("parent_objective_id", "parent_id")),
+    EventType.SUPPORT_COMMITTED: (("supporter_id", "person_id"),),
+    EventType.SUPPORT_WITHDRAWN: (("supporter_id", "person_id"),),
+}
+"""Per type: the LiveEvent's fields the event itself gives, and its attributes."""
+_ABSENT = object()
+_WHEN_PRESENT = ("key_result_id", "objective_score_before", "objective_score_after")
+
+
+def _reader(fields: tuple[tuple[str, str], ...]) -> Callable[[Any], dict[str, Any]]:
+    names = tuple(name for name, _ in fields)
+    get = attrgetter(*(attribute for _, attribute in fields))
+    if len(fields) == 1:
+        return lambda e: {names[0]: get(e)}
+    return lambda e: dict(zip(names, get(e), strict=True))
+
+
+_READERS = {kind: _reader(fields) for kind, fields in _OWN_FIELDS.items()}
+
+
 def _event_fields(kind: EventType, e: Any) -> dict[str, Any]:
     """What the event itself says, under the LiveEvent's field names."""
-    fields: dict[str, Any] = {}
-    if kind in (EventType.OBJECTIVE_CREATED, EventType.OBJECTIVE_EDITED):
-        fields["objective_title"] = e.title
-    if kind in (EventType.KEY_RESULT_ADDED, EventType.KEY_RESULT_EDITED):
-        fields["key_result_title"] = e.title
-    if kind in (EventType.CHECK_IN_RECORDED, EventType.CHECK_IN_CORRECTED):
-        fields.update(check_in_id=e.check_in_id, value=e.value,
-                      previous_value=e.previous_value, confidence=e.confidence, note=e.note,
-                      score_before=e.score_before, score_after=e.score_after)
-    if kind is EventType.CHECK_IN_RECORDED:
-        fields.update(applies_at=e.applies_at, in_one_on_one=e.in_one_on_one)
-    if kind is EventType.CHECK_IN_CORRECTED:
-        fields["reason"] = e.reason
-    for name in ("key_result_id", "objective_score_before", "objective_score_after"):
-        if hasattr(e, name):
-            fields[name] = getattr(e, name)
-    if kind in (EventType.GRADE_OVERRIDDEN, EventType.OBJECTIVE_CLOSED):
-        fields.update(computed_score=e.computed_score, grade_override=e.override,
-                      reason=e.reason)
-    if kind is EventType.OBJECTIVE_CLOSED:
-        fields.update(final_score=e.final_score, band=e.band)
-    if kind in (EventType.OBJECTIVE_ARCHIVED, EventType.UNALIGNED):
-        fields["reason"] = e.reason
-    if kind in (EventType.ALIGNED, EventType.UNALIGNED):
-        fields["parent_objective_id"] = e.parent_id
-    if kind in (EventType.SUPPORT_COMMITTED, EventType.SUPPORT_WITHDRAWN):
-        fields["supporter_id"] = e.person_id
+    read = _READERS.get(kind)
+    fields = read(e) if read is not None else {}
+    for name in _WHEN_PRESENT:
+        value = getattr(e, name, _ABSENT)
+        if value is not _ABSENT:
+            fields[name] = value
     return fields
 
 

@@ -31,6 +31,7 @@ REMEMBERED = 1 << 16
 IMMUTABLE = frozenset({UUID, datetime, date, Decimal, str, int, float, bool})
 """The value types shared between events once converted."""
 _set = object.__setattr__
+_NOTHING: dict[str, Any] = {}
 
 
 def _uuid(text: Any) -> UUID:
@@ -75,16 +76,20 @@ class EventDecoder:
         state = orjson.loads(data)
         if type(state) is not dict or ("_type_" in state and len(state) == 2):
             raise TypeError("not an event's state")
+        known = self._known
         for key, item in state.items():
             kind = type(item)
             if kind is dict:
-                # The usual case inline: one transcoded value ({"_type_", "_data_"}).
-                data_ = item.get("_data_")
-                if (len(item) == 2 and "_type_" in item and "_data_" in item
-                        and type(data_) is str):
-                    state[key] = self._value(item["_type_"], data_)
-                else:
-                    state[key] = self._convert(item)
+                # The usual case inline: one transcoded value ({"_type_", "_data_"}) of
+                # a text already converted once.
+                if len(item) == 2:
+                    text = item.get("_data_")
+                    name = item.get("_type_")
+                    if type(text) is str and name is not None:
+                        value = known.get(name, _NOTHING).get(text)
+                        state[key] = self._value(name, text) if value is None else value
+                        continue
+                state[key] = self._convert(item)
             elif kind is list:
                 state[key] = self._convert(item)
         return state

@@ -163,6 +163,11 @@ class LiveEvent:
             final_score=None, band=None, reason=None, redacted=True,
         )
 
+    @cached_property
+    def global_ids(self) -> dict[str, str | None]:
+        """``ids()``, worked out once per event (each ID field of a selection reads it)."""
+        return self.ids()
+
     def ids(self) -> dict[str, str | None]:
         """The global IDs of what the event names."""
         objective = self.objective_id
@@ -187,7 +192,7 @@ class LiveEvent:
             "position": self.position,
             "type": self.type.value,
             "occurredAt": _time(self.occurred_at),
-            **self.ids(),
+            **self.global_ids,
             "organizationName": self.organization_name,
             "hrMode": self.hr_mode.value,
             "cycleKey": self.cycle_key,
