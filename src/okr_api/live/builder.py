@@ -83,6 +83,11 @@ class _OrgFacts:
         return path
 
     @cached_property
+    def cadence(self) -> timedelta:
+        """The organization's check-in cadence."""
+        return timedelta(days=self.policy.check_in_cadence_days)
+
+    @cached_property
     def organization_values(self) -> dict[str, Any]:
         """The LiveEvent's fields from the organization (the same for the batch)."""
         organization = self.organization
@@ -185,24 +190,25 @@ def _make(position: int, e: Any, facts: _OrgFacts) -> LiveEvent:
         values["band"] = _band(values.get("objective_score_after"), obj_kind,
                                facts.policy.bands)
     if kind is EventType.CHECK_IN_RECORDED:
-        _cadence(values, e, facts, facts.policy.check_in_cadence_days)
+        _cadence(values, e, facts)
     people = rows.people
     owner_person = people.get(person_id) if person_id is not None else None
-    actor = people.get(e.actor_id) if e.actor_id is not None else None
+    actor_id = e.actor_id
+    actor = people.get(actor_id) if actor_id is not None else None
     supporter_id = values.get("supporter_id")
     supporter = people.get(supporter_id) if supporter_id is not None else None
-    values.update(facts.organization_values)
-    values.update(facts.cycle_values(e.cycle_id))
-    values.update(
-        position=position, type=kind, occurred_at=e.timestamp,
-        organization_id=e.organization_id, objective_id=e.originator_id,
-        objective_version=e.originator_version, objective_title=title,
-        objective_level=level, objective_kind=obj_kind, visibility=visibility,
-        owner_person_id=person_id, owner_team_id=team_id, team_path=facts.team_path(team),
-        cycle_id=e.cycle_id, actor_id=e.actor_id,
-        owner_external_id=owner_person.external_id if owner_person else None,
-        actor_external_id=actor.external_id if actor else None,
-        supporter_external_id=supporter.external_id if supporter else None)
+    cycle_id = e.cycle_id
+    values.update({
+        **facts.organization_values, **facts.cycle_values(cycle_id),
+        "position": position, "type": kind, "occurred_at": e.timestamp,
+        "organization_id": e.organization_id, "objective_id": e.originator_id,
+        "objective_version": e.originator_version, "objective_title": title,
+        "objective_level": level, "objective_kind": obj_kind, "visibility": visibility,
+        "owner_person_id": person_id, "owner_team_id": team_id,
+        "team_path": facts.team_path(team), "cycle_id": cycle_id, "actor_id": actor_id,
+        "owner_external_id": owner_person.external_id if owner_person else None,
+        "actor_external_id": actor.external_id if actor else None,
+        "supporter_external_id": supporter.external_id if supporter else None})
     return LiveEvent.of_values(values)
 
 
@@ -274,7 +280,7 @@ def _event_fields(kind: EventType, e: Any) -> dict[str, Any]:
     return fields
 
 
-def _cadence(values: dict[str, Any], e: Any, facts: _OrgFacts, cadence_days: int) -> None:
+def _cadence(values: dict[str, Any], e: Any, facts: _OrgFacts) -> None:
     """Engagement: when the key result's previous check-in was recorded, and whether this
     one came within the organization's cadence of it (a first check-in keeps it). The
     catalog's row of the check-in says; without one, the key result's history."""
@@ -287,5 +293,4 @@ def _cadence(values: dict[str, Any], e: Any, facts: _OrgFacts, cadence_days: int
                    if c.sequence < e.originator_version]
         previous = max(earlier) if earlier else None
     values["previous_check_in_at"] = previous
-    values["cadence_kept"] = (previous is None
-                              or e.timestamp - previous <= timedelta(days=cadence_days))
+    values["cadence_kept"] = previous is None or e.timestamp - previous <= facts.cadence
