@@ -19,6 +19,7 @@ from projections.catalog_tables import (
     TEAMS,
 )
 from projections.event_index import EVENT_INDEX
+from projections.feed_rows import FeedQuery, FeedRows, feed_rows_of
 from projections.model import (
     CheckInRow,
     CycleRow,
@@ -228,6 +229,24 @@ class MemoryCatalogReader(MemoryReader):
 
     def proposals_by_ids(self, org: UUID, ids: Sequence[UUID]) -> list[ProposalRow]:
         return self._of(PROPOSALS, org, _in(ids), lambda r: r.id)
+
+    def feed_rows(self, org: UUID, query: FeedQuery) -> FeedRows:
+        objectives = self.objectives_by_ids(org, list(query.objective_ids))
+        owner_people = {o.owner_person_id for o in objectives if o.owner_person_id} | set(
+            query.owner_person_ids)
+        people = self.people_by_ids(org, list(owner_people | set(query.person_ids)))
+        wanted = {o.owner_team_id for o in objectives if o.owner_team_id} | set(
+            query.owner_team_ids) | {p.team_id for p in people
+                                     if p.team_id and p.id in owner_people}
+        teams: list[TeamRow] = []
+        while wanted:
+            found = self.teams_by_ids(org, list(wanted))
+            teams += found
+            known = {t.id for t in teams}
+            wanted = {t.parent_team_id for t in found
+                      if t.parent_team_id and t.parent_team_id not in known}
+        return feed_rows_of(objectives, self.key_results_by_ids(org, list(query.key_result_ids)),
+                            self.check_ins_by_ids(org, list(query.check_in_ids)), people, teams)
 
 
 class MemoryEventIndexReader(MemoryReader):

@@ -4,7 +4,9 @@ Row orders: cycles by (starts_on, key); teams and people by (name, id); objectiv
 cycle, children and listings by creation; key results by (objective_id, sort_index);
 check-ins by (applies_at, sequence, id), ``check_ins_of`` by key result first;
 proposals by (created_at, id); ``*_by_ids``
-lookups by id. ``proposals_of`` finds proposals on either side of the given objectives.
+lookups by id; ``feed_rows``, what the live feed names of a batch of events
+(``projections.feed_rows``). ``proposals_of`` finds proposals on either side of the
+given objectives.
 ``position()`` is the last notification id the projection has processed; rows read
 afterwards reflect at least that position.
 """
@@ -16,6 +18,7 @@ from typing import Protocol
 from uuid import UUID
 
 from okr_domain.values import ProposalStatus
+from projections.feed_rows import FeedQuery, FeedRows
 from projections.model import (
     CheckInRow,
     CycleRow,
@@ -73,6 +76,7 @@ class CatalogReader(Protocol):
                   status: ProposalStatus | None = None) -> list[ProposalRow]: ...
     def proposals_of(self, org: UUID, objective_ids: Sequence[UUID]) -> list[ProposalRow]: ...
     def proposals_by_ids(self, org: UUID, ids: Sequence[UUID]) -> list[ProposalRow]: ...
+    def feed_rows(self, org: UUID, query: FeedQuery) -> FeedRows: ...
     def close(self) -> None: ...
 
 
@@ -120,6 +124,7 @@ class AsyncCatalogReader(Protocol):
     async def proposals_of(self, org: UUID,
                            objective_ids: Sequence[UUID]) -> list[ProposalRow]: ...
     async def proposals_by_ids(self, org: UUID, ids: Sequence[UUID]) -> list[ProposalRow]: ...
+    async def feed_rows(self, org: UUID, query: FeedQuery) -> FeedRows: ...
     async def close(self) -> None: ...
 
 

@@ -10,6 +10,7 @@ from typing import Generic, Protocol, TypeVar
 from uuid import UUID
 
 from okr_domain.values import ProposalStatus
+from projections.feed_rows import FeedQuery, FeedRows
 from projections.model import (
     CheckInRow,
     CycleRow,
@@ -188,6 +189,9 @@ class ThreadedCatalogReader(_Threaded[CatalogReader]):
 
     async def proposals_by_ids(self, org: UUID, ids: Sequence[UUID]) -> list[ProposalRow]:
         return await asyncio.to_thread(self._sync.proposals_by_ids, org, ids)
+
+    async def feed_rows(self, org: UUID, query: FeedQuery) -> FeedRows:
+        return await asyncio.to_thread(self._sync.feed_rows, org, query)
 
 
 class ThreadedEventIndexReader(_Threaded[EventIndexReader]):

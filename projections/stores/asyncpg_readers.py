@@ -11,6 +11,7 @@ from uuid import UUID
 import asyncpg  # type: ignore[import-untyped]
 
 from okr_domain.values import ProposalStatus
+from projections.feed_rows import FeedQuery, FeedRows
 from projections.model import (
     CheckInRow,
     CycleRow,
@@ -242,6 +243,9 @@ class AsyncpgCatalogReader(AsyncPlanReader):
 
     async def proposals_by_ids(self, org: UUID, ids: Sequence[UUID]) -> list[ProposalRow]:
         return await self._run(self._plans.proposals_by_ids(org, ids))
+
+    async def feed_rows(self, org: UUID, query: FeedQuery) -> FeedRows:
+        return await self._run(self._plans.feed_rows(org, query))
 
 
 class AsyncpgEventIndexReader(AsyncPlanReader):

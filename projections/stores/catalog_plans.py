@@ -18,6 +18,7 @@ from projections.catalog_tables import (
     PROPOSALS,
     TEAMS,
 )
+from projections.feed_rows import FeedQuery, FeedRows
 from projections.model import (
     CheckInRow,
     CycleRow,
@@ -45,6 +46,7 @@ from projections.reading import (
 from projections.scope import viewer_scope_of
 from projections.score_keys import bound_key
 from projections.stores.dialect import Params
+from projections.stores.feed_plans import feed_rows
 from projections.stores.plans import Plan, Plans
 from projections.tables import ColumnKind
 
@@ -265,3 +267,6 @@ class CatalogPlans(Plans):
 
     def proposals_by_ids(self, org: UUID, ids: Sequence[UUID]) -> Plan[list[ProposalRow]]:
         return (yield from self.select(PROPOSALS, both(org_is(org), id_in(ids)), "id"))
+
+    def feed_rows(self, org: UUID, query: FeedQuery) -> Plan[FeedRows]:
+        return (yield from feed_rows(self, org, query))

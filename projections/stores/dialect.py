@@ -43,6 +43,9 @@ def _same(value: Any) -> Any:
     return value
 
 
+same_value = _same
+
+
 @lru_cache(maxsize=1 << 16)
 def _fraction(text: str) -> Fraction:
     """Exact scores repeat (0, 1, 1/2, 7/10...): each text is parsed once."""
@@ -91,6 +94,12 @@ class Dialect:
             return lambda v: None if v is None else decode(v)
         return decode
 
+    def lookup_decoder(self, column: Column) -> Decode:
+        """A decoder for values only compared for equality (dictionary keys): as
+        ``decoder``, except where the driver's own value already compares and hashes
+        as the decoded one would."""
+        return self.decoder(column)
+
     def encode(self, kind: ColumnKind, value: Any) -> Any:
         return None if value is None else self.encoder(kind)(value)
 
@@ -117,6 +126,12 @@ class AsyncpgDialect(Dialect):
         if column.kind is ColumnKind.UUID_LIST:
             return lambda v: [_uuid(u) for u in v]
         return super().value_decoder(column)
+
+    def lookup_decoder(self, column: Column) -> Decode:
+        # asyncpg's UUID subclasses uuid.UUID, equal to it and hashed alike.
+        if column.kind is ColumnKind.UUID:
+            return _same
+        return super().lookup_decoder(column)
 
 
 class SqliteDialect(Dialect):

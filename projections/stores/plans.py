@@ -6,12 +6,12 @@ One plan serves the synchronous readers (SQLite, psycopg) and the asynchronous o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Collection, Generator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from projections.stores.base import TRACKING_TABLE
-from projections.stores.dialect import Dialect, Params
+from projections.stores.dialect import Dialect, Params, same_value
 from projections.stores.sql_tables import codec
 from projections.tables import Table
 
@@ -61,7 +61,45 @@ class Plans:
         rows = yield Query(sql, p.values)
         return [rows_codec.decode(r) for r in rows]
 
+    def select_columns(self, table: Table[Any], columns: Sequence[str],
+                       where: Callable[[Params], str], *,
+                       keys: Collection[str] = ()) -> Plan[list[list[Any]]]:
+        """Only ``columns`` of the matching rows, each decoded as the full rows' are;
+        ``keys`` are columns only looked up by equality, decoded only as far as that
+        needs (``Dialect.lookup_decoder``). Values a row repeats (an owner's id, an
+        enum's text) are decoded once per query."""
+        by_name = {c.name: c for c in table.columns}
+        decoders = [(i, self.d.lookup_decoder(by_name[name]) if name in keys
+                     else self.d.decoder(by_name[name])) for i, name in enumerate(columns)]
+        converting = [(i, _once(decode)) for i, decode in decoders if decode is not same_value]
+        p = Params(self.d)
+        rows = yield Query(f"SELECT {', '.join(columns)} FROM {table.name} WHERE {where(p)}",
+                           p.values)
+        decoded: list[list[Any]] = []
+        for row in rows:
+            values = list(row)
+            for i, decode in converting:
+                values[i] = decode(values[i])
+            decoded.append(values)
+        return decoded
+
     def count(self, table: Table[Any], where: Callable[[Params], str]) -> Plan[int]:
         p = Params(self.d)
         rows = yield Query(f"SELECT count(*) FROM {table.name} WHERE {where(p)}", p.values)
         return int(rows[0][0])
+
+
+def _once(decode: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``decode`` remembering its answers (for one query's rows)."""
+    known: dict[Any, Any] = {}
+
+    def decoded(value: Any) -> Any:
+        try:
+            return known[value]
+        except KeyError:
+            known[value] = result = decode(value)
+            return result
+        except TypeError:  # not hashable
+            return decode(value)
+
+    return decoded

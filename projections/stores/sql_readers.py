@@ -8,6 +8,7 @@ from typing import TypeVar
 from uuid import UUID
 
 from okr_domain.values import ProposalStatus
+from projections.feed_rows import FeedQuery, FeedRows
 from projections.model import (
     CheckInRow,
     CycleRow,
@@ -156,6 +157,9 @@ class SqlCatalogReader(PlanReader):
 
     def proposals_by_ids(self, org: UUID, ids: Sequence[UUID]) -> list[ProposalRow]:
         return self._run(self._plans.proposals_by_ids(org, ids))
+
+    def feed_rows(self, org: UUID, query: FeedQuery) -> FeedRows:
+        return self._run(self._plans.feed_rows(org, query))
 
 
 class SqlEventIndexReader(PlanReader):

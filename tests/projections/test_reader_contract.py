@@ -14,6 +14,7 @@ from projection_support import catch_up
 from okr_domain.application import OkrApplication
 from okr_domain.values import Kind, Level, ObjectiveStatus, ProposalStatus, Visibility
 from projections.databases import Database
+from projections.feed_rows import FeedQuery
 from projections.memory_reader import MemoryCatalogReader, MemoryEventIndexReader
 from projections.reading import (
     EventFilter,
@@ -63,6 +64,11 @@ def lookups(h: History) -> list[Call]:
         ("proposals", (org,), {"status": ProposalStatus.PENDING}),
         ("proposals_of", (org, [h.rust, h.company]), {}),
         ("proposals_by_ids", (org, [h.accepted, h.pending]), {}),
+        ("feed_rows", (org, FeedQuery(
+            [h.company, h.rust, h.reliability, other], [h.latency_kr, h.uptime_kr, other],
+            [h.corrected_check_in, other], [h.cy, other], [h.bob], [h.platform])), {}),
+        ("feed_rows", (org, FeedQuery([])), {}),
+        ("feed_rows", (other, FeedQuery([h.company], [h.latency_kr])), {}),
     ]
 
 

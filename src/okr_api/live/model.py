@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 from uuid import UUID, uuid5
 
@@ -87,7 +88,6 @@ def global_id(type_name: str, *parts: UUID | None) -> str | None:
 
 @dataclass(frozen=True)
 class LiveEvent:
-    event_id: UUID
     position: int
     type: EventType
     occurred_at: datetime
@@ -95,6 +95,8 @@ class LiveEvent:
     organization_name: str | None
     hr_mode: HrMode
     objective_id: UUID
+    objective_version: int
+    """The objective's version this event made (with ``objective_id``, the event id)."""
     objective_title: str | None
     objective_level: Level | None
     objective_kind: Kind | None
@@ -136,6 +138,22 @@ class LiveEvent:
     redacted: bool = False
     """True when values and scores were left out (an EFFORT organization's HR feed)."""
 
+    @classmethod
+    def of_values(cls, values: dict[str, Any]) -> LiveEvent:
+        """The event with these field values (every field without a default must be
+        given), made without the generated ``__init__``: it sets each of the fields one
+        by one through ``object.__setattr__`` (it is frozen), which is most of the cost
+        of a batch of thousands. Fields left out keep their defaults (class attributes)."""
+        event = object.__new__(cls)
+        event.__dict__.update(values)
+        return event
+
+    @cached_property
+    def event_id(self) -> UUID:
+        """Stable: derived from the objective and the version the event made (worked out
+        when first asked for: many subscribers never select it)."""
+        return event_id(self.objective_id, self.objective_version)
+
     @property
     def team_id(self) -> UUID | None:
         return self.team_path[0] if self.team_path else None
@@ -148,6 +166,11 @@ class LiveEvent:
             objective_score_after=None, computed_score=None, grade_override=None,
             final_score=None, band=None, reason=None, redacted=True,
         )
+
+    @cached_property
+    def global_ids(self) -> dict[str, str | None]:
+        """``ids()``, worked out once per event (each ID field of a selection reads it)."""
+        return self.ids()
 
     def ids(self) -> dict[str, str | None]:
         """The global IDs of what the event names."""
@@ -173,7 +196,7 @@ class LiveEvent:
             "position": self.position,
             "type": self.type.value,
             "occurredAt": _time(self.occurred_at),
-            **self.ids(),
+            **self.global_ids,
             "organizationName": self.organization_name,
             "hrMode": self.hr_mode.value,
             "cycleKey": self.cycle_key,

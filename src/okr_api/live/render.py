@@ -23,7 +23,8 @@ from graphql.execution.collect_fields import FieldDetails, FragmentDetails, coll
 
 from okr_api.live.model import LiveEvent
 
-Getter = Callable[[LiveEvent], Any]
+Getter = Callable[[Any], Any]
+"""A field's value of the event as its GraphQL object (``Plan.wrap``'s)."""
 BACKREF = "strawberry-definition"
 
 
@@ -33,6 +34,8 @@ class Plan:
     keys: tuple[tuple[str, str], ...]
     """(response key, field name), in response order: what makes two plans equal."""
     getters: tuple[Getter, ...]
+    wrap: Callable[[LiveEvent], Any]
+    """The event as the GraphQL type's object, as the fields' resolvers take it."""
 
     def __hash__(self) -> int:
         return hash((self.root_key, self.keys))
@@ -42,7 +45,8 @@ class Plan:
                 and self.keys == other.keys)
 
     def data(self, event: LiveEvent) -> dict[str, Any]:
-        return {self.root_key: {key: get(event) for (key, _), get
+        source = self.wrap(event)
+        return {self.root_key: {key: get(source) for (key, _), get
                                 in zip(self.keys, self.getters, strict=True)}}
 
     def render(self, event: LiveEvent) -> bytes:
@@ -50,8 +54,7 @@ class Plan:
         return orjson.dumps({"data": self.data(event)})
 
 
-def _getter(object_type: GraphQLObjectType, name: str, wrap: Callable[[LiveEvent], Any]
-            ) -> Getter | None:
+def _getter(object_type: GraphQLObjectType, name: str) -> Getter | None:
     if name == "__typename":
         type_name = object_type.name
         return lambda _event: type_name
@@ -67,8 +70,8 @@ def _getter(object_type: GraphQLObjectType, name: str, wrap: Callable[[LiveEvent
     if isinstance(named, GraphQLEnumType):
         serialize = _remembered(serialize)
 
-    def get(event: LiveEvent) -> Any:
-        value = resolver(wrap(event))
+    def get(source: Any) -> Any:
+        value = resolver(source)
         return None if value is None else serialize(value)
 
     return get
@@ -105,14 +108,14 @@ def plan_of(raw_info: Any, wrap: Callable[[LiveEvent], Any]) -> Plan | None:
             node = details[0].node
             if node.selection_set is not None or node.arguments:
                 return None
-            getter = _getter(object_type, node.name.value, wrap)
+            getter = _getter(object_type, node.name.value)
             if getter is None:
                 return None
             keys.append((key, node.name.value))
             getters.append(getter)
         if collected.new_defer_usages:
             return None
-        return Plan(str(raw_info.path.key), tuple(keys), tuple(getters))
+        return Plan(str(raw_info.path.key), tuple(keys), tuple(getters), wrap)
     except Exception:  # an unforeseen shape: execute it the ordinary way
         return None
 

@@ -33,7 +33,7 @@ class OkrEvent:
         return OkrEvent(event=event)
 
     def _id(self, name: str) -> strawberry.ID | None:
-        value = self.event.ids()[name]
+        value = self.event.global_ids[name]
         return None if value is None else strawberry.ID(value)
 
     @strawberry.field(description="Stable event ID (the same on every delivery).")
@@ -54,7 +54,7 @@ class OkrEvent:
 
     @strawberry.field
     def organization_id(self) -> strawberry.ID:
-        return strawberry.ID(self.event.ids()["organizationId"] or "")
+        return strawberry.ID(self.event.global_ids["organizationId"] or "")
 
     @strawberry.field
     def organization_name(self) -> str | None:
@@ -78,7 +78,7 @@ class OkrEvent:
 
     @strawberry.field
     def objective_id(self) -> strawberry.ID:
-        return strawberry.ID(self.event.ids()["objectiveId"] or "")
+        return strawberry.ID(self.event.global_ids["objectiveId"] or "")
 
     @strawberry.field
     def objective_title(self) -> str | None:

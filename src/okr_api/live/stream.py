@@ -116,8 +116,9 @@ class EventLog:
 
 async def stream(hub: Hub, event_log: EventLog, check: Callable[[], Awaitable[Audience]],
                  where: EventFilter, after: int | None,
-                 plan: Plan | None = None) -> AsyncIterator[Item]:
-    """The subscriber's events, in position order. Raises CursorBeyondHead before the
+                 plan: Plan | None = None) -> AsyncIterator[list[Item]]:
+    """The subscriber's events, in position order, a page of stored ones at a time
+    (then each live one as it comes). Raises CursorBeyondHead before the
     first event, StreamEnded when the subscriber fell too far behind, may no longer
     have the stream, or the server is shutting down."""
     audience = await _checked(check, after or 0)
@@ -140,9 +141,10 @@ async def stream(hub: Hub, event_log: EventLog, check: Callable[[], Awaitable[Au
                                                     where)) as pages:
                     async for events, scanned in pages:
                         cursor = scanned
-                        for replayed in items_for(subscriber.audience, where, plan, events):
+                        replayed = items_for(subscriber.audience, where, plan, events)
+                        if replayed:
                             yield replayed
-                            delivered = replayed.event.position
+                            delivered = replayed[-1].event.position
                         if time.monotonic() - checked >= RECHECK_SECONDS:
                             hub.regroup(subscriber, await _checked(check, delivered))
                             checked = time.monotonic()
@@ -171,7 +173,7 @@ async def stream(hub: Hub, event_log: EventLog, check: Callable[[], Awaitable[Au
                 if item is None or item.event.position <= cursor:
                     continue
                 cursor = delivered = item.event.position
-                yield item
+                yield [item]
         finally:
             hub.unsubscribe(subscriber)
 

@@ -74,13 +74,15 @@ async def _events(info: Info, where_of: Callable[[], Awaitable[EventFilter]],
     send = SEND.get()
     plan = plan_of(info._raw_info, OkrEvent.of) if send is not None else None
     try:
-        async for item in stream(feed.hub, feed.event_log, check, where, after, plan):
-            if send is not None and item.payload is not None:
-                await send(item.payload)  # the cohort's bytes, as they are
-                continue
-            # The connection's context outlives each event: cached rows would go stale.
-            ctx.loaders.clear()
-            yield OkrEvent(event=item.event)
+        async for items in stream(feed.hub, feed.event_log, check, where, after, plan):
+            for item in items:
+                if send is not None and item.payload is not None:
+                    await send(item.payload)  # the cohort's bytes, as they are
+                    continue
+                # The connection's context outlives each event: cached rows would go
+                # stale.
+                ctx.loaders.clear()
+                yield OkrEvent(event=item.event)
     except CursorBeyondHead as beyond:
         raise GraphQLError(str(beyond), extensions={
             "code": "CURSOR_BEYOND_HEAD", "head": beyond.head}) from None
