@@ -1,4 +1,7 @@
-"""GraphQL over HTTP: media types, status codes, methods, authentication, limits."""
+"""GraphQL over HTTP: media types, status codes, methods, authentication, limits.
+
+The tests share one running app and world per backend: they only read, or write what no
+other test here looks at (a service account; a patched reader is put back)."""
 
 from __future__ import annotations
 
@@ -14,6 +17,18 @@ from tests.api.conftest import SECRET, Api, World, gid, token_for
 
 VIEWER = "{ viewer { subject roles } }"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+@pytest.fixture
+def api(shared_api: Api) -> Api:
+    return shared_api
+
+
+@pytest.fixture
+def world(shared_world: World) -> World:
+    return shared_world
 
 
 async def test_post_json_answers_with_data(api: Api, world: World) -> None:

@@ -9,6 +9,7 @@ import asyncio
 from uuid import UUID
 
 import pytest
+import pytest_asyncio
 
 from okr_domain.access import Actor
 from okr_domain.clock import simulated_time
@@ -26,9 +27,18 @@ from tests.api.privacy_scene import (
     viewers,
 )
 
+module_loop = pytest.mark.asyncio(loop_scope="module")
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def scene(shared_api: Api) -> Scene:
+    """One scene per backend, for the tests that only read it (in the module's loop)."""
+    return await make_scene(shared_api)
+
 
 @pytest.fixture
-async def scene(api: Api) -> Scene:
+async def own_scene(api: Api) -> Scene:
+    """A scene of its own, for a test that adds to it."""
     return await make_scene(api)
 
 
@@ -37,6 +47,7 @@ TREE = """query($asOf: DateTime) { alignmentTree(cycle: "2026-Q4", asOf: $asOf) 
   nodes { id parentId placement hidden rolledUpScore childIds } } }"""
 
 
+@module_loop
 @pytest.mark.parametrize("as_of", [None, AS_OF])
 async def test_tree(scene: Scene, as_of: str | None) -> None:
     o = scene.ids()
@@ -70,6 +81,7 @@ STRETCH = """query($asOf: DateTime, $scope: ScopeInput) {
     committedCount committedMet committedHitRate pace { aspirationalMean } } }"""
 
 
+@module_loop
 @pytest.mark.parametrize("as_of", [None, AS_OF])
 async def test_stretch_analysis(scene: Scene, as_of: str | None) -> None:
     for viewer in viewers(as_of):
@@ -107,6 +119,7 @@ HEALTH = """query($asOf: DateTime) { okrHealth(cycle: "2026-Q4", asOf: $asOf) {
   checkedCount hiddenCount findings { rule objectiveId } counts { rule count } } }"""
 
 
+@module_loop
 @pytest.mark.parametrize("as_of", [None, AS_OF])
 async def test_okr_health(scene: Scene, as_of: str | None) -> None:
     o = scene.ids()
@@ -131,6 +144,7 @@ OBJECTIVES = """{ objectives(filter: {cycleKey: "2026-Q4"}, first: 100) {
   totalCount edges { node { id } } } }"""
 
 
+@module_loop
 async def test_objectives_listing_counts(scene: Scene) -> None:
     for viewer in ("admin", *PEERS, *SEE_ALL):
         listed = await ask(scene, OBJECTIVES, viewer)
@@ -138,7 +152,8 @@ async def test_objectives_listing_counts(scene: Scene) -> None:
         assert (listed["totalCount"], len(listed["edges"])) == (expected, expected), viewer
 
 
-async def test_a_child_of_a_private_objective(scene: Scene) -> None:
+async def test_a_child_of_a_private_objective(own_scene: Scene) -> None:
+    scene = own_scene
     w = scene.world
     system = Actor.system(w.org)
     app = scene.api.app

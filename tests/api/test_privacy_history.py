@@ -7,15 +7,19 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import pytest_asyncio
 
 from okr_api.graphql import history_events
 from tests.api.conftest import Api, gid
 from tests.api.privacy_scene import ANALYSTS, PEERS, Scene, ask, make_scene
 
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-@pytest.fixture
-async def scene(api: Api) -> Scene:
-    return await make_scene(api)
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def scene(shared_api: Api) -> Scene:
+    """One scene per backend: these tests only read it."""
+    return await make_scene(shared_api)
 
 
 EVENTS = """query($first: Int, $after: String, $filter: EventFilterInput) {

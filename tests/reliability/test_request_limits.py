@@ -27,8 +27,11 @@ MEMORY_GROWTH_MB = 64
 """The server's peak memory may grow by this much while the huge bodies are refused."""
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[ApiProcess]:
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiProcess]:
+    """One server for the module: each test leaves it as it found it (its connections
+    closed), and the last ones show it still answers after the abuse before them."""
+    tmp_path = tmp_path_factory.mktemp("limits")
     process = api_process(f"sqlite:///{tmp_path / 'okr.sqlite3'}", tmp_path,
                           OKR_REQUEST_HEAD_SECONDS="1", OKR_REQUEST_BODY_SECONDS="2")
     process.start_ready()
