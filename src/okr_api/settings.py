@@ -49,8 +49,9 @@ class Settings(BaseSettings):
         True, description="Record check-in reminders (okr.check_in.due) in the process "
                           "that delivers webhooks.")
     reminder_interval_seconds: float = Field(
-        60.0, gt=0, le=86_400, description="How often the reminder schedule looks for "
-                                           "check-ins that fell due.")
+        300.0, gt=0, le=86_400, description="How often the reminder schedule looks for "
+                                            "check-ins that fell due (each pass reads the "
+                                            "open cycles' objectives).")
     projections_in_process: bool = Field(
         True, description="Keep the read models current in this process; false when "
                           "`okr-api projections run` workers do it.")

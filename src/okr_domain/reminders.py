@@ -16,7 +16,7 @@ from eventsourcing.domain import Aggregate
 from okr_domain import ids
 from okr_domain.access import Actor
 from okr_domain.base import OkrAggregate
-from okr_domain.command_base import CommandBase, Result
+from okr_domain.command_base import CommandBase
 from okr_domain.errors import InvalidInput
 from okr_domain.values import Role
 
@@ -57,25 +57,29 @@ class CheckInReminder(OkrAggregate):
 
 
 class ReminderCommands(CommandBase):
-    def remind_check_in(self, actor: Actor, person_id: UUID, cycle_id: UUID, period: int,
-                        period_starts_at: datetime,
-                        items: list[dict[str, Any]]) -> Result | None:
-        """Record that a person's check-ins are due this period; None when the reminder
-        of that period exists already (nothing is written)."""
+    def remind_check_ins(self, actor: Actor, cycle_id: UUID, period: int,
+                         period_starts_at: datetime,
+                         due: dict[UUID, list[dict[str, Any]]]) -> list[UUID]:
+        """Record one period's reminders for many people in one transaction (what a
+        schedule's pass finds due); returns the people newly reminded. Those reminded
+        this period already are left as they are."""
         actor.require(Role.ADMIN)
-        if not items or len(items) > MAX_ITEMS or period < 0:
+        if period < 0 or any(not items or len(items) > MAX_ITEMS for items in due.values()):
             raise InvalidInput("a reminder names 1 to 100 due key results", field="items")
-        reminder_id = ids.check_in_reminder_id(actor.organization_id, person_id, cycle_id,
-                                               period)
 
-        def attempt() -> Result | None:
-            # A concurrent scheduler's save of the same id conflicts; the retry finds it.
-            if self.find(CheckInReminder, reminder_id, actor.organization_id) is not None:
-                return None
-            reminder = CheckInReminder(
+        def attempt() -> list[UUID]:
+            # A concurrent scheduler's save of one of these ids conflicts; the retry
+            # finds those it made and records only the rest.
+            made = [CheckInReminder(
                 organization_id=actor.organization_id, actor_id=None, cycle_id=cycle_id,
                 person_id=person_id, period=period, period_starts_at=period_starts_at,
                 items=items)
-            return Result(reminder.id, self.save_all(reminder))
+                for person_id, items in due.items()
+                if self.find(CheckInReminder, ids.check_in_reminder_id(
+                    actor.organization_id, person_id, cycle_id, period),
+                    actor.organization_id) is None]
+            if made:
+                self.save_all(*made)
+            return [reminder.person_id for reminder in made]
 
-        return self.run(reminder_id, attempt)
+        return self.run(None, attempt)

@@ -21,6 +21,7 @@ from okr_domain import clock, ids
 from okr_domain.access import Actor
 from okr_domain.application import OkrApplication
 from okr_domain.organization import Organization
+from okr_domain.reminders import MAX_ITEMS
 from okr_domain.values import CycleStatus, Level, Visibility
 from projections.analysis import practice
 from projections.model import CycleRow, ObjectiveRow, TeamRow
@@ -29,6 +30,8 @@ from projections.readers import AsyncCatalogReader
 log = logging.getLogger("okr_api.reminders")
 
 ORGANIZATIONS_PAGE = 1000
+RECORD_BATCH = 500
+"""The most reminders recorded in one transaction."""
 
 
 class ReminderSchedule:
@@ -106,23 +109,29 @@ class ReminderSchedule:
                     by_person[person].append(_item(item))
             period = practice.due_period(cycle, policy.check_in_cadence_days, now,
                                          policy.zone)
-            for person_id, items in by_person.items():
-                made += await self._record(organization_id, person_id, cycle, period,
-                                           policy.check_in_cadence_days, policy.zone, items)
+            starts = practice.period_starts_at(cycle, policy.check_in_cadence_days,
+                                               period, policy.zone)
+            waiting = {person_id: items[:MAX_ITEMS] for person_id, items in by_person.items()
+                       if self._reminder_id(organization_id, person_id, cycle, period)
+                       not in self._known}
+            people = list(waiting)
+            # One transaction per batch: a large organization's first pass of a period
+            # writes thousands of reminders, which one command each would queue behind
+            # (and between) the users' own writes.
+            for start in range(0, len(people), RECORD_BATCH):
+                batch = {p: waiting[p] for p in people[start:start + RECORD_BATCH]}
+                recorded = await asyncio.to_thread(
+                    self.app.remind_check_ins, Actor.system(organization_id), cycle.id,
+                    period, starts, batch)
+                made += len(recorded)
+                self._known.update(self._reminder_id(organization_id, p, cycle, period)
+                                   for p in batch)
         return made
 
-    async def _record(self, organization_id: UUID, person_id: UUID, cycle: CycleRow,
-                      period: int, cadence_days: int, zone: Any,
-                      items: list[dict[str, Any]]) -> int:
-        reminder_id = ids.check_in_reminder_id(organization_id, person_id, cycle.id, period)
-        if reminder_id in self._known:
-            return 0
-        starts = practice.period_starts_at(cycle, cadence_days, period, zone)
-        result = await asyncio.to_thread(
-            self.app.remind_check_in, Actor.system(organization_id), person_id, cycle.id,
-            period, starts, items[:100])
-        self._known.add(reminder_id)
-        return 0 if result is None else 1
+    @staticmethod
+    def _reminder_id(organization_id: UUID, person_id: UUID, cycle: CycleRow,
+                     period: int) -> UUID:
+        return ids.check_in_reminder_id(organization_id, person_id, cycle.id, period)
 
 
 def _answerable(objective: ObjectiveRow, teams: dict[UUID, TeamRow]) -> UUID | None:
