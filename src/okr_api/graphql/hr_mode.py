@@ -1,5 +1,5 @@
-"""The organization's HR mode applied to HR answers (DESIGN section 1: OKR is not the
-appraisal), the same rule as the HR feed's (``okr_api.live.audience``).
+"""The organization's HR mode applied to HR answers (OKR is not the appraisal: the
+README's "The practice"), the same rule as the HR feed's (``okr_api.live.audience``).
 
 A caller with the HR role and without ADMIN reads per the organization's HR mode:
 
@@ -34,7 +34,6 @@ def engagement_withheld(ctx: Context) -> bool:
 
 def require_results(ctx: Context, what: str) -> None:
     mode = ctx.hr_mode
-    if mode in (HrMode.EFFORT, HrMode.NONE):
-        assert mode is not None
+    if mode is HrMode.EFFORT or mode is HrMode.NONE:
         raise ApiError("HR_MODE", f"the organization's HR mode ({mode.value}) keeps {what} "
                                   "from HR")
