@@ -55,13 +55,7 @@ class ApiProcess:
         return _status_kb(self.process.pid, "VmHWM") / 1024
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        stop_process(self.process)
         self.log.close()
 
     def tail(self, lines: int = 20) -> str:
@@ -112,13 +106,7 @@ class Deployment:
 
     def stop(self) -> None:
         self.api.stop()
-        if self.projections.poll() is None:
-            self.projections.terminate()
-            try:
-                self.projections.wait(30)
-            except subprocess.TimeoutExpired:
-                self.projections.kill()
-                self.projections.wait(10)
+        stop_process(self.projections)
         self.projections_log.close()
 
 
@@ -138,3 +126,14 @@ def start_deployment(url: str, work_dir: Path, workers: int) -> Deployment:
         log.close()
         raise
     return Deployment(api, projections, log, workers)
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """Terminate a process and wait for it; kill it if it does not end in 30 s."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
