@@ -29,6 +29,7 @@ from tests.live.support import (
 
 QUEUE = 40
 EVENTS = 200
+BURST = QUEUE // 4
 
 
 async def _raw_subscriber(ws_url: str, port: int, token: str) -> ClientConnection:
@@ -75,15 +76,22 @@ async def test_a_slow_subscriber_is_closed_with_its_cursor_and_slows_no_one(
             await wait_subscribed(server, 2)
             note = secrets.token_hex(2000)  # 4,000 characters that do not compress
 
-            def write() -> list[int]:
+            def write(values: range) -> list[int]:
                 system = Actor.system(world.org)
                 return [server.app.record_check_in(system, world.objective,
                                                    world.key_result, v % 10, note=note,
                                                    ).position
-                        for v in range(EVENTS)]
+                        for v in values]
 
+            # The writes come in bursts a quarter of the queue long, each once the reading
+            # subscriber has had the one before: a busy machine may delay its reads, but
+            # it is never the one left more than a queue behind. The subscriber that
+            # stops reading still falls behind and is closed.
             started = time.monotonic()
-            positions = await asyncio.to_thread(write)
+            positions: list[int] = []
+            for burst in range(0, EVENTS, BURST):
+                positions += await asyncio.to_thread(write, range(burst, burst + BURST))
+                await fast.wait_for(len(positions), within=60)
             written = time.monotonic() - started
             received = await fast.wait_for(EVENTS, within=60)
             fast_seconds = time.monotonic() - started
