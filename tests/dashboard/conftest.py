@@ -67,6 +67,21 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
+@pytest.fixture(autouse=True)
+def _patient_assertions() -> Iterator[None]:
+    """The pages of these tests share a busy machine with a service and other tests: their
+    retrying assertions wait as long as the pages' own actions may (15 s), then the
+    default again."""
+    try:
+        from playwright.sync_api import expect as playwright_expect
+    except ImportError:  # the tests that need it skip (require_browser)
+        yield
+        return
+    playwright_expect.set_options(timeout=15_000)
+    yield
+    playwright_expect.set_options(timeout=5_000)
+
+
 @pytest.fixture(scope="package")
 def demo(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     """The demo service, shared by the session's tests (they only add check-ins)."""

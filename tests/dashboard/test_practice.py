@@ -44,17 +44,6 @@ needs_one_on_one = pytest.mark.skipif(
     not OFFERS.one_on_one, reason="the service's schema has no oneOnOne and Viewer.reports yet")
 
 
-@pytest.fixture(autouse=True)
-def _patient_assertions() -> Iterator[None]:
-    """These tests write and then look at two pages of a shared machine: their retrying
-    assertions wait as long as the pages' own actions may (15 s), then the default again."""
-    from playwright.sync_api import expect as playwright_expect
-
-    playwright_expect.set_options(timeout=15_000)
-    yield
-    playwright_expect.set_options(timeout=5_000)
-
-
 @pytest.fixture(scope="module")
 def practice(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     service = start_service(tmp_path_factory.mktemp("practice") / "data", demo=True)
