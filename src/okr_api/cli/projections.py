@@ -17,6 +17,7 @@ from okr_api.cli.options import DatabaseUrl, DataDir, console, url_from_options
 projections_app = typer.Typer(help="Read models: run them, rebuild them, see their lag.",
                               no_args_is_help=True, rich_markup_mode="markdown")
 
+
 def _stop_on_signals() -> threading.Event:
     stop = threading.Event()
 

@@ -30,7 +30,7 @@ def serve(
     # The server and the app's modules load only when a command needs them.
     import uvicorn
 
-    from okr_api.server_protocol import server_options
+    from okr_api.http.server_protocol import server_options
     from okr_api.storage import init_database
 
     if projections is not None:
