@@ -12,7 +12,7 @@ aggregate for longer still). Here:
   fail at once instead of each waiting for the pool (the first call after the pause
   tries again, so recovery is noticed within about a second).
 
-The API answers these failures with 503 (``okr_api.unavailable``).
+The API answers these failures with 503 (``okr_api.http.unavailable``).
 
 Large inserts (bulk loads, big group commits) are written with a binary ``COPY`` under
 the library's table lock instead of its ``unnest`` of a composite-type array, whose

@@ -21,18 +21,18 @@ from okr_api.admission import Admission
 from okr_api.auth import TokenKeys
 from okr_api.clock_setting import apply_clock
 from okr_api.context import Services
-from okr_api.cors import add_cors
 from okr_api.dashboard.routes import mount_dashboard
 from okr_api.graphiql.routes import mount_graphiql
 from okr_api.history.service import HistoryOptions, HistoryService
-from okr_api.http import graphql_endpoint
-from okr_api.limits import Limits
+from okr_api.http.cors import add_cors
+from okr_api.http.endpoint import graphql_endpoint
+from okr_api.http.request_limits import HeaderLimits
 from okr_api.live.drain import drain_on_signals
 from okr_api.live.service import LiveFeed
 from okr_api.live.socket import graphql_socket
 from okr_api.metrics import Metrics
+from okr_api.query_limits import Limits
 from okr_api.read_side import ReadSide
-from okr_api.request_limits import HeaderLimits
 from okr_api.secrets_file import signing_secret
 from okr_api.settings import Settings, get_settings
 from okr_api.storage import default_url, open_application

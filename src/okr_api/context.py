@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from okr_api.admission import HEAVY_QUERY_SLOTS, Admission
 from okr_api.auth import Principal, TokenKeys
-from okr_api.limits import Limits
+from okr_api.query_limits import Limits
 from okr_api.settings import Settings
 from okr_domain.application import OkrApplication
 from okr_domain.values import HrMode, Role
 
 if TYPE_CHECKING:
-    from okr_api.readmodel import ReadModel, RequestLoaders
+    from okr_api.request_loaders import ReadModel, RequestLoaders
 
 
 @dataclass

@@ -18,7 +18,7 @@ from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
-from okr_api import unavailable
+from okr_api.http import unavailable
 from okr_domain.errors import DomainError
 from projections.reading import InvalidQueryError
 

@@ -20,74 +20,79 @@ class Environment(StrEnum):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="OKR_", env_file=".env", extra="ignore")
 
-    data_dir: Path = Field(Path(".okr"), description="Folder of the embedded SQLite store.")
+    data_dir: Path = Field(default=Path(".okr"), description="Folder of the embedded SQLite store.")
     database_url: str | None = Field(
-        None, description="postgresql://... to use PostgreSQL; unset for embedded SQLite.")
+        default=None, description="postgresql://... to use PostgreSQL; unset for embedded SQLite.")
     environment: Environment = Environment.DEVELOPMENT
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
-    jwt_secret: SecretStr | None = Field(None, description="HS256 signing secret.")
-    jwt_public_key: str | None = Field(None, description="RS256 public key (PEM).")
+    jwt_secret: SecretStr | None = Field(default=None, description="HS256 signing secret.")
+    jwt_public_key: str | None = Field(default=None, description="RS256 public key (PEM).")
     live_queue_size: int = Field(
-        1000, ge=1, description="Events a subscriber may fall behind before it is closed "
-                                "with SUBSCRIBER_TOO_SLOW (it then resumes from its cursor).")
+        default=1000, ge=1,
+        description="Events a subscriber may fall behind before it is closed "
+                    "with SUBSCRIBER_TOO_SLOW (it then resumes from its cursor).")
     live_poll_seconds: float = Field(
-        1.0, gt=0, description="Longest wait between two reads of the event log by the live "
-                               "tailer (NOTIFY and local saves wake it sooner).")
+        default=1.0, gt=0,
+        description="Longest wait between two reads of the event log by the live "
+                    "tailer (NOTIFY and local saves wake it sooner).")
     webhooks_enabled: bool = Field(
-        True, description="Run the webhook delivery worker here (one process delivers at "
-                          "a time; the others stand by).")
+        default=True, description="Run the webhook delivery worker here (one process delivers at "
+                                  "a time; the others stand by).")
     webhooks_allow_loopback: bool | None = Field(
-        None, description="Allow http:// and loopback webhook URLs (unset: only in "
-                          "development).")
-    webhook_timeout_seconds: float = Field(10.0, gt=0, description="Per delivery attempt.")
+        default=None, description="Allow http:// and loopback webhook URLs (unset: only in "
+                                  "development).")
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, description="Per delivery attempt.")
     webhook_retry_base_seconds: float = Field(
-        1.0, gt=0, description="First retry delay; doubles per failure, with full jitter.")
-    webhook_retry_max_seconds: float = Field(600.0, gt=0, description="Longest retry delay.")
+        default=1.0, gt=0, description="First retry delay; doubles per failure, with full jitter.")
+    webhook_retry_max_seconds: float = Field(
+        default=600.0, gt=0, description="Longest retry delay.")
     reminders_enabled: bool = Field(
-        True, description="Record check-in reminders (okr.check_in.due) in the process "
-                          "that delivers webhooks.")
+        default=True, description="Record check-in reminders (okr.check_in.due) in the process "
+                                  "that delivers webhooks.")
     reminder_interval_seconds: float = Field(
-        300.0, gt=0, le=86_400, description="How often the reminder schedule looks for "
-                                            "check-ins that fell due (each pass reads the "
-                                            "open cycles' objectives).")
+        default=300.0, gt=0, le=86_400, description="How often the reminder schedule looks for "
+                                                    "check-ins that fell due (each pass reads the "
+                                                    "open cycles' objectives).")
     projections_in_process: bool = Field(
-        True, description="Keep the read models current in this process; false when "
-                          "`okr-api projections run` workers do it.")
+        default=True, description="Keep the read models current in this process; false when "
+                                  "`okr-api projections run` workers do it.")
     history_cache_rows: int = Field(
-        8_000_000, ge=0, description="Rows the \"as of\" checkpoint cache may hold in this "
-                                     "process (a 10,000-person quarter is some 700,000).")
+        default=8_000_000, ge=0, description="Rows the \"as of\" checkpoint cache may hold in this "
+                                             "process (a 10,000-person quarter is some 700,000).")
     history_checkpoint_events: int = Field(
-        25_000, ge=100, description="Events between two checkpoints of an \"as of\" replay.")
+        default=25_000, ge=100,
+        description="Events between two checkpoints of an \"as of\" replay.")
     command_threads: int = Field(
-        32, ge=1, le=256, description="Threads that run commands: up to this many commands "
-                                      "are in flight at once and share a transaction.")
+        default=32, ge=1, le=256, description="Threads that run commands: up to this many commands "
+                                              "are in flight at once and share a transaction.")
     heavy_query_slots: int = Field(
-        2, ge=1, le=64, description="Heavy queries (trees, analyses, history) executing at "
-                                    "once; the others wait their turn in arrival order.")
+        default=2, ge=1, le=64, description="Heavy queries (trees, analyses, history) executing at "
+                                            "once; the others wait their turn in arrival order.")
     request_head_seconds: float = Field(
-        10.0, gt=0, le=600, description="A client must send a complete request head "
-                                        "within this after connecting (or after its "
-                                        "previous response), or it is disconnected.")
+        default=10.0, gt=0, le=600, description="A client must send a complete request head "
+                                                "within this after connecting (or after its "
+                                                "previous response), or it is disconnected.")
     request_body_seconds: float = Field(
-        30.0, gt=0, le=600, description="A request body must arrive within this "
-                                        "(408 otherwise).")
+        default=30.0, gt=0, le=600, description="A request body must arrive within this "
+                                                "(408 otherwise).")
     clock_start: datetime | None = Field(
-        None, description="Run the service's clock from this moment (ISO 8601 with a time "
-                          "zone) instead of the system's: for demos and tests, refused in "
-                          "production.")
+        default=None, description="Run the service's clock from this moment (ISO 8601 with a time "
+                                  "zone) instead of the system's: for demos and tests, refused in "
+                                  "production.")
     clock_anchor: float | None = Field(
-        None, description="The real time (seconds since the epoch) at which the clock read "
-                          "OKR_CLOCK_START; processes given both agree on the time. Unset: "
-                          "when the first process started (it is passed on to the others).")
+        default=None, description="The real time (seconds since the epoch) at which the clock read "
+                                  "OKR_CLOCK_START; processes given both agree on the time. Unset: "
+                                  "when the first process started (it is passed on to the others).")
     cors_origins: str = Field(
-        "", description="Origins (scheme://host[:port], comma-separated) whose pages may "
-                        "call the API from a browser; in development localhost origins "
-                        "(any port) may too.")
+        default="", description="Origins (scheme://host[:port], comma-separated) whose pages may "
+                                "call the API from a browser; in development localhost origins "
+                                "(any port) may too.")
     history_warm_up: bool = Field(
-        False, description="Replay every open cycle into the \"as of\" cache at start-up (in "
-                           "the background), so the first question about one is fast.")
+        default=False,
+        description="Replay every open cycle into the \"as of\" cache at start-up (in "
+                    "the background), so the first question about one is fast.")
 
     @field_validator("cors_origins")
     @classmethod

@@ -1,4 +1,4 @@
-"""Who may see and change what (DESIGN section 7).
+"""Who may see and change what (the README's "Using the API" says it for callers).
 
 Company objectives are written by admins; team objectives by the lead of the team or of
 any team above it, the lead's manager chain and admins; individual objectives by the

@@ -27,7 +27,6 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import strtobool
 
-from okr_domain import ids
 from okr_domain.access import Actor
 from okr_domain.aggregate_cache import DEFAULT_SIZE, AggregateCache
 from okr_domain.alignment import AlignmentGraph
@@ -36,9 +35,7 @@ from okr_domain.bulk import Bulk
 from okr_domain.cycle import Cycle
 from okr_domain.errors import Conflict, NotFound
 from okr_domain.group_commit import GroupCommitter
-from okr_domain.idempotency import IdempotencyRecord, caller_of, check_key, fingerprint
-from okr_domain.person import Person
-from okr_domain.team import Team
+from okr_domain.tenant_directory import TenantDirectory
 from okr_domain.transcoder import OrjsonTranscoder, register_fast_transcodings
 
 A = TypeVar("A", bound=OkrAggregate)
@@ -260,74 +257,5 @@ class CommandBase(Application[UUID]):
         return TenantDirectory(self, organization_id)
 
 
-class TenantDirectory:
-    """People and teams of one organization, cached for the length of one command."""
-
-    def __init__(self, app: CommandBase, organization_id: UUID) -> None:
-        self._app = app
-        self._org = organization_id
-        self._people: dict[UUID, Person | None] = {}
-        self._teams: dict[UUID, Team | None] = {}
-
-    def find_person(self, person_id: UUID) -> Person | None:
-        if person_id not in self._people:
-            self._people[person_id] = self._app.find(Person, person_id, self._org)
-        return self._people[person_id]
-
-    def find_team(self, team_id: UUID) -> Team | None:
-        if team_id not in self._teams:
-            self._teams[team_id] = self._app.find(Team, team_id, self._org)
-        return self._teams[team_id]
-
-
 UNSET: Any = object()
 """Marks an optional update argument that was not given (None may be a real value)."""
-
-
-class Idempotency:
-    """The idempotency check of one command attempt. Keys are the caller's own: the
-    record is named by caller, command and key."""
-
-    def __init__(self, app: CommandBase, actor: Actor, command: str, key: str | None,
-                 arguments: dict[str, Any]) -> None:
-        self._key = None if key is None else check_key(key)
-        self._actor = actor
-        self._command = command
-        # The caller stays part of the fingerprint: records made before keys were kept
-        # per caller are matched by it (see ``_earlier_record``).
-        self._fingerprint = (fingerprint({**arguments, "actor": actor.person_id})
-                             if key is not None else "")
-        self._app = app
-
-    def earlier_result(self) -> Result | None:
-        """The first result when this caller used this key before with the same input."""
-        record = self._earlier_record()
-        if record is None:
-            return None
-        record.ensure_same(self._fingerprint)
-        return Result(record.result_id, self._app.current_position(), replayed=True)
-
-    def _earlier_record(self) -> IdempotencyRecord | None:
-        if self._key is None:
-            return None
-        org = self._actor.organization_id
-        record = self._app.find(IdempotencyRecord, ids.idempotency_record_id(
-            org, self._command, self._key, caller_of(self._actor)), org)
-        if record is not None:
-            return record
-        # A record made before keys were kept per caller answers only its author: the
-        # person it names, or (when it names nobody) a caller sending the same input.
-        legacy = self._app.find(IdempotencyRecord, ids.idempotency_record_id(
-            org, self._command, self._key), org)
-        if legacy is None or legacy.actor_id != self._actor.person_id:
-            return None
-        if legacy.actor_id is None and legacy.fingerprint != self._fingerprint:
-            return None
-        return legacy
-
-    def record(self, result_id: UUID) -> IdempotencyRecord | None:
-        """The record to save with the command's events (None without a key)."""
-        if self._key is None:
-            return None
-        return IdempotencyRecord.of(self._actor, self._command, self._key, self._fingerprint,
-                                    result_id)

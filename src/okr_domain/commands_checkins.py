@@ -8,7 +8,8 @@ from uuid import UUID
 
 from okr_domain import clock, ids, validation
 from okr_domain.access import Actor, can_check_in
-from okr_domain.command_base import Idempotency, Result
+from okr_domain.command_base import Result
+from okr_domain.command_idempotency import Idempotency
 from okr_domain.commands_objectives import ObjectiveCommands
 from okr_domain.cycle import Cycle
 from okr_domain.errors import Forbidden, NotFound

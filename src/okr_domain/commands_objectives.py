@@ -8,7 +8,8 @@ from uuid import UUID
 from okr_domain import ids, validation
 from okr_domain.access import Actor, can_see, controls_owner, may_write, practises
 from okr_domain.alignment import AlignmentGraph
-from okr_domain.command_base import UNSET, CommandBase, Idempotency, Result
+from okr_domain.command_base import UNSET, CommandBase, Result
+from okr_domain.command_idempotency import Idempotency
 from okr_domain.cycle import Cycle
 from okr_domain.errors import Forbidden, InvalidInput, NotFound
 from okr_domain.ids import alignment_graph_id

@@ -8,18 +8,17 @@ from fractions import Fraction
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate
-
 from okr_domain import objective_events as events
 from okr_domain import scoring
 from okr_domain.base import OkrAggregate
 from okr_domain.errors import ErrorCode, Forbidden, InvalidInput, InvalidState, NotFound
 from okr_domain.key_result import MAX_KEY_RESULTS, CheckIn, KeyResult
+from okr_domain.objective_state import ObjectiveState
 from okr_domain.scoring import as_float
 from okr_domain.values import Kind, Level, MetricType, ObjectiveStatus, Visibility
 
 
-class Objective(OkrAggregate):
+class Objective(OkrAggregate, ObjectiveState):
     TOPIC = "okr.Objective"
 
     Edited = events.Edited
@@ -39,15 +38,7 @@ class Objective(OkrAggregate):
     GradeOverridden = events.GradeOverridden
     Closed = events.Closed
 
-    class Created(OkrAggregate.Event, Aggregate.Created):
-        TOPIC = "okr.Objective.Created"
-        level: str
-        owner_team_id: UUID | None
-        owner_person_id: UUID | None
-        kind: str
-        visibility: str
-        title: str
-        description: str
+    Created = events.Created
 
     def __init__(
         self,
@@ -64,7 +55,7 @@ class Objective(OkrAggregate):
     ) -> None:
         assert cycle_id is not None
         self.organization_id = organization_id
-        self.cycle_id: UUID = cycle_id
+        self.cycle_id = cycle_id
         self.level = Level(level)
         self.owner_team_id = owner_team_id
         self.owner_person_id = owner_person_id
@@ -76,41 +67,19 @@ class Objective(OkrAggregate):
         self.created_by = actor_id
         self.supporters_can_check_in = False
         self.awaiting_owner_acceptance = False
-        self.key_results: dict[UUID, KeyResult] = {}
-        self.check_ins: dict[UUID, CheckIn] = {}
-        self.parent_id: UUID | None = None
-        self.parent_key_result_id: UUID | None = None
-        self.supporters: list[UUID] = []
-        self.grade_override: float | None = None
-        self.grade_reason: str | None = None
-        self.final_score: float | None = None
-        self.band: str | None = None
+        self.key_results = {}
+        self.check_ins = {}
+        self.parent_id = None
+        self.parent_key_result_id = None
+        self.supporters = []
+        self.grade_override = None
+        self.grade_reason = None
+        self.final_score = None
+        self.band = None
 
     @property
     def event_cycle_id(self) -> UUID | None:
         return self.cycle_id
-
-    @property
-    def score(self) -> Fraction:
-        """The objective's own score, exact: the weighted mean of its key results'
-        scores."""
-        return scoring.weighted_mean((kr.score, kr.weight) for kr in self.key_results.values())
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in (ObjectiveStatus.DRAFT, ObjectiveStatus.ACTIVE)
-
-    def ensure_open(self) -> None:
-        if self.status is ObjectiveStatus.CLOSED:
-            raise InvalidState("the objective's cycle is closed", code=ErrorCode.CYCLE_CLOSED)
-        if self.status is ObjectiveStatus.ARCHIVED:
-            raise InvalidState("the objective is archived")
-
-    def key_result(self, key_result_id: UUID) -> KeyResult:
-        try:
-            return self.key_results[key_result_id]
-        except KeyError:
-            raise NotFound("key result not found", field="keyResultId") from None
 
     # Commands on the objective itself.
 

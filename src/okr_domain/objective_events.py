@@ -13,16 +13,27 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
+
+from eventsourcing.domain import Aggregate
 
 from okr_domain.base import OkrAggregate
 from okr_domain.key_result import CheckIn, KeyResult
+from okr_domain.objective_state import ObjectiveState
 from okr_domain.scoring import exact
 from okr_domain.values import Kind, MetricType, ObjectiveStatus, Visibility
 
-if TYPE_CHECKING:
-    from okr_domain.objective import Objective
+
+class Created(OkrAggregate.Event, Aggregate.Created):
+    TOPIC = "okr.Objective.Created"
+    level: str
+    owner_team_id: UUID | None
+    owner_person_id: UUID | None
+    kind: str
+    visibility: str
+    title: str
+    description: str
 
 
 class Edited(OkrAggregate.Event):
@@ -32,7 +43,7 @@ class Edited(OkrAggregate.Event):
     kind: str
     supporters_can_check_in: bool
 
-    def apply(self, aggregate: Objective) -> None:
+    def apply(self, aggregate: ObjectiveState) -> None:
         aggregate.title = self.title
         aggregate.description = self.description
         aggregate.kind = Kind(self.kind)
@@ -43,7 +54,7 @@ class VisibilityChanged(OkrAggregate.Event):
     TOPIC = "okr.Objective.VisibilityChanged"
     visibility: str
 
-    def apply(self, aggregate: Objective) -> None:
+    def apply(self, aggregate: ObjectiveState) -> None:
         aggregate.visibility = Visibility(self.visibility)
 
 
@@ -52,7 +63,7 @@ class Activated(OkrAggregate.Event):
 
     TOPIC = "okr.Objective.Activated"
 
-    def apply(self, aggregate: Objective) -> None:
+    def apply(self, aggregate: ObjectiveState) -> None:
         aggregate.status = ObjectiveStatus.ACTIVE
         aggregate.awaiting_owner_acceptance = False
 
@@ -64,7 +75,7 @@ class OwnerAcceptanceRequested(OkrAggregate.Event):
     TOPIC = "okr.Objective.OwnerAcceptanceRequested"
     owner_person_id: UUID
 
-    def apply(self, aggregate: Objective) -> None:
+    def apply(self, aggregate: ObjectiveState) -> None:
         aggregate.awaiting_owner_acceptance = True
 
 
@@ -72,7 +83,7 @@ class Archived(OkrAggregate.Event):
     TOPIC = "okr.Objective.Archived"
     reason: str
 
-    def apply(self, aggregate: Objective) -> None:
+    def apply(self, aggregate: ObjectiveState) -> None:
         aggregate.status = ObjectiveStatus.ARCHIVED
 
 
@@ -88,7 +99,7 @@ class KeyResultAdded(OkrAggregate.Event):
     objective_score_before: float
     objective_score_after: float
 
-    def apply(self, aggregate: Objective) -> None:
+    def apply(self, aggregate: ObjectiveState) -> None:
         aggregate.key_results[self.key_result_id] = KeyResult(
             self.key_result_id, self.title, MetricType(self.metric_type), self.start,
             self.target, self.unit, self.weight,
@@ -107,7 +118,7 @@ class KeyResultEdited(OkrAggregate.Event):
     objective_score_before: float
     objective_score_after: float
 
-    def apply(self, aggregate: Objective) -> None:
+    def apply(self, aggregate: ObjectiveState) -> None:
         kr = aggregate.key_results[self.key_result_id]
         kr.title = self.title
         kr.metric_type = MetricType(self.metric_type)
@@ -123,7 +134,7 @@ class KeyResultRemoved(OkrAggregate.Event):
     objective_score_before: float
     objective_score_after: float
 
-    def apply(self, aggregate: Objective) -> None:
+    def apply(self, aggregate: ObjectiveState) -> None:
         kr = aggregate.key_results.pop(self.key_result_id)
         for check_in in kr.check_ins:
             aggregate.check_ins.pop(check_in.id, None)
@@ -153,7 +164,7 @@ class CheckInRecorded(OkrAggregate.Event):
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         state["in_one_on_one"] = False
 
-    def apply(self, aggregate: Objective) -> None:
+    def apply(self, aggregate: ObjectiveState) -> None:
         check_in = CheckIn(
             self.check_in_id, self.key_result_id, self.value, self.applies_at,
             self.originator_version, self.confidence, self.note, self.actor_id,
@@ -177,7 +188,7 @@ class CheckInCorrected(OkrAggregate.Event):
     objective_score_before: float
     objective_score_after: float
 
-    def apply(self, aggregate: Objective) -> None:
+    def apply(self, aggregate: ObjectiveState) -> None:
         check_in = aggregate.check_ins[self.check_in_id]
         check_in.value = self.value
         check_in.confidence = self.confidence
@@ -190,7 +201,7 @@ class Aligned(OkrAggregate.Event):
     parent_key_result_id: UUID | None
     proposal_id: UUID | None
 
-    def apply(self, aggregate: Objective) -> None:
+    def apply(self, aggregate: ObjectiveState) -> None:
         aggregate.parent_id = self.parent_id
         aggregate.parent_key_result_id = self.parent_key_result_id
 
@@ -200,7 +211,7 @@ class Unaligned(OkrAggregate.Event):
     parent_id: UUID
     reason: str
 
-    def apply(self, aggregate: Objective) -> None:
+    def apply(self, aggregate: ObjectiveState) -> None:
         aggregate.parent_id = None
         aggregate.parent_key_result_id = None
 
@@ -209,7 +220,7 @@ class SupportCommitted(OkrAggregate.Event):
     TOPIC = "okr.Objective.SupportCommitted"
     person_id: UUID
 
-    def apply(self, aggregate: Objective) -> None:
+    def apply(self, aggregate: ObjectiveState) -> None:
         aggregate.supporters.append(self.person_id)
 
 
@@ -217,7 +228,7 @@ class SupportWithdrawn(OkrAggregate.Event):
     TOPIC = "okr.Objective.SupportWithdrawn"
     person_id: UUID
 
-    def apply(self, aggregate: Objective) -> None:
+    def apply(self, aggregate: ObjectiveState) -> None:
         aggregate.supporters.remove(self.person_id)
 
 
@@ -229,7 +240,7 @@ class GradeOverridden(OkrAggregate.Event):
     override: float | None
     reason: str
 
-    def apply(self, aggregate: Objective) -> None:
+    def apply(self, aggregate: ObjectiveState) -> None:
         aggregate.grade_override = self.override
         aggregate.grade_reason = self.reason if self.override is not None else None
 
@@ -258,7 +269,7 @@ class Closed(OkrAggregate.Event):
         state["computed_exact"] = str(exact(float(state["computed_score"])))
         state["final_exact"] = str(exact(float(state["final_score"])))
 
-    def apply(self, aggregate: Objective) -> None:
+    def apply(self, aggregate: ObjectiveState) -> None:
         aggregate.status = ObjectiveStatus.CLOSED
         aggregate.final_score = self.final_score
         aggregate.band = self.band

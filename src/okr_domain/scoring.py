@@ -1,4 +1,4 @@
-"""Scoring rules (DESIGN section 1), in one place.
+"""Scoring rules, in one place (the README's "Scores and bands" says them for callers).
 
 Metric values are exact decimals, and progress, scores, means and roll-ups are exact
 rationals (``Fraction``): 0.5 x 1 + 0.8 x 2 over 3 is 7/10, in SWEET_SPOT. Every band is

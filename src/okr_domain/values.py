@@ -155,7 +155,8 @@ class BandEdges:
 
 @dataclass(frozen=True)
 class OkrPolicy:
-    """An organization's OKR policy (DESIGN section 1)."""
+    """An organization's OKR policy: score bands, roll-up, HR mode and cadences (the
+    README's "Scores and bands" and "The practice")."""
 
     bands: BandEdges = field(default_factory=BandEdges)
     roll_up: RollUp = RollUp.KEY_RESULTS

@@ -9,7 +9,7 @@ import pytest
 from graphql import OperationDefinitionNode, parse
 
 from okr_api.graphql.schema import paged_fields
-from okr_api.limits import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, page_size, query_cost
+from okr_api.query_limits import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, page_size, query_cost
 from tests.api.conftest import Api, World, gid
 from tests.api.test_bad_input import assert_clean
 

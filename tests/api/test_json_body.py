@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.responses import JSONResponse
 
-from okr_api.json_body import GraphQLJSONResponse
+from okr_api.http.json_response import GraphQLJSONResponse
 from tests.api.conftest import Api, World
 
 BODIES: list[Any] = [

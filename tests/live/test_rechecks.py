@@ -16,7 +16,7 @@ from gql.transport.exceptions import TransportQueryError
 from okr_api.auth import verify_token
 from okr_api.graphql.schema import schema
 from okr_api.live.socket import SocketContext
-from okr_api.readmodel import RequestLoaders
+from okr_api.request_loaders import RequestLoaders
 from okr_domain import clock
 from okr_domain.access import Actor
 from tests.live.support import (

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from okr_api.context import Services
-from okr_api.readmodel import ReadModel
+from okr_api.request_loaders import ReadModel
 from projections import analysis
 from projections.model import CycleRow, KeyResultRow, ObjectiveRow, OrganizationRow, TeamRow
 

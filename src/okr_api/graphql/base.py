@@ -74,7 +74,7 @@ def require_role(ctx: Context, *roles: Role) -> None:
 
 
 def first_of(first: int | None, default: int = 20) -> int:
-    from okr_api.limits import MAX_PAGE_SIZE
+    from okr_api.query_limits import MAX_PAGE_SIZE
 
     if first is None:
         return default

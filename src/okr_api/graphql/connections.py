@@ -8,7 +8,7 @@ from typing import Generic, TypeVar
 import strawberry
 from strawberry import relay
 
-from okr_api.readmodel import Page
+from okr_api.request_loaders import Page
 
 N = TypeVar("N")
 R = TypeVar("R")

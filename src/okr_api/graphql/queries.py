@@ -18,7 +18,7 @@ from okr_api.graphql.base import (
 from okr_api.graphql.connections import Connection
 from okr_api.graphql.types_okr import KeyResult, Objective
 from okr_api.graphql.types_org import Cycle, Organization, Person, Team
-from okr_api.readmodel import ObjectiveFilter, ViewerScope
+from okr_api.request_loaders import ObjectiveFilter, ViewerScope
 from okr_domain import values
 
 MIN_POSITION_WAIT_SECONDS = 5.0

@@ -44,7 +44,8 @@ from okr_api.graphql.mutations.objectives import ObjectiveMutations
 from okr_api.graphql.mutations.structure import StructureMutations
 from okr_api.graphql.practice_queries import PracticeQuery
 from okr_api.graphql.queries import Query as CoreQuery
-from okr_api.limits import (
+from okr_api.live.subscriptions import Subscription
+from okr_api.query_limits import (
     MAX_ALIASES,
     MAX_DEPTH,
     MAX_TOKENS,
@@ -53,7 +54,6 @@ from okr_api.limits import (
     check_number_literals,
     query_cost,
 )
-from okr_api.live.subscriptions import Subscription
 from okr_api.webhooks.mutations import WebhookMutations, WebhookQueries
 
 MAX_VARIABLE_ERRORS = 50

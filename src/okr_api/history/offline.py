@@ -14,6 +14,7 @@ from eventsourcing.application import AggregateNotFoundError
 from okr_domain import clock, ids
 from okr_domain.application import OkrApplication
 from okr_domain.cycle import Cycle
+from okr_domain.organization import Organization
 from projections.source import EventSource
 
 ORGANIZATION_CREATED = "okr.Organization.Created"
@@ -45,7 +46,8 @@ def organizations(source: EventSource) -> dict[str, UUID]:
             return found
         for notification in notifications:
             event = source.decode(notification)
-            found[event.slug] = event.originator_id
+            if isinstance(event, Organization.Created):
+                found[event.slug] = event.originator_id
         position = notifications[-1].id
 
 
@@ -62,7 +64,7 @@ def find_target(app: OkrApplication, cycle_key: str, slug: str | None) -> Target
     org_id = known[slug]
     cycle_id = ids.cycle_id(org_id, cycle_key)
     try:
-        cycle = app.repository.get(cycle_id)
+        cycle: Cycle = app.repository.get(cycle_id)
     except AggregateNotFoundError:
         raise TargetError(f"no cycle {cycle_key} in {slug}") from None
     assert isinstance(cycle, Cycle)

@@ -15,8 +15,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import TypeVar
+from typing import TypeVar, cast
 from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
 
 from okr_domain import clock
 from okr_domain.application import OkrApplication
@@ -122,9 +124,13 @@ class HistoryService:
         positions = {r.aggregate_version: r.position for r in rows}
         stored = self.source.recorder.select_events(
             objective_id, lte=max(positions))
-        events = [self.source.mapper.to_domain_event(s) for s in stored]
+        events = [self._decode(s) for s in stored]
         return objective_steps([(positions[e.originator_version], e) for e in events
                                 if e.originator_version in positions])
+
+    def _decode(self, stored: StoredEvent) -> Event:
+        # Every stored event is an aggregate's, and every aggregate is an OkrAggregate.
+        return cast(Event, self.source.mapper.to_domain_event(stored))
 
     async def events_of(self, rows: Sequence[EventIndexRow]) -> dict[int, Event]:
         """The stored events the index rows point at, by position."""
@@ -137,7 +143,7 @@ class HistoryService:
                 row.aggregate_id, gt=row.aggregate_version - 1, lte=row.aggregate_version,
                 limit=1)
             if stored:
-                found[row.position] = self.source.mapper.to_domain_event(stored[0])
+                found[row.position] = self._decode(stored[0])
         return found
 
     async def stop(self) -> None:

@@ -1,4 +1,4 @@
-"""Who receives which events (DESIGN sections 1 and 7).
+"""Who receives which events: the queries' visibility rules (``ViewerScope``), per event.
 
 Nothing crosses organizations. Private objectives reach only those who may see them:
 admins, and people whose viewer scope covers the owner (the owner, their manager chain,

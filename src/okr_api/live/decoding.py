@@ -132,7 +132,9 @@ class EventDecoder:
     def _event(notification: Notification, state: dict[str, Any]) -> Any:
         """As ``Mapper.to_domain_event`` assembles the event from its decoded state."""
         cls = _event_class(notification.topic)
-        convert = find_id_convertor(cls, type(notification.originator_id))
+        # Classes are hashable; typeshed's lru_cache wants Hashable, which mypy does not
+        # grant to type objects.
+        convert = find_id_convertor(cls, type(notification.originator_id))  # type: ignore[arg-type]
         state["originator_id"] = convert(notification.originator_id)
         state["originator_version"] = notification.originator_version
         class_version = getattr(cls, "class_version", 1)

@@ -39,7 +39,7 @@ def drain_on_signals(hub: Hub, delay: float = DRAIN_SECONDS) -> Callable[[], Non
     def handler(signum: int, frame: FrameType | None) -> None:
         log.info("closing the live subscriptions before shutting down")
         loop.call_soon_threadsafe(lambda: asyncio.ensure_future(hub.close()))
-        then = previous[signum]
+        then = previous[signal.Signals(signum)]
         if callable(then):
             loop.call_soon_threadsafe(loop.call_later, delay, then, signum, frame)
 

@@ -1,6 +1,6 @@
 """GraphQL over WebSocket at /graphql: graphql-transport-ws and the legacy graphql-ws.
 
-The HTTP handler (``okr_api.http``) keeps GET and POST; this only takes the WebSocket
+The HTTP handler (``okr_api.http.endpoint``) keeps GET and POST; this only takes the WebSocket
 upgrade, with the one schema of the process. The caller authenticates in
 ``connection_init``: ``{"Authorization": "Bearer <token>"}`` or ``{"authToken":
 "<token>"}`` (an ``Authorization`` header on the upgrade request works too). A refused
@@ -31,9 +31,9 @@ from strawberry.types.unset import UNSET, UnsetType
 from okr_api.auth import AuthError, Principal
 from okr_api.context import Context, Services, hr_mode_for
 from okr_api.graphql.schema import schema
-from okr_api.http import authenticate
+from okr_api.http.endpoint import authenticate
 from okr_api.live.render import SEND, Send
-from okr_api.readmodel import RequestLoaders
+from okr_api.request_loaders import RequestLoaders
 from okr_domain.access import Actor
 
 log = logging.getLogger("okr_api.live")

@@ -47,7 +47,7 @@ def read_reminders(app: OkrApplication, organization_id: UUID, after: int,
     for n in app.recorder.select_notifications(after + 1, limit, stop,
                                                topics=[CheckInReminder.Created.TOPIC]):
         e = app.mapper.to_domain_event(n)
-        if e.organization_id != organization_id:
+        if not isinstance(e, CheckInReminder.Created) or e.organization_id != organization_id:
             continue
         found.append(Reminder(event_id(e.originator_id, e.originator_version), n.id,
                               e.organization_id, e.person_id, e.cycle_id, e.timestamp,

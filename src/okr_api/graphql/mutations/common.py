@@ -14,7 +14,7 @@ import strawberry
 from okr_api.context import Services
 from okr_api.errors import ApiError
 from okr_api.graphql.base import Info, can_see, context
-from okr_api.readmodel import forget
+from okr_api.request_loaders import forget
 from okr_domain.command_base import Result
 from okr_domain.errors import DomainError
 from projections.model import ObjectiveRow

@@ -12,23 +12,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from okr_api.cli.options import DatabaseUrl, DataDir, console, url_from_options
+
 projections_app = typer.Typer(help="Read models: run them, rebuild them, see their lag.",
                               no_args_is_help=True, rich_markup_mode="markdown")
-console = Console(stderr=True)
-
-DataDir = Annotated[str | None, typer.Option(
-    "--data-dir", help="Folder of the embedded SQLite store [env: OKR_DATA_DIR].")]
-DatabaseUrl = Annotated[str | None, typer.Option(
-    "--database-url", help="postgresql://... instead of SQLite [env: OKR_DATABASE_URL].")]
-
-
-def _url(data_dir: str | None, database_url: str | None) -> str:
-    from pathlib import Path
-
-    from okr_api.app import database_url as url_of
-    from okr_api.cli import apply_options
-
-    return url_of(apply_options(Path(data_dir) if data_dir else None, database_url))
 
 
 def _stop_on_signals() -> threading.Event:
@@ -53,7 +40,7 @@ def run(
     a second worker waits and takes over when the first stops)."""
     from projections.service import run_projections
 
-    url = _url(data_dir, database_url)
+    url = url_from_options(data_dir, database_url)
     stop = _stop_on_signals()
     console.print("running projections; Ctrl-C to stop")
     run_projections(url, names or None, stop)
@@ -74,7 +61,7 @@ def rebuild(
     from projections.registry import PROJECTIONS
     from projections.service import rebuild_projections
 
-    url = _url(data_dir, database_url)
+    url = url_from_options(data_dir, database_url)
     stop = _stop_on_signals()
     # All of them go in one pass over the log: each event is read and decoded once.
     targets = [name] if name else list(PROJECTIONS)
@@ -103,7 +90,7 @@ def status(data_dir: DataDir = None, database_url: DatabaseUrl = None) -> None:
     """Each projection's position and its lag behind the event log."""
     from projections.service import projection_status
 
-    rows = projection_status(_url(data_dir, database_url))
+    rows = projection_status(url_from_options(data_dir, database_url))
     table = Table("projection", "position", "head", "lag", "rebuild")
     for row in rows:
         table.add_row(row.name, str(row.position), str(row.head), str(row.lag),

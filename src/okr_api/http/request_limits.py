@@ -2,7 +2,7 @@
 
 A body is refused by its declared ``Content-Length`` before a byte of it is read, and
 counted while it streams in otherwise, so a huge body never sits in memory. The head is
-bounded by the server (see ``okr_api.server_protocol``) and, for the number of headers,
+bounded by the server (see ``okr_api.http.server_protocol``) and, for the number of headers,
 by ``HeaderLimits`` below.
 """
 

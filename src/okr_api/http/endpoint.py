@@ -6,19 +6,15 @@ every well-formed request). Authentication, limits and metrics sit here too.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
-from functools import lru_cache
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
-from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, OperationType, parse
-from graphql.language import FieldNode, VariableNode, visit
-from graphql.language.visitor import Visitor
+from graphql import GraphQLError, OperationType
+from graphql.language import visit
 
-from okr_api import unavailable
 from okr_api.admission import is_heavy
 from okr_api.auth import AuthError, Principal, bearer_token, verify_token
 from okr_api.context import Context, Services, hr_mode_for
@@ -26,130 +22,25 @@ from okr_api.errors import parse_error, without_suggestions
 from okr_api.graphiql.routes import graphiql_page
 from okr_api.graphql import queries
 from okr_api.graphql.schema import schema
-from okr_api.json_body import GraphQLJSONResponse
-from okr_api.limits import check_number_literals, int_literal
-from okr_api.readmodel import RequestLoaders
-from okr_api.request_limits import RequestError, read_body
+from okr_api.http import unavailable
+from okr_api.http.graphql_request import (
+    GRAPHQL_RESPONSE,
+    JSON,
+    IntrospectionFinder,
+    field_min_positions,
+    negotiate,
+    no_operation,
+    parse_document,
+    pick_operation,
+    read_params,
+)
+from okr_api.http.json_response import GraphQLJSONResponse
+from okr_api.http.request_limits import RequestError
+from okr_api.request_loaders import RequestLoaders
 
 log = logging.getLogger("okr_api")
-GRAPHQL_RESPONSE = "application/graphql-response+json"
-JSON = "application/json"
 CLIENT_CLOSED_REQUEST = 499
 """Logged for a heavy query whose client left while it waited its turn (nobody reads it)."""
-
-
-def negotiate(accept: str | None) -> str:
-    if not accept:
-        return JSON
-    kinds = [part.split(";")[0].strip().lower() for part in accept.split(",")]
-    if GRAPHQL_RESPONSE in kinds:
-        return GRAPHQL_RESPONSE
-    if JSON in kinds or "*/*" in kinds or "application/*" in kinds:
-        return JSON
-    raise RequestError("the response can be application/graphql-response+json or "
-                       "application/json", status=406, code="NOT_ACCEPTABLE")
-
-
-@lru_cache(maxsize=512)
-def _parse(query: str, max_tokens: int) -> DocumentNode:
-    document = parse(query, max_tokens=max_tokens)
-    check_number_literals(document)
-    return document
-
-
-class _Introspection(Visitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found = False
-
-    def enter_field(self, node: FieldNode, *_: Any) -> None:
-        if node.name.value in ("__schema", "__type"):
-            self.found = True
-
-
-def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
-    ops = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if name is None:
-        return ops[0] if len(ops) == 1 else None
-    return next((o for o in ops if o.name and o.name.value == name), None)
-
-
-def _unicode_only(params: dict[str, Any]) -> dict[str, Any]:
-    """JSON can escape lone UTF-16 surrogates ("\\ud800"), which are not Unicode text: no
-    store can keep them and no response can carry them, so they are refused here."""
-    try:
-        json.dumps(params, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        raise RequestError("the request contains an unpaired surrogate (U+D800-U+DFFF), "
-                           "which is not valid Unicode text") from None
-    return params
-
-
-def _field_min_positions(operation: OperationDefinitionNode,
-                         variables: dict[str, Any]) -> list[int]:
-    """The ``minPosition`` arguments of the operation's top-level fields. The whole request
-    waits for the highest, so every field of the answer reflects at least that position
-    (the fields resolve concurrently)."""
-    found: list[int] = []
-    for selection in operation.selection_set.selections:
-        if not isinstance(selection, FieldNode):
-            continue
-        for argument in selection.arguments or ():
-            if argument.name.value != "minPosition":
-                continue
-            value = argument.value
-            given = (variables.get(value.name.value) if isinstance(value, VariableNode)
-                     else int_literal(value))
-            # Anything else (not an Int) is reported by validation, without waiting.
-            if isinstance(given, int) and not isinstance(given, bool) and given < 2**31:
-                found.append(given)
-    return found
-
-
-def _no_operation(document: DocumentNode, name: str | None) -> str:
-    """Why no operation can be picked (the messages graphql-core uses)."""
-    if name is not None:
-        return f"Unknown operation named '{name}'."
-    if any(isinstance(d, OperationDefinitionNode) for d in document.definitions):
-        return "Must provide operation name if query contains multiple operations."
-    return "The document has no operation to run."
-
-
-async def _params(request: Request, services: Services) -> dict[str, Any]:
-    if request.method == "GET":
-        params: dict[str, Any] = dict(request.query_params)
-        for name in ("variables", "extensions"):
-            if name not in params:
-                continue
-            try:
-                params[name] = json.loads(params[name])
-            except json.JSONDecodeError:
-                raise RequestError(f"{name} is not valid JSON") from None
-            except RecursionError:
-                raise RequestError(f"{name} is nested too deeply") from None
-            except ValueError:
-                raise RequestError(f"{name} holds a number of too many digits") from None
-        return _unicode_only(params)
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type != JSON:
-        raise RequestError("POST bodies must be application/json", status=415,
-                           code="UNSUPPORTED_MEDIA_TYPE")
-    body = await read_body(request, services.limits.max_body_bytes,
-                           seconds=services.settings.request_body_seconds)
-    try:
-        params = json.loads(body.decode("utf-8-sig"))
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise RequestError("the body is not valid JSON in UTF-8") from None
-    except RecursionError:
-        raise RequestError("the body is nested too deeply") from None
-    except ValueError:  # Python refuses integers of more than 4,300 digits
-        raise RequestError("the body holds a number of too many digits") from None
-    if isinstance(params, list):
-        raise RequestError("batched requests are not supported", code="BATCH_NOT_SUPPORTED")
-    if not isinstance(params, dict):
-        raise RequestError("the body must be a JSON object")
-    # Only a \u escape can make a surrogate once the body decoded as UTF-8.
-    return _unicode_only(params) if b"\\u" in body else params
 
 
 async def authenticate(request_headers: Any, services: Services) -> Principal:
@@ -182,7 +73,7 @@ async def graphql_endpoint(request: Request) -> Response:
         except AuthError as error:
             raise RequestError(str(error), status=401, code="UNAUTHENTICATED",
                                headers={"WWW-Authenticate": "Bearer"}) from None
-        params = await _params(request, services)
+        params = await read_params(request, services)
         response = await _run(request, services, principal, params, media_type)
         operation_label = response.headers.get("x-okr-operation", "anonymous")
         return response
@@ -213,13 +104,13 @@ async def _run(request: Request, services: Services, principal: Principal,
         raise RequestError("operationName must be a string")
     legacy = media_type == JSON
     try:
-        document = _parse(query, services.limits.max_tokens)
+        document = parse_document(query, services.limits.max_tokens)
     except GraphQLError as error:
         return _result_response({"errors": [parse_error(error).formatted]},
                                 200 if legacy else 400, media_type, "invalid")
-    operation = _operation(document, operation_name)
+    operation = pick_operation(document, operation_name)
     if operation is None:
-        return _result_response(_error_body(_no_operation(document, operation_name),
+        return _result_response(_error_body(no_operation(document, operation_name),
                                             "BAD_REQUEST"),
                                 200 if legacy else 400, media_type, "invalid")
     label = operation.name.value if operation.name else "anonymous"
@@ -230,7 +121,7 @@ async def _run(request: Request, services: Services, principal: Principal,
         raise RequestError("subscriptions run over WebSocket at /graphql (graphql-transport-ws "
                            "or graphql-ws), not over HTTP", code="WEBSOCKET_REQUIRED")
     if services.settings.is_production:
-        finder = _Introspection()
+        finder = IntrospectionFinder()
         visit(document, finder)
         if finder.found:
             return _result_response(_error_body("introspection is disabled", "FORBIDDEN"),
@@ -242,7 +133,7 @@ async def _run(request: Request, services: Services, principal: Principal,
     if min_position is not None and (not isinstance(min_position, int)
                                      or isinstance(min_position, bool)):
         raise RequestError("extensions.minPosition must be an integer")
-    wanted = _field_min_positions(operation, variables or {})
+    wanted = field_min_positions(operation, variables or {})
     if min_position is not None:
         wanted.append(min_position)
     if wanted and not await services.read_model.wait_for_position(
@@ -280,8 +171,8 @@ async def _run(request: Request, services: Services, principal: Principal,
         body["extensions"] = {"cost": ctx.cost}
     metrics = services.extras["metrics"]
     metrics.requests.labels(label, "error" if result.errors else "ok").inc()
-    for error in body.get("errors", []):
-        metrics.errors.labels((error.get("extensions") or {}).get("code", "GRAPHQL")).inc()
+    for reported in body.get("errors", []):
+        metrics.errors.labels((reported.get("extensions") or {}).get("code", "GRAPHQL")).inc()
     status = 200 if legacy or executed else 400
     return _result_response(body, status, media_type, label)
 
@@ -294,10 +185,10 @@ def _unavailable_response(services: Services) -> Response:
 
 
 def _formatted(error: GraphQLError, services: Services) -> dict[str, Any]:
-    formatted = dict(error.formatted)
-    if services.settings.is_production:
-        formatted["message"] = without_suggestions(formatted["message"])
-    return formatted
+    formatted = error.formatted
+    if not services.settings.is_production:
+        return {**formatted}
+    return {**formatted, "message": without_suggestions(formatted["message"])}
 
 
 def _result_response(body: dict[str, Any], status: int, media_type: str,

@@ -13,10 +13,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from okr_api.cli.options import DatabaseUrl, DataDir, console, url_from_options
 from okr_api.history.exports import columns_help
 from okr_api.history.formats import Format
 
-console = Console(stderr=True)
 TABLE_WIDTH = 160
 
 CycleKey = Annotated[str, typer.Option("--cycle", help="The cycle's key, like 2026-Q3.")]
@@ -28,17 +28,6 @@ KnownAt = Annotated[str | None, typer.Option(
     "(through its end, UTC) or date and time; default everything recorded so far.")]
 Organization = Annotated[str | None, typer.Option(
     "--organization", help="The organization's slug (needed when the store has several).")]
-DataDir = Annotated[Path | None, typer.Option(
-    "--data-dir", help="Folder of the embedded SQLite store [env: OKR_DATA_DIR].")]
-DatabaseUrl = Annotated[str | None, typer.Option(
-    "--database-url", help="postgresql://... instead of SQLite [env: OKR_DATABASE_URL].")]
-
-
-def _url(data_dir: Path | None, database_url: str | None) -> str:
-    from okr_api.app import database_url as url_of
-    from okr_api.cli import apply_options
-
-    return url_of(apply_options(data_dir, database_url))
 
 
 @contextmanager
@@ -88,7 +77,7 @@ def replay_command(
         interval = Interval(every.upper())
     except ValueError:
         raise _fail("--every takes week or day", 2) from None
-    with opened(_url(data_dir, database_url)) as app:
+    with opened(url_from_options(data_dir, database_url)) as app:
         try:
             target = find_target(app, cycle, organization)
             moment = parse_moment(until)
@@ -146,7 +135,7 @@ def export_command(
     from okr_api.history.formats import ExportError
     from okr_api.history.offline import TargetError, opened
 
-    with opened(_url(data_dir, database_url)) as app:
+    with opened(url_from_options(data_dir, database_url)) as app:
         try:
             with _bar(f"exporting {what} of {cycle}") as progress:
                 path, count = run_export(app, ExportRequest(
@@ -174,7 +163,7 @@ def verify_command(
     from okr_api.history.offline import TargetError, find_target, opened, parse_moment
     from projections.verification import verify_cycle
 
-    with opened(_url(data_dir, database_url)) as app:
+    with opened(url_from_options(data_dir, database_url)) as app:
         try:
             target = find_target(app, cycle, organization)
             known = None if known_at is None else parse_moment(known_at)

@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from okr_api.auth import mint_token
+from okr_api.cli.options import (
+    DatabaseUrl,
+    DataDir,
+    apply_options,
+    console,
+    signing_keys,
+    store_url,
+)
+from okr_domain import ids
 
 if TYPE_CHECKING:
     from okr_api.seeding import SeedReport
     from okr_api.settings import Settings
 
-console = Console(stderr=True)
 TOKEN_HOURS = 12
 
 
@@ -24,27 +39,23 @@ def seed_command(
              "and graded).")] = 1,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same data.")] = 1,
     slug: Annotated[str, typer.Option(help="The organization's slug.")] = "seeded",
-    data_dir: Annotated[Path | None, typer.Option(
-        "--data-dir", help="Folder of the embedded SQLite store [env: OKR_DATA_DIR].")] = None,
-    database_url: Annotated[str | None, typer.Option(
-        "--database-url", help="postgresql://... [env: OKR_DATABASE_URL].")] = None,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
 ) -> None:
     """Generate an organization (departments, teams, managers), its OKRs at all three
     levels with alignments, and weekly check-ins, through the command side."""
-    from okr_api.app import database_url as url_of
-    from okr_api.cli import apply_options
     from okr_api.seeding import SeedPlan
     from okr_api.seeding import seed as run_seed
     from okr_api.storage import init_database
     from okr_domain.errors import DomainError
 
     settings = apply_options(data_dir, database_url)
-    url = url_of(settings)
+    url = store_url(settings)
     app = init_database(url)
     try:
         with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=console) as bar:
-            tasks: dict[str, int] = {}
+            tasks: dict[str, TaskID] = {}
 
             def progress(what: str, done: int, total: int) -> None:
                 if what not in tasks:
@@ -66,15 +77,11 @@ def seed_command(
 def print_sign_in(settings: Settings, slug: str, report: SeedReport) -> None:
     """How to sign in: a token for the CEO (an admin) and the command that mints one
     for anyone else, with a few of the seeded people's external ids."""
-    from okr_api.app import token_keys
-    from okr_api.auth import mint_token
-    from okr_domain import ids
-
     typer.echo(f"Seeded the organization {slug!r} ({report.organization_id}).")
     if not report.people:
         return
     ceo = report.people[0]
-    token = mint_token(token_keys(settings), organization_id=report.organization_id,
+    token = mint_token(signing_keys(settings), organization_id=report.organization_id,
                        subject=str(ids.person_id(report.organization_id, ceo.external_id)),
                        roles=list(ceo.roles), ttl_seconds=TOKEN_HOURS * 3600)
     typer.echo(f"\nSign in as the {ceo.label} ({ceo.external_id}, "

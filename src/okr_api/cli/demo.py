@@ -8,6 +8,7 @@ import shlex
 import typer
 
 from okr_api.auth import mint_token
+from okr_api.cli.options import signing_keys
 from okr_api.dashboard.routes import publish_demo_tokens
 from okr_api.demo import load_demo
 from okr_api.settings import Settings
@@ -20,14 +21,12 @@ FIRST_QUERY = ("{ viewer { person { name } } objectives(first: 5) "
 
 
 def print_demo(settings: Settings, url: str, host: str, port: int) -> None:
-    from okr_api.app import token_keys
-
     application = open_application(url)
     try:
         demo = load_demo(application)
     finally:
         application.close()
-    keys = token_keys(settings)
+    keys = signing_keys(settings)
     people = {
         "admin": (demo.admin_id, [Role.ADMIN, Role.MANAGER]),
         "manager": (demo.manager_id, [Role.MANAGER]),

@@ -3,7 +3,7 @@
 h11 refuses a head larger than ``HEAD_BYTES`` (its ``max_incomplete_event_size``), and a
 client that has not sent a complete head ``OKR_REQUEST_HEAD_SECONDS`` after connecting
 (or after its previous response) is disconnected: a slow client cannot hold a connection open by
-trickling bytes in. Bodies have their own deadline (``okr_api.request_limits``).
+trickling bytes in. Bodies have their own deadline (``okr_api.http.request_limits``).
 """
 
 from __future__ import annotations
