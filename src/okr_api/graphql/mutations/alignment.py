@@ -9,7 +9,7 @@ from strawberry import relay
 
 from okr_api.graphql.base import Info, composite_of, context, uuid_of
 from okr_api.graphql.mutations.common import execute, payload_fields
-from okr_api.graphql.mutations.payloads import ObjectivePayload, ProposalPayload
+from okr_api.graphql.types.payloads import ObjectivePayload, ProposalPayload
 from okr_domain import values
 
 

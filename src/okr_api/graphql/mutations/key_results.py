@@ -12,7 +12,7 @@ from strawberry import relay
 
 from okr_api.graphql.base import Info, composite_of, context, uuid_of
 from okr_api.graphql.mutations.common import Outcome, execute, payload_fields
-from okr_api.graphql.mutations.payloads import CheckInPayload, KeyResultPayload
+from okr_api.graphql.types.payloads import CheckInPayload, KeyResultPayload
 from okr_domain import values
 from okr_domain.command_base import UNSET
 

@@ -7,7 +7,7 @@ from strawberry import relay
 
 from okr_api.graphql.base import Info, context, uuid_of
 from okr_api.graphql.mutations.common import execute, payload_fields
-from okr_api.graphql.mutations.payloads import ObjectivePayload
+from okr_api.graphql.types.payloads import ObjectivePayload
 from okr_domain import values
 from okr_domain.command_base import UNSET
 

@@ -11,7 +11,7 @@ from strawberry import relay
 from okr_api.auth import SERVICE_PREFIX, mint_token
 from okr_api.graphql.base import Info, context, uuid_of
 from okr_api.graphql.mutations.common import Payload, UserError, execute, payload_fields
-from okr_api.graphql.mutations.payloads import (
+from okr_api.graphql.types.payloads import (
     CyclePayload,
     OrganizationPayload,
     PersonPayload,

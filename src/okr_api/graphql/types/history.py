@@ -12,12 +12,12 @@ import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
 
-from okr_api.graphql.analysis_types import hidden_count_field
 from okr_api.graphql.base import Info, context, global_id
-from okr_api.graphql.history_events import MAX_SCANNED
-from okr_api.graphql.policy_types import ScoringPolicy
-from okr_api.graphql.types_okr import Objective
-from okr_api.graphql.types_org import Person
+from okr_api.graphql.queries.history_events import MAX_SCANNED
+from okr_api.graphql.types.analysis_tree import hidden_count_field
+from okr_api.graphql.types.okr import Objective
+from okr_api.graphql.types.org import Person
+from okr_api.graphql.types.policy import ScoringPolicy
 from okr_domain import values
 from projections.analysis import timeline
 

@@ -20,10 +20,10 @@ from okr_api.graphql.base import (
     load_all,
     split_composite,
 )
-from okr_api.graphql.connections import Connection
 from okr_api.graphql.hr_mode import engagement_withheld, results_withheld
 from okr_api.graphql.negotiation import awaits_viewer
-from okr_api.graphql.types_org import Cycle, Person, Team, _uuids
+from okr_api.graphql.types.connections import Connection
+from okr_api.graphql.types.org import Cycle, Person, Team, _uuids
 from okr_api.history.past import Past
 from okr_domain import values
 from okr_domain.scoring import display
@@ -32,7 +32,7 @@ from projections.model import CheckInRow, KeyResultRow, ObjectiveRow, ProposalRo
 from projections.reading import Page
 
 if TYPE_CHECKING:
-    from okr_api.graphql.history_types import ObjectiveHistoryConnection
+    from okr_api.graphql.types.history import ObjectiveHistoryConnection
 
 
 async def _held_in_objectives(info: Info, loader: Any, node_ids: Iterable[str]) -> list[Any]:
@@ -223,8 +223,8 @@ class Objective(relay.Node):
                                   "state after each one (ANALYST or ADMIN).")
     async def history(self, info: Info, first: int | None = None, after: str | None = None,
                       ) -> Annotated[ObjectiveHistoryConnection,
-                                     strawberry.lazy("okr_api.graphql.history_types")]:
-        from okr_api.graphql.history_queries import objective_history
+                                     strawberry.lazy("okr_api.graphql.types.history")]:
+        from okr_api.graphql.queries.history import objective_history
 
         return await objective_history(info, self.row, first, after)
 

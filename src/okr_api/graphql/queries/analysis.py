@@ -18,8 +18,6 @@ import strawberry
 from strawberry import relay
 
 from okr_api.errors import ApiError
-from okr_api.graphql import analysis_types as types
-from okr_api.graphql import asof_analysis
 from okr_api.graphql.analysis_cache import (
     CycleInputs,
     cached_result,
@@ -30,8 +28,10 @@ from okr_api.graphql.analysis_cache import (
 from okr_api.graphql.asof import valid_moment
 from okr_api.graphql.base import Info, context, global_id, optional_uuid, uuid_of
 from okr_api.graphql.hr_mode import require_results
-from okr_api.graphql.policy_types import PolicyInput
-from okr_api.graphql.queries import wait_for
+from okr_api.graphql.queries import analysis_rows as asof_analysis
+from okr_api.graphql.queries.core import wait_for
+from okr_api.graphql.types import analysis_tree as types
+from okr_api.graphql.types.policy import PolicyInput
 from okr_domain import clock
 from okr_domain.errors import InvalidInput
 from okr_domain.scoring import display

@@ -12,10 +12,10 @@ from strawberry import relay
 from okr_api.errors import ApiError
 from okr_api.graphql.base import Info, context, uuid_of
 from okr_api.graphql.mutations.common import Outcome, Payload, UserError, execute, payload_fields
+from okr_api.graphql.types.live import OkrEventFilterInput, event_filter
+from okr_api.graphql.types.webhooks import WebhookEndpointNode
 from okr_api.live.model import SCORE_TYPES, EventType
-from okr_api.live.schema_types import OkrEventFilterInput, event_filter
 from okr_api.webhooks import signing
-from okr_api.webhooks.schema_types import WebhookEndpointNode
 from okr_api.webhooks.urls import UrlRefused, check_url
 from okr_domain import values
 from okr_domain.command_base import Result

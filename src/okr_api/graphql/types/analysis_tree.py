@@ -10,8 +10,8 @@ import strawberry
 from strawberry import relay
 
 from okr_api.graphql.base import Info, composite_id, context, global_id
-from okr_api.graphql.policy_types import ScoringPolicy
-from okr_api.graphql.types_org import Person, Team
+from okr_api.graphql.types.org import Person, Team
+from okr_api.graphql.types.policy import ScoringPolicy
 from okr_domain import values
 from okr_domain.scoring import display
 from projections import analysis

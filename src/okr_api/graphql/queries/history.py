@@ -14,8 +14,6 @@ import strawberry
 from strawberry import relay
 
 from okr_api.errors import ApiError
-from okr_api.graphql import history_types as types
-from okr_api.graphql.analysis_queries import KnownAt, ScopeInput, scope_of
 from okr_api.graphql.asof import (
     history_of,
     known,
@@ -25,8 +23,11 @@ from okr_api.graphql.asof import (
     valid_moment,
 )
 from okr_api.graphql.base import Info, can_see, context, first_of, optional_uuid, uuid_of
-from okr_api.graphql.history_changes import cycle_changes
-from okr_api.graphql.history_events import (
+from okr_api.graphql.hr_mode import require_results
+from okr_api.graphql.queries.analysis import KnownAt, ScopeInput, scope_of
+from okr_api.graphql.queries.core import MIN_POSITION_WAIT_SECONDS
+from okr_api.graphql.queries.history_changes import cycle_changes
+from okr_api.graphql.queries.history_events import (
     EventCount,
     EventQuery,
     count_events,
@@ -35,11 +36,10 @@ from okr_api.graphql.history_events import (
     list_events,
     time_range,
 )
-from okr_api.graphql.history_timeline import cycle_timeline
-from okr_api.graphql.hr_mode import require_results
-from okr_api.graphql.policy_types import PolicyInput
-from okr_api.graphql.queries import MIN_POSITION_WAIT_SECONDS
-from okr_api.graphql.types_okr import Objective
+from okr_api.graphql.queries.history_timeline import cycle_timeline
+from okr_api.graphql.types import history as types
+from okr_api.graphql.types.okr import Objective
+from okr_api.graphql.types.policy import PolicyInput
 from okr_api.history.past import CyclePast, StepPast
 from okr_api.history.payloads import aggregate_type, payload
 from okr_domain import clock, ids

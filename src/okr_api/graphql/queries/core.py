@@ -6,7 +6,6 @@ import strawberry
 from strawberry import relay
 
 from okr_api.errors import ApiError
-from okr_api.graphql import one_on_one
 from okr_api.graphql.base import (
     Info,
     context,
@@ -15,9 +14,10 @@ from okr_api.graphql.base import (
     search_text,
     uuid_of,
 )
-from okr_api.graphql.connections import Connection
-from okr_api.graphql.types_okr import KeyResult, Objective
-from okr_api.graphql.types_org import Cycle, Organization, Person, Team
+from okr_api.graphql.queries import one_on_one
+from okr_api.graphql.types.connections import Connection
+from okr_api.graphql.types.okr import KeyResult, Objective
+from okr_api.graphql.types.org import Cycle, Organization, Person, Team
 from okr_api.readmodel import ObjectiveFilter, ViewerScope
 from okr_domain import values
 

@@ -11,8 +11,8 @@ import strawberry
 from okr_api.context import Context
 from okr_api.graphql.base import Info, can_see, can_see_proposal, context
 from okr_api.graphql.hr_mode import engagement_withheld, results_withheld
-from okr_api.graphql.types_okr import AlignmentProposal, CheckIn, KeyResult, Objective
-from okr_api.graphql.types_org import Person
+from okr_api.graphql.types.okr import AlignmentProposal, CheckIn, KeyResult, Objective
+from okr_api.graphql.types.org import Person
 from okr_domain import clock
 from okr_domain.access import manager_chain
 from okr_domain.values import CycleStatus, Level, ObjectiveStatus, ProposalStatus, Role

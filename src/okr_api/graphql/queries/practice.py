@@ -6,10 +6,10 @@ import strawberry
 from strawberry import relay
 
 from okr_api.errors import ApiError
-from okr_api.graphql import one_on_one
 from okr_api.graphql.base import Info, can_see_proposal, context, optional_uuid, uuid_of
 from okr_api.graphql.negotiation import awaits_viewer
-from okr_api.graphql.types_okr import AlignmentProposal
+from okr_api.graphql.queries import one_on_one
+from okr_api.graphql.types.okr import AlignmentProposal
 from okr_domain import values
 
 INBOX_MAX = 500

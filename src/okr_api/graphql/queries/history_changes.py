@@ -7,10 +7,10 @@ from datetime import datetime
 from strawberry import relay
 
 from okr_api.errors import ApiError
-from okr_api.graphql import history_types as types
 from okr_api.graphql.asof import history_of
 from okr_api.graphql.base import Info, composite_id, context, global_id
-from okr_api.graphql.types_okr import Objective
+from okr_api.graphql.types import history as types
+from okr_api.graphql.types.okr import Objective
 from okr_api.history.past import CyclePast
 from okr_domain import ids
 from okr_domain.scoring import display

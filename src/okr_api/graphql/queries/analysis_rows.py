@@ -21,7 +21,6 @@ from uuid import UUID
 from strawberry import relay
 
 from okr_api.errors import ApiError
-from okr_api.graphql import analysis_types as types
 from okr_api.graphql.asof import (
     cycle_as_of,
     moment,
@@ -30,7 +29,8 @@ from okr_api.graphql.asof import (
     rescoring,
 )
 from okr_api.graphql.base import Info, context, global_id
-from okr_api.graphql.policy_types import PolicyInput, ScoringPolicy
+from okr_api.graphql.types import analysis_tree as types
+from okr_api.graphql.types.policy import PolicyInput, ScoringPolicy
 from okr_domain import clock
 from okr_domain.errors import InvalidInput
 from okr_domain.scoring import display
@@ -81,7 +81,7 @@ async def rows_for(info: Info, key: str, as_of: datetime | None,
         return Rows(state.cycle, state.organization.policy, state.objectives,
                     state.key_results, state.directory, viewer, state.position,
                     moment(as_of), state.key if state.valid_until is not None else None)
-    from okr_api.graphql.analysis_queries import load_cycle
+    from okr_api.graphql.queries.analysis import load_cycle
 
     data = await load_cycle(info, key, min_position)
     return Rows(data.cycle, data.policy, data.objectives, data.key_results,
