@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 import strawberry
@@ -97,20 +96,6 @@ def search_text(value: str | None, *, field: str) -> str | None:
     if any(ord(c) < 32 and c not in "\n\r\t" for c in value):
         raise ApiError("INVALID_INPUT", f"{field} contains control characters", field=field)
     return value
-
-
-def ids_in_order(rows: dict[Any, Any], keys: list[Any]) -> list[Any]:
-    return [rows.get(k) for k in keys]
-
-
-async def load_all(loader: Any, keys: list[UUID | None]) -> list[Any]:
-    """Load many keys through a DataLoader in one batch (None keys give None)."""
-    import asyncio
-
-    async def one(key: UUID | None) -> Any:
-        return None if key is None else await loader.load(key)
-
-    return list(await asyncio.gather(*(one(k) for k in keys)))
 
 
 def composite_id(owner: UUID, part: UUID) -> str:

@@ -29,7 +29,7 @@ from okr_api.graphql.asof import valid_moment
 from okr_api.graphql.base import Info, context, global_id, optional_uuid, uuid_of
 from okr_api.graphql.hr_mode import require_results
 from okr_api.graphql.queries import analysis_rows as asof_analysis
-from okr_api.graphql.queries.core import wait_for
+from okr_api.graphql.read_your_writes import wait_for
 from okr_api.graphql.types import analysis_tree as types
 from okr_api.graphql.types.policy import PolicyInput
 from okr_domain import clock

@@ -15,23 +15,12 @@ from okr_api.graphql.base import (
     uuid_of,
 )
 from okr_api.graphql.queries import one_on_one
+from okr_api.graphql.read_your_writes import wait_for
 from okr_api.graphql.types.connections import Connection
 from okr_api.graphql.types.okr import KeyResult, Objective
 from okr_api.graphql.types.org import Cycle, Organization, Person, Team
 from okr_api.readmodel import ObjectiveFilter, ViewerScope
 from okr_domain import values
-
-MIN_POSITION_WAIT_SECONDS = 5.0
-
-
-async def wait_for(info: Info, min_position: int | None) -> None:
-    """Read-your-writes: wait (bounded) until the read model has reached a position."""
-    if min_position is None:
-        return
-    read_model = context(info).services.read_model
-    if not await read_model.wait_for_position(min_position, MIN_POSITION_WAIT_SECONDS):
-        raise ApiError("NOT_YET", f"the read model has not reached position {min_position} "
-                                  "yet; retry shortly")
 
 
 @strawberry.type(description="Who is calling.")

@@ -23,29 +23,26 @@ from okr_api.graphql.asof import (
     valid_moment,
 )
 from okr_api.graphql.base import Info, can_see, context, first_of, optional_uuid, uuid_of
+from okr_api.graphql.event_cursors import event_after, event_cursor
 from okr_api.graphql.hr_mode import require_results
 from okr_api.graphql.queries.analysis import KnownAt, ScopeInput, scope_of
-from okr_api.graphql.queries.core import MIN_POSITION_WAIT_SECONDS
 from okr_api.graphql.queries.history_changes import cycle_changes
 from okr_api.graphql.queries.history_events import (
     EventCount,
     EventQuery,
     count_events,
-    event_after,
-    event_cursor,
     list_events,
     time_range,
 )
 from okr_api.graphql.queries.history_timeline import cycle_timeline
+from okr_api.graphql.read_your_writes import MIN_POSITION_WAIT_SECONDS
 from okr_api.graphql.types import history as types
 from okr_api.graphql.types.okr import Objective
 from okr_api.graphql.types.policy import PolicyInput
-from okr_api.history.past import CyclePast, StepPast
+from okr_api.history.past import CyclePast
 from okr_api.history.payloads import aggregate_type, payload
 from okr_domain import clock, ids
 from projections.analysis import timeline
-from projections.model import ObjectiveRow
-from projections.projection import topic_of
 from projections.reading import EventFilter
 
 
@@ -195,35 +192,3 @@ class HistoryQuery:
         require_history(info, "cycleTimeline")
         return await cycle_timeline(info, cycle, every, moment(until or clock.now()),
                                     scope_of(scope), policy, known(known_at))
-
-
-def _history_cursor(position: int) -> str:
-    return event_cursor(position)
-
-
-async def objective_history(info: Info, row: ObjectiveRow, first: int | None,
-                            after: str | None) -> types.ObjectiveHistoryConnection:
-    """``Objective.history``: every event of the objective with its state after each."""
-    require_history(info, "history")
-    ctx = context(info)
-    position, steps = await history_of(info).objective_history(
-        ctx.principal.organization_id, row.id)
-    total = len(steps)
-    mark = event_after(after)
-    if mark is not None:
-        steps = [s for s in steps if s.position > mark]
-    size = first_of(first)
-    shown = steps[:size]
-    nodes = [types.ObjectiveHistoryEntry(
-        position=s.position, occurred_at=s.event.timestamp, type=topic_of(s.event),
-        actor_id=types.person_gid(s.event.actor_id), data=payload(s.event),
-        state=Objective(row=s.objective, past=StepPast(s)) if s.objective else None)
-        for s in shown]
-    edges = [types.ObjectiveHistoryEdge(cursor=_history_cursor(n.position), node=n)
-             for n in nodes]
-    return types.ObjectiveHistoryConnection(
-        edges=edges, nodes=nodes, total_count=total, position=position,
-        page_info=relay.PageInfo(has_next_page=len(steps) > size, has_previous_page=False,
-                                 start_cursor=edges[0].cursor if edges else None,
-                                 end_cursor=edges[-1].cursor if edges else None))
-

@@ -82,32 +82,6 @@ class HistoryEventConnection:
         description="EXACT, or AT_LEAST when totalCount stopped at its bound.")
 
 
-@strawberry.type(description="One event of an objective and the objective right after it.")
-class ObjectiveHistoryEntry:
-    position: int
-    occurred_at: datetime
-    type: str
-    actor_id: relay.GlobalID | None
-    data: JSON | None
-    state: Objective | None = strawberry.field(
-        description="The objective after this event (its key results and check-ins too).")
-
-
-@strawberry.type
-class ObjectiveHistoryEdge:
-    cursor: str
-    node: ObjectiveHistoryEntry
-
-
-@strawberry.type(description="An objective's events, oldest first, keyset-paged.")
-class ObjectiveHistoryConnection:
-    edges: list[ObjectiveHistoryEdge]
-    nodes: list[ObjectiveHistoryEntry]
-    page_info: relay.PageInfo
-    total_count: int
-    position: int = strawberry.field(description="The event index position it reflects.")
-
-
 @strawberry.type(description="An objective aligned elsewhere between the two moments.")
 class Realignment:
     objective: Objective

@@ -1,171 +1,38 @@
-"""Nodes of the OKRs themselves: objectives, key results, check-ins, proposals."""
+"""The OKR nodes: objectives, key results, check-ins and alignment proposals, with the
+fields that lead from one to another, and an objective's history (its events, each with
+the objective's state after it)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
-from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, Self
 
 import strawberry
 from strawberry import relay
+from strawberry.scalars import JSON
 
-from okr_api.graphql.base import (
-    Info,
-    can_see,
-    can_see_proposal,
-    composite_id,
-    context,
-    first_of,
-    load_all,
-    split_composite,
-)
-from okr_api.graphql.hr_mode import engagement_withheld, results_withheld
-from okr_api.graphql.negotiation import awaits_viewer
+from okr_api.graphql.base import Info, can_see, can_see_proposal, context, first_of, global_id
+from okr_api.graphql.dataloaders import load_all
+from okr_api.graphql.event_cursors import event_cursor
+from okr_api.graphql.hr_mode import engagement_withheld
+from okr_api.graphql.objective_steps import objective_steps
 from okr_api.graphql.types.connections import Connection
-from okr_api.graphql.types.org import Cycle, Person, Team, _uuids
-from okr_api.history.past import Past
+from okr_api.graphql.types.objective_fields import ObjectiveFields
+from okr_api.graphql.types.okr_fields import CheckInFields, KeyResultFields, ProposalFields
+from okr_api.graphql.types.org import Person
+from okr_api.history.past import StepPast, check_ins_page
+from okr_api.history.payloads import payload
 from okr_domain import values
-from okr_domain.scoring import display
-from projections.analysis.scores import final_grade
-from projections.model import CheckInRow, KeyResultRow, ObjectiveRow, ProposalRow
+from projections.projection import topic_of
 from projections.reading import Page
-
-if TYPE_CHECKING:
-    from okr_api.graphql.types.history import ObjectiveHistoryConnection
-
-
-async def _held_in_objectives(info: Info, loader: Any, node_ids: Iterable[str]) -> list[Any]:
-    """Rows held inside an objective (key results, check-ins), by composite node id, for
-    a viewer allowed to see the objective (None otherwise)."""
-    ctx = context(info)
-    parts = [split_composite(i) for i in node_ids]
-    rows = await load_all(loader, [p[1] if p else None for p in parts])
-    rows = [r if r and p and r.objective_id == p[0] else None
-            for r, p in zip(rows, parts, strict=True)]
-    parents = await load_all(ctx.loaders.objective,
-                             [r.objective_id if r else None for r in rows])
-    return [r if r and o and await can_see(ctx, o) else None
-            for r, o in zip(rows, parents, strict=True)]
-
-
-@strawberry.type(description="The grade of an objective: computed, overridden, final.")
-class Grade:
-    computed_score: float | None
-    override: float | None
-    reason: str | None
-    final_score: float | None
-    band: values.Band | None
 
 
 @strawberry.type(description="An objective: a qualitative goal, measured by key results.")
-class Objective(relay.Node):
-    row: strawberry.Private[ObjectiveRow]
-    past: strawberry.Private[Past | None] = None
-    """Set for an objective shown as it was: its relations come from that state."""
-
-    @classmethod
-    def resolve_id(cls, root: Self, *, info: Info) -> str:
-        return root.row.id.hex
-
-    @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
-                            required: bool = False) -> list[Self | None]:
-        ctx = context(info)
-        rows = await load_all(ctx.loaders.objective, _uuids(node_ids))
-        return [cls(row=r) if r and await can_see(ctx, r) else None for r in rows]
-
-    @strawberry.field
-    def title(self) -> str:
-        return self.row.title
-
-    @strawberry.field
-    def description(self) -> str:
-        return self.row.description
-
-    @strawberry.field
-    def level(self) -> values.Level:
-        return self.row.level
-
-    @strawberry.field
-    def kind(self) -> values.Kind:
-        return self.row.kind
-
-    @strawberry.field
-    def visibility(self) -> values.Visibility:
-        return self.row.visibility
-
-    @strawberry.field
-    def status(self) -> values.ObjectiveStatus:
-        return self.row.status
-
-    @strawberry.field(description=(
-        "A DRAFT a manager made for its owner: only the owner activates it (accepting it)."))
-    def awaiting_owner_acceptance(self) -> bool:
-        return self.row.awaiting_owner_acceptance
-
-    @strawberry.field(description="Weighted mean of the key results' scores, in [0, 1] "
-                      "(null for HR readers whose organization's HR mode withholds results).")
-    def score(self, info: Info) -> float | None:
-        if results_withheld(context(info)):
-            return None
-        return display(self.row.score)
-
-    @strawberry.field
-    def supporters_can_check_in(self) -> bool:
-        return self.row.supporters_can_check_in
-
-    @strawberry.field(description="Null for HR readers whose HR mode withholds results.")
-    def grade(self, info: Info) -> Grade | None:
-        if results_withheld(context(info)):
-            return None
-        r = self.row
-        return Grade(computed_score=display(r.computed_grade),
-                     override=display(r.grade_override), reason=r.grade_reason,
-                     final_score=display(final_grade(r)),
-                     band=values.Band(r.band) if r.band else None)
-
-    @strawberry.field
-    def created_at(self) -> datetime | None:
-        return self.row.created_at
-
-    @strawberry.field
-    def updated_at(self) -> datetime | None:
-        return self.row.updated_at
-
-    @strawberry.field
-    def last_check_in_at(self) -> datetime | None:
-        return self.row.last_check_in_at
-
-    @strawberry.field(description="Global position of the last event that changed it.")
-    def position(self) -> int:
-        return self.row.position
-
-    @strawberry.field(description="The moment this state is as of (null: the current state).")
-    def as_of(self) -> datetime | None:
-        return self.past.as_of if self.past is not None else None
-
-    @strawberry.field
-    async def cycle(self, info: Info) -> Cycle | None:
-        row = await context(info).loaders.cycle.load(self.row.cycle_id)
-        return Cycle(row=row) if row else None
-
-    @strawberry.field
-    async def owner_team(self, info: Info) -> Team | None:
-        if self.row.owner_team_id is None:
-            return None
-        row = (await context(info).loaders.teams()).get(self.row.owner_team_id)
-        return Team(row=row) if row else None
-
-    @strawberry.field
-    async def owner_person(self, info: Info) -> Person | None:
-        if self.row.owner_person_id is None:
-            return None
-        row = await context(info).loaders.person.load(self.row.owner_person_id)
-        return Person(row=row) if row else None
-
+class Objective(ObjectiveFields):
     @strawberry.field(description="The objective this one is aligned to (if visible).")
     async def parent(self, info: Info) -> Objective | None:
+        return await self.visible_parent(info)
+
+    async def visible_parent(self, info: Info) -> Objective | None:
         if self.row.parent_id is None:
             return None
         ctx = context(info)
@@ -178,7 +45,7 @@ class Objective(relay.Node):
 
     @strawberry.field
     async def parent_key_result(self, info: Info) -> KeyResult | None:
-        if self.row.parent_key_result_id is None or await self.parent(info) is None:
+        if self.row.parent_key_result_id is None or await self.visible_parent(info) is None:
             return None
         if self.past is not None and self.row.parent_id is not None:
             held = self.past.key_results_of(self.row.parent_id)
@@ -221,75 +88,26 @@ class Objective(relay.Node):
 
     @strawberry.field(description="Every event of this objective, oldest first, with its "
                                   "state after each one (ANALYST or ADMIN).")
-    async def history(self, info: Info, first: int | None = None, after: str | None = None,
-                      ) -> Annotated[ObjectiveHistoryConnection,
-                                     strawberry.lazy("okr_api.graphql.types.history")]:
-        from okr_api.graphql.queries.history import objective_history
+    async def history(self, info: Info, first: int | None = None,
+                      after: str | None = None) -> ObjectiveHistoryConnection:
+        page = await objective_steps(info, self.row, first, after)
+        nodes = [ObjectiveHistoryEntry(
+            position=s.position, occurred_at=s.event.timestamp, type=topic_of(s.event),
+            actor_id=global_id("Person", s.event.actor_id) if s.event.actor_id else None,
+            data=payload(s.event),
+            state=Objective(row=s.objective, past=StepPast(s)) if s.objective else None)
+            for s in page.steps]
+        edges = [ObjectiveHistoryEdge(cursor=event_cursor(n.position), node=n) for n in nodes]
+        return ObjectiveHistoryConnection(
+            edges=edges, nodes=nodes, total_count=page.total, position=page.position,
+            page_info=relay.PageInfo(has_next_page=page.has_next_page, has_previous_page=False,
+                                     start_cursor=edges[0].cursor if edges else None,
+                                     end_cursor=edges[-1].cursor if edges else None))
 
-        return await objective_history(info, self.row, first, after)
 
 
 @strawberry.type(description="A measurable result that shows progress on its objective.")
-class KeyResult(relay.Node):
-    row: strawberry.Private[KeyResultRow]
-    past: strawberry.Private[Past | None] = None
-
-    @classmethod
-    def resolve_id(cls, root: Self, *, info: Info) -> str:
-        return composite_id(root.row.objective_id, root.row.id)
-
-    @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
-                            required: bool = False) -> list[Self | None]:
-        rows = await _held_in_objectives(info, context(info).loaders.key_result, node_ids)
-        return [cls(row=r) if r else None for r in rows]
-
-    @strawberry.field
-    def title(self) -> str:
-        return self.row.title
-
-    @strawberry.field
-    def metric_type(self) -> values.MetricType:
-        return self.row.metric_type
-
-    @strawberry.field
-    def start(self) -> Decimal:
-        return self.row.start
-
-    @strawberry.field
-    def target(self) -> Decimal:
-        return self.row.target
-
-    @strawberry.field(description="Null for HR readers whose HR mode withholds results.")
-    def current(self, info: Info) -> Decimal | None:
-        return None if results_withheld(context(info)) else self.row.current
-
-    @strawberry.field
-    def unit(self) -> str:
-        return self.row.unit
-
-    @strawberry.field
-    def weight(self) -> float:
-        return self.row.weight
-
-    @strawberry.field(description="Raw progress; may be below 0 or above 1 (null for HR "
-                      "readers whose HR mode withholds results).")
-    def progress(self, info: Info) -> float | None:
-        return None if results_withheld(context(info)) else display(self.row.progress)
-
-    @strawberry.field(description="Progress clamped to [0, 1] (null for HR readers whose HR "
-                      "mode withholds results).")
-    def score(self, info: Info) -> float | None:
-        return None if results_withheld(context(info)) else display(self.row.score)
-
-    @strawberry.field
-    def check_in_count(self) -> int:
-        return self.row.check_in_count
-
-    @strawberry.field
-    def last_check_in_at(self) -> datetime | None:
-        return self.row.last_check_in_at
-
+class KeyResult(KeyResultFields):
     @strawberry.field
     async def objective(self, info: Info) -> Objective | None:
         if self.past is not None:
@@ -306,8 +124,6 @@ class KeyResult(relay.Node):
             return Connection[CheckIn].from_page(Page([], [], False, None, 0),
                                                  lambda r: CheckIn(row=r))
         if self.past is not None:
-            from okr_api.history.past import check_ins_page
-
             page = check_ins_page(self.past.check_ins_of(self.row.id), first_of(first), after)
             return Connection[CheckIn].from_page(page, lambda r: CheckIn(row=r))
         page = await ctx.services.read_model.check_ins_page(
@@ -315,136 +131,18 @@ class KeyResult(relay.Node):
         return Connection[CheckIn].from_page(page, lambda r: CheckIn(row=r))
 
 
+
 @strawberry.type(description="A score update on a key result.")
-class CheckIn(relay.Node):
-    row: strawberry.Private[CheckInRow]
-
-    @classmethod
-    def resolve_id(cls, root: Self, *, info: Info) -> str:
-        return composite_id(root.row.objective_id, root.row.id)
-
-    @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
-                            required: bool = False) -> list[Self | None]:
-        if engagement_withheld(context(info)):
-            return [None for _ in node_ids]
-        rows = await _held_in_objectives(info, context(info).loaders.check_in, node_ids)
-        return [cls(row=r) if r else None for r in rows]
-
-    @strawberry.field(description="Null for HR readers whose HR mode withholds results.")
-    def value(self, info: Info) -> Decimal | None:
-        return None if results_withheld(context(info)) else self.row.value
-
-    @strawberry.field
-    def previous_value(self, info: Info) -> Decimal | None:
-        return None if results_withheld(context(info)) else self.row.previous_value
-
-    @strawberry.field(description="How confident the author is, 0-10 (null for HR readers "
-                      "whose HR mode withholds results).")
-    def confidence(self, info: Info) -> int | None:
-        return None if results_withheld(context(info)) else self.row.confidence
-
-    @strawberry.field(description="Null for HR readers whose HR mode withholds results "
-                      "(notes, 1:1 notes included, are no appraisal material).")
-    def note(self, info: Info) -> str | None:
-        return None if results_withheld(context(info)) else self.row.note
-
-    @strawberry.field(description="The time the value applies to.")
-    def applies_at(self) -> datetime:
-        return self.row.applies_at
-
-    @strawberry.field
-    def recorded_at(self) -> datetime:
-        return self.row.recorded_at
-
-    @strawberry.field
-    def in_one_on_one(self) -> bool:
-        return self.row.in_one_on_one
-
-    @strawberry.field
-    def corrected(self) -> bool:
-        return self.row.corrected
-
-    @strawberry.field
-    def correction_reason(self) -> str | None:
-        return self.row.correction_reason
-
-    @strawberry.field
-    async def author(self, info: Info) -> Person | None:
-        if self.row.author_id is None:
-            return None
-        row = await context(info).loaders.person.load(self.row.author_id)
-        return Person(row=row) if row else None
-
+class CheckIn(CheckInFields):
     @strawberry.field
     async def key_result(self, info: Info) -> KeyResult | None:
         row = await context(info).loaders.key_result.load(self.row.key_result_id)
         return KeyResult(row=row) if row else None
 
 
+
 @strawberry.type(description="A negotiated alignment: one side proposes, the other responds.")
-class AlignmentProposal(relay.Node):
-    row: strawberry.Private[ProposalRow]
-
-    @classmethod
-    def resolve_id(cls, root: Self, *, info: Info) -> str:
-        return root.row.id.hex
-
-    @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
-                            required: bool = False) -> list[Self | None]:
-        ctx = context(info)
-        rows = await load_all(ctx.loaders.proposal, _uuids(node_ids))
-        return [cls(row=r) if r and await can_see_proposal(ctx, r) else None for r in rows]
-
-    @strawberry.field
-    def status(self) -> values.ProposalStatus:
-        return self.row.status
-
-    @strawberry.field
-    def message(self) -> str:
-        return self.row.message
-
-    @strawberry.field
-    def proposed_by_child_side(self) -> bool:
-        return self.row.proposed_by_child_side
-
-    @strawberry.field(description="The side that must answer: the child objective's "
-                      "owner when the parent's side asked, the parent's otherwise.")
-    def awaiting_side(self) -> values.ProposalSide:
-        return self.row.awaiting_side
-
-    @strawberry.field(description="Whether the viewer may answer this proposal now.")
-    async def awaiting_me(self, info: Info) -> bool:
-        return await awaits_viewer(context(info), self.row)
-
-    @strawberry.field(description="Who asked (the same person as proposedBy).")
-    async def requested_by(self, info: Info) -> Person | None:
-        return await self.proposed_by(info)
-
-    @strawberry.field
-    def responded_at(self) -> datetime | None:
-        return self.row.responded_at
-
-    @strawberry.field
-    def withdrawn_at(self) -> datetime | None:
-        return self.row.withdrawn_at
-
-    @strawberry.field
-    def response_reason(self) -> str | None:
-        return self.row.response_reason
-
-    @strawberry.field
-    def created_at(self) -> datetime:
-        return self.row.created_at
-
-    @strawberry.field
-    async def proposed_by(self, info: Info) -> Person | None:
-        if self.row.proposed_by is None:
-            return None
-        row = await context(info).loaders.person.load(self.row.proposed_by)
-        return Person(row=row) if row else None
-
+class AlignmentProposal(ProposalFields):
     @strawberry.field
     async def child(self, info: Info) -> Objective | None:
         ctx = context(info)
@@ -456,3 +154,29 @@ class AlignmentProposal(relay.Node):
         ctx = context(info)
         row = await ctx.loaders.objective.load(self.row.parent_id)
         return Objective(row=row) if row and await can_see(ctx, row) else None
+
+
+@strawberry.type(description="One event of an objective and the objective right after it.")
+class ObjectiveHistoryEntry:
+    position: int
+    occurred_at: datetime
+    type: str
+    actor_id: relay.GlobalID | None
+    data: JSON | None
+    state: Objective | None = strawberry.field(
+        description="The objective after this event (its key results and check-ins too).")
+
+
+@strawberry.type
+class ObjectiveHistoryEdge:
+    cursor: str
+    node: ObjectiveHistoryEntry
+
+
+@strawberry.type(description="An objective's events, oldest first, keyset-paged.")
+class ObjectiveHistoryConnection:
+    edges: list[ObjectiveHistoryEdge]
+    nodes: list[ObjectiveHistoryEntry]
+    page_info: relay.PageInfo
+    total_count: int
+    position: int = strawberry.field(description="The event index position it reflects.")

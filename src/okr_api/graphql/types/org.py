@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Self
-from uuid import UUID
 
 import strawberry
 from strawberry import relay
 
-from okr_api.graphql.base import Info, context, load_all
+from okr_api.graphql.base import Info, context
+from okr_api.graphql.dataloaders import load_all, node_uuids
 from okr_domain import values
 from projections.model import CycleRow, OrganizationRow, PersonRow, TeamRow
 
@@ -49,16 +49,6 @@ class OkrPolicy:
                    direct_alignment_by_parent_owner=policy.direct_alignment_by_parent_owner)
 
 
-def _uuids(node_ids: Iterable[str]) -> list[UUID | None]:
-    result: list[UUID | None] = []
-    for node_id in node_ids:
-        try:
-            result.append(UUID(hex=node_id))
-        except ValueError:
-            result.append(None)
-    return result
-
-
 @strawberry.type(description="The tenant: everything else belongs to one organization.")
 class Organization(relay.Node):
     row: strawberry.Private[OrganizationRow]
@@ -72,7 +62,7 @@ class Organization(relay.Node):
                             required: bool = False) -> list[Self | None]:
         ctx = context(info)
         own = await ctx.services.read_model.organization(ctx.principal.organization_id)
-        return [cls(row=own) if own and i == own.id else None for i in _uuids(node_ids)]
+        return [cls(row=own) if own and i == own.id else None for i in node_uuids(node_ids)]
 
     @strawberry.field
     def name(self) -> str:
@@ -105,7 +95,7 @@ class Team(relay.Node):
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
                             required: bool = False) -> list[Self | None]:
         teams = await context(info).loaders.teams()
-        return [cls(row=teams[i]) if i in teams else None for i in _uuids(node_ids)]
+        return [cls(row=teams[i]) if i in teams else None for i in node_uuids(node_ids)]
 
     @strawberry.field
     def name(self) -> str:
@@ -147,7 +137,7 @@ class Person(relay.Node):
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
                             required: bool = False) -> list[Self | None]:
         loader = context(info).loaders.person
-        rows = await load_all(loader, _uuids(node_ids))
+        rows = await load_all(loader, node_uuids(node_ids))
         return [cls(row=r) if r else None for r in rows]
 
     @strawberry.field
@@ -191,7 +181,7 @@ class Cycle(relay.Node):
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
                             required: bool = False) -> list[Self | None]:
         loader = context(info).loaders.cycle
-        rows = await load_all(loader, _uuids(node_ids))
+        rows = await load_all(loader, node_uuids(node_ids))
         return [cls(row=r) if r else None for r in rows]
 
     @strawberry.field

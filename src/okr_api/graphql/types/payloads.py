@@ -1,5 +1,5 @@
-"""Payload types. Each mutation has its own payload type (so it can grow fields
-independently), built on a few shared shapes."""
+"""Payload types: the ``Payload`` interface, user errors, and the shared shapes each
+mutation's own payload type (so it can grow fields independently) is built on."""
 
 from __future__ import annotations
 
@@ -8,11 +8,27 @@ from uuid import UUID
 import strawberry
 
 from okr_api.graphql.base import Info, context
-from okr_api.graphql.mutations.common import Payload, caught_up, objective_row
+from okr_api.graphql.read_your_writes import caught_up, objective_row
 from okr_api.graphql.types.okr import AlignmentProposal, CheckIn, KeyResult, Objective
 from okr_api.graphql.types.org import Cycle, Organization, Person, Team
 from okr_api.readmodel import forget
 from projections.model import CheckInRow
+
+
+@strawberry.type(description="An expected failure: nothing was written.")
+class UserError:
+    code: str = strawberry.field(description="Stable machine-readable code.")
+    field: list[str] | None = strawberry.field(description="Path to the input field.")
+    message: str
+
+
+@strawberry.interface(description="Fields every mutation payload has.")
+class Payload:
+    user_errors: list[UserError]
+    position: int | None = strawberry.field(
+        description="Global position written; pass it as minPosition to read your write.")
+    replayed: bool = strawberry.field(
+        default=False, description="True when an idempotency key returned an earlier result.")
 
 
 @strawberry.type
