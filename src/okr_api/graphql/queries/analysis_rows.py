@@ -1,45 +1,38 @@
-"""alignmentTree, stretchAnalysis and okrHealth "as of" a moment and/or re-scored under
-another policy (for analysts and admins).
+"""The rows an analysis answer reads, live or as of a moment, and where its results are
+kept.
 
-As of a moment, the cycle's rows, the organization's people, teams and policy all come
-from the replay (the history cache). Without a moment, a re-scoring reads the live rows.
+Live, the cycle's rows come from the read model, cached per read-model position (see
+``okr_api.graphql.analysis_cache``). As of a moment, the cycle's rows, the
+organization's people, teams and policy all come from the replay (the history cache).
 Nothing stored changes either way.
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from fractions import Fraction
 from typing import TypeVar
 from uuid import UUID
 
-from strawberry import relay
-
 from okr_api.errors import ApiError
-from okr_api.graphql.asof import (
-    cycle_as_of,
-    moment,
-    require_history,
-    require_travel,
-    rescoring,
+from okr_api.graphql.analysis_cache import (
+    CycleInputs,
+    cached_result,
+    cached_result_async,
+    cycle_inputs,
+    viewer_key,
 )
-from okr_api.graphql.base import Info, context, global_id
-from okr_api.graphql.types import analysis_tree as types
-from okr_api.graphql.types.policy import PolicyInput, ScoringPolicy
+from okr_api.graphql.asof import cycle_as_of, moment
+from okr_api.graphql.base import Info, context
+from okr_api.graphql.read_your_writes import wait_for
 from okr_domain import clock
-from okr_domain.errors import InvalidInput
-from okr_domain.scoring import display
 from okr_domain.values import OkrPolicy
 from projections import analysis
-from projections.analysis import clock as analysis_clock
 from projections.model import CycleRow, KeyResultRow, ObjectiveRow
 
-TREND_CYCLES = 4
 RESULTS_KEY = "asof_results"
 MAX_RESULTS = 32
 T = TypeVar("T")
@@ -58,6 +51,13 @@ class Rows:
     state_key: Hashable | None = None
     """Names the replayed rows when they are kept in the history cache (None: live rows,
     or a moment too recent to keep)."""
+    live: CycleInputs | None = None
+    """The read model's inputs the rows are (None: replayed rows)."""
+
+    @property
+    def now(self) -> datetime:
+        """The moment the answer is for: the one asked about, or now."""
+        return self.as_of or clock.now()
 
     def result_key(self, *parts: Hashable) -> Hashable | None:
         """A key for a result computed from these rows and ``parts`` alone (None: do not
@@ -73,7 +73,8 @@ async def rows_for(info: Info, key: str, as_of: datetime | None,
                    root: UUID | None = None) -> Rows:
     """The rows an answer reads; with ``root`` (an alignment tree's root objective, no
     team filter) as of a moment, those of that subtree may be all there is."""
-    viewer = analysis.Viewer.from_actor(context(info).principal.actor)
+    ctx = context(info)
+    viewer = analysis.Viewer.from_actor(ctx.principal.actor)
     if as_of is not None:
         state = await cycle_as_of(info, key, as_of, known_at, root=root)
         assert state.cycle is not None
@@ -81,26 +82,13 @@ async def rows_for(info: Info, key: str, as_of: datetime | None,
         return Rows(state.cycle, state.organization.policy, state.objectives,
                     state.key_results, state.directory, viewer, state.position,
                     moment(as_of), state.key if state.valid_until is not None else None)
-    from okr_api.graphql.queries.analysis import load_cycle
-
-    data = await load_cycle(info, key, min_position)
-    return Rows(data.cycle, data.policy, data.objectives, data.key_results,
-                data.directory, viewer, data.position, None)
-
-
-def _check(info: Info, as_of: datetime | None, policy: PolicyInput | None) -> None:
-    if as_of is not None:
-        require_travel(info)
-    if policy is not None:
-        require_history(info, "policy")
-
-
-def _domain(error: InvalidInput) -> ApiError:
-    return ApiError(error.code.value, error.message)
-
-
-def _gid(type_name: str, value: UUID | None) -> relay.GlobalID | None:
-    return global_id(type_name, value) if value else None
+    await wait_for(info, min_position)
+    position = await ctx.services.read_model.position()
+    inputs = await cycle_inputs(ctx.services, ctx.principal.organization_id, key, position)
+    if inputs is None:
+        raise ApiError("NOT_FOUND", f"no cycle {key}")
+    return Rows(inputs.cycle, inputs.organization.policy, inputs.objectives,
+                inputs.key_results, inputs.directory, viewer, position, None, live=inputs)
 
 
 async def kept(info: Info, key: Hashable | None, compute: Callable[[], T]) -> T:
@@ -119,150 +107,28 @@ async def kept(info: Info, key: Hashable | None, compute: Callable[[], T]) -> T:
     return value
 
 
-def _now(rows: Rows) -> datetime:
-    return rows.as_of or clock.now()
+async def computed(info: Info, rows: Rows, rescored: bool, parts: tuple[Hashable, ...],
+                   compute: Callable[[], T]) -> T:
+    """A result of ``compute()`` (a pure function of the rows and ``parts``): live and
+    under the organization's own rules, from the analysis cache at the rows' position;
+    otherwise kept with the replayed rows (or computed afresh)."""
+    if rows.live is not None and not rescored:
+        return await cached_result(context(info).services, rows.position,
+                                   _live_key(rows, rows.live, parts), compute)
+    return await kept(info, rows.result_key(*parts), compute)
 
 
-async def alignment_tree(info: Info, key: str, view: analysis.TreeView,
-                         as_of: datetime | None, policy: PolicyInput | None,
-                         min_position: int | None,
-                         known_at: datetime | None = None) -> types.AlignmentTree:
-    _check(info, as_of, policy)
-    root = view.root_objective_id if view.team_id is None else None
-    rows = await rows_for(info, key, as_of, min_position, known_at, root=root)
-    rules, options, scoring = rescoring(rows.policy, policy)
-    # The tree reads the moment only as the cycle's elapsed share (whole days).
-    elapsed = analysis_clock.elapsed_share(rows.cycle, _now(rows))
-    tree = await kept(info, rows.result_key("tree", view, rules, options, elapsed),
-                      lambda: _tree(rows, view, rules, options, scoring, elapsed))
-    return dataclasses.replace(tree, as_of=rows.as_of)
+async def computed_async(info: Info, rows: Rows, rescored: bool, parts: tuple[Hashable, ...],
+                         compute: Callable[[], Awaitable[T]]) -> T:
+    """As ``computed``, for a computation that reads more of the read model: cached only
+    live and under the organization's own rules."""
+    if rows.live is not None and not rescored:
+        return await cached_result_async(context(info).services, rows.position,
+                                         _live_key(rows, rows.live, parts), compute)
+    return await compute()
 
 
-def _tree(rows: Rows, view: analysis.TreeView, rules: OkrPolicy,
-          options: analysis.ScoringOptions, scoring: ScoringPolicy | None,
-          elapsed: Fraction) -> types.AlignmentTree:
-    try:
-        tree = analysis.alignment_tree(rows.cycle.id, rows.objectives, rows.key_results,
-                                       rows.directory, rows.viewer, rules, view, options,
-                                       elapsed=elapsed)
-    except InvalidInput as error:
-        raise _domain(error) from None
-    return types.AlignmentTree(
-        cycle_key=rows.cycle.key, roll_up=tree.roll_up, position=rows.position,
-        nodes=[types.TreeNode.of(n, rows.directory) for n in tree.nodes],
-        root_ids=[global_id("Objective", i) for i in tree.root_ids],
-        orphan_ids=[global_id("Objective", i) for i in tree.orphan_ids],
-        coverage=types.Coverage.of(tree.coverage),
-        as_of=rows.as_of, scoring=scoring)
-
-
-async def stretch_analysis(info: Info, key: str, scope: analysis.Scope,
-                           as_of: datetime | None, policy: PolicyInput | None,
-                           min_position: int | None,
-                           known_at: datetime | None = None) -> types.StretchAnalysis:
-    _check(info, as_of, policy)
-    rows = await rows_for(info, key, as_of, min_position, known_at)
-    rules, options, scoring = rescoring(rows.policy, policy)
-
-    def compute() -> analysis.StretchAnalysis:
-        return analysis.stretch_analysis(rows.cycle, rows.objectives, rows.key_results,
-                                         rows.directory, rows.viewer, rules, _now(rows),
-                                         scope, options)
-
-    try:
-        # The analysis reads the moment only as the cycle's elapsed whole days.
-        elapsed = analysis_clock.elapsed_days(rows.cycle, _now(rows))
-        result = await kept(info, rows.result_key("stretch", scope, rules, options, elapsed),
-                            compute)
-        # Earlier cycles are read as they are now: not kept.
-        trends = await _trends(info, rows, scope, rules, options)
-    except InvalidInput as error:
-        raise _domain(error) from None
-    return stretch_type(rows.cycle.key, rows.position, result, trends, as_of=rows.as_of,
-                        scoring=scoring)
-
-
-def stretch_type(cycle_key: str, position: int, result: analysis.StretchAnalysis,
-                 trends: list[types.AmbitionTrend], *, as_of: datetime | None = None,
-                 scoring: ScoringPolicy | None = None) -> types.StretchAnalysis:
-    """The GraphQL object of a stretch analysis (live, as of a moment or re-scored)."""
-    pace = result.pace
-    return types.StretchAnalysis(
-        cycle_key=cycle_key, position=position, final_grades=result.final_grades,
-        aspirational_count=result.aspirational_count, mean=display(result.mean),
-        median=display(result.median),
-        distance_from_target=display(result.distance_from_target),
-        histogram=[types.HistogramBucket(lower=b.lower, upper=b.upper, count=b.count)
-                   for b in result.histogram],
-        bands=[types.BandCount(band=b.band, count=b.count, share=b.share)
-               for b in result.bands],
-        committed_count=result.committed_count, committed_met=result.committed_met,
-        committed_hit_rate=result.committed_hit_rate,
-        pace=None if pace is None else types.Pace(
-            elapsed_fraction=pace.elapsed_fraction, tolerance=pace.tolerance,
-            aspirational_expected=display(pace.aspirational_expected),
-            aspirational_mean=display(pace.aspirational_mean),
-            committed_expected=display(pace.committed_expected),
-            committed_mean=display(pace.committed_mean),
-            behind=[types.BehindPace(objective_id=global_id("Objective", b.objective_id),
-                                     kind=b.kind, score=display(b.score),
-                                     expected=display(b.expected), gap=display(b.gap))
-                    for b in pace.behind]),
-        trends=trends, as_of=as_of, scoring=scoring)
-
-
-async def _trends(info: Info, rows: Rows, scope: analysis.Scope, policy: OkrPolicy,
-                  options: analysis.ScoringOptions) -> list[types.AmbitionTrend]:
-    """Ambition across the cycles up to this one: this cycle as of the moment, the
-    earlier ones (closed by then, as a rule) as they are now."""
-    ctx = context(info)
-    org_id = ctx.principal.organization_id
-    read_model = ctx.services.read_model
-    cycles = sorted((c for c in await read_model.cycles(org_id)
-                     if c.starts_on <= rows.cycle.starts_on and c.id != rows.cycle.id),
-                    key=lambda c: (c.starts_on, c.key))[-(TREND_CYCLES - 1):]
-    objectives = list(rows.objectives)
-    key_results = list(rows.key_results)
-    for cycle in cycles:
-        objectives += await read_model.cycle_objectives(org_id, cycle.id)
-        key_results += await read_model.cycle_key_results(org_id, cycle.id)
-    cycles.append(rows.cycle)
-    trends = analysis.ambition_trends(cycles, objectives, key_results, rows.directory,
-                                      rows.viewer, policy, scope, options)
-    keys = {c.id: c.key for c in cycles}
-    ordered = sorted((*trends.people, *trends.teams), key=lambda t: not t.flags)
-    return [types.AmbitionTrend(
-        owner_kind=t.owner_kind,
-        owner_id=global_id("Person" if t.owner_kind is analysis.OwnerKind.PERSON else "Team",
-                           t.owner_id),
-        points=[types.TrendPoint(cycle_key=keys[p.cycle_id], count=p.count,
-                                 mean=display(p.mean), band=p.band) for p in t.points],
-        flags=list(t.flags)) for t in ordered]
-
-
-async def okr_health(info: Info, key: str, scope: analysis.Scope,
-                     as_of: datetime, known_at: datetime | None = None) -> types.OkrHealth:
-    _check(info, as_of, None)
-    rows = await rows_for(info, key, as_of, None, known_at)
-
-    def compute() -> analysis.HealthReport:
-        return analysis.okr_health(rows.cycle, rows.objectives, rows.key_results,
-                                   rows.directory, rows.viewer, rows.policy, _now(rows), scope)
-
-    try:
-        report = await kept(info, rows.result_key("health", scope, _now(rows)), compute)
-    except InvalidInput as error:
-        raise _domain(error) from None
-
-    return types.OkrHealth(
-        cycle_key=rows.cycle.key, position=rows.position,
-        checked_count=report.checked_count,
-        findings=[types.HealthFinding(
-            rule=f.rule, severity=f.severity, message=f.message,
-            objective_id=_gid("Objective", f.objective_id),
-            owner_team_id=_gid("Team", f.owner_team_id),
-            owner_person_id=_gid("Person", f.owner_person_id), value=f.value)
-            for f in report.findings],
-        counts=[types.HealthRuleCount(rule=c.rule, severity=c.severity, count=c.count)
-                for c in report.counts],
-        as_of=rows.as_of)
+def _live_key(rows: Rows, inputs: CycleInputs, parts: tuple[Hashable, ...],
+              ) -> tuple[Hashable, ...]:
+    """A result cache key: the cycle, the viewer, and what else the result depends on."""
+    return (inputs.organization.id, rows.cycle.id, viewer_key(rows.viewer), *parts)

@@ -25,7 +25,7 @@ from okr_api.graphql.asof import (
 from okr_api.graphql.base import Info, can_see, context, first_of, optional_uuid, uuid_of
 from okr_api.graphql.event_cursors import event_after, event_cursor
 from okr_api.graphql.hr_mode import require_results
-from okr_api.graphql.queries.analysis import KnownAt, ScopeInput, scope_of
+from okr_api.graphql.queries.analysis_inputs import KnownAt, ScopeInput, scope_of
 from okr_api.graphql.queries.history_changes import cycle_changes
 from okr_api.graphql.queries.history_events import (
     EventCount,
