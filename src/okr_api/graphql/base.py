@@ -9,6 +9,7 @@ from strawberry import relay
 
 from okr_api.context import Context
 from okr_api.errors import ApiError
+from okr_api.limits import MAX_PAGE_SIZE
 from okr_domain.values import Role
 from projections.model import ObjectiveRow, ProposalRow
 
@@ -73,8 +74,6 @@ def require_role(ctx: Context, *roles: Role) -> None:
 
 
 def first_of(first: int | None, default: int = 20) -> int:
-    from okr_api.limits import MAX_PAGE_SIZE
-
     if first is None:
         return default
     if not 0 <= first <= MAX_PAGE_SIZE:

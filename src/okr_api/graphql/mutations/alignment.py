@@ -7,6 +7,7 @@ from uuid import UUID
 import strawberry
 from strawberry import relay
 
+from okr_api.errors import ApiError
 from okr_api.graphql.base import Info, composite_of, context, uuid_of
 from okr_api.graphql.mutations.common import execute, written
 from okr_api.graphql.types.payloads import ObjectivePayload, ProposalPayload
@@ -19,8 +20,6 @@ def _parent_kr(value: relay.GlobalID | None, parent: UUID) -> UUID | None:
         return None
     objective_id, kr_id = composite_of(value, "KeyResult", "parentKeyResultId")
     if objective_id != parent:
-        from okr_api.errors import ApiError
-
         raise ApiError("INVALID_INPUT", "parentKeyResultId is not a key result of the parent",
                        field="parentKeyResultId")
     return kr_id

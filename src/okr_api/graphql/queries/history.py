@@ -1,5 +1,6 @@
 """History queries for analysts and admins: ``events``, ``objective(id, asOf)``,
-``changes`` and ``cycleTimeline``, plus ``Objective.history``.
+``changes`` and ``cycleTimeline`` (``Objective.history`` is built in
+``okr_api.graphql.types.okr``).
 
 Everything "as of" a moment is replayed from the events (see ``projections.asof``);
 results say the position (and moment) they reflect.
@@ -23,7 +24,7 @@ from okr_api.graphql.asof import (
     valid_moment,
 )
 from okr_api.graphql.base import Info, can_see, context, first_of, optional_uuid, uuid_of
-from okr_api.graphql.event_cursors import event_after, event_cursor
+from okr_api.graphql.event_fields import event_after, event_cursor, event_data
 from okr_api.graphql.hr_mode import require_results
 from okr_api.graphql.queries.analysis_inputs import KnownAt, ScopeInput, scope_of
 from okr_api.graphql.queries.history_changes import cycle_changes
@@ -40,10 +41,11 @@ from okr_api.graphql.types import history as types
 from okr_api.graphql.types.okr import Objective
 from okr_api.graphql.types.policy import PolicyInput
 from okr_api.history.past import CyclePast
-from okr_api.history.payloads import aggregate_type, payload
+from okr_api.history.payloads import aggregate_type
 from okr_domain import clock, ids
 from projections.analysis import timeline
 from projections.reading import EventFilter
+from projections.scope import sub_teams
 
 
 @strawberry.input(description="Which events: every condition given applies.")
@@ -78,8 +80,6 @@ async def _event_query(info: Info, given: EventFilterInput | None) -> EventQuery
     actor = optional_uuid(given.actor_id, "Person", field="filter.actorId")
     if team is None:
         return EventQuery(where, actor)
-    from projections.scope import sub_teams
-
     teams = frozenset(sub_teams(await ctx.services.read_model.teams(org_id), team))
     if team not in teams:
         raise ApiError("NOT_FOUND", "filter.teamId does not name a team", field="filter.teamId")
@@ -111,7 +111,7 @@ class HistoryQuery:
         if known_at is not None:
             as_of = valid_moment(as_of, known_at)
         if as_of is None:
-            return (await Objective.resolve_nodes(info=info, node_ids=[id.node_id]))[0] \
+            return (await Objective.load_nodes(info, [id.node_id]))[0] \
                 if id.type_name == "Objective" else None
         require_travel(info)
         ctx = context(info)
@@ -156,7 +156,7 @@ class HistoryQuery:
                 aggregate_version=row.aggregate_version,
                 cycle_key=cycles.get(row.cycle_id) if row.cycle_id else None,
                 actor_id=types.person_gid(row.actor_id),
-                data=payload(event) if event is not None else None,
+                data=event_data(event),
                 objective_row=item.objective))
         edges = [types.HistoryEventEdge(cursor=event_cursor(n.position), node=n) for n in nodes]
         return types.HistoryEventConnection(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from uuid import UUID
 
 from strawberry import relay
 
@@ -41,13 +42,13 @@ async def cycle_changes(info: Info, key: str, since: datetime, until: datetime,
                     Viewer.from_actor(ctx.principal.actor))
     past = CyclePast(after, until)
 
-    def shown(objective_id: object) -> Objective:
-        row = after.objective(objective_id)  # type: ignore[arg-type]
+    def shown(objective_id: UUID) -> Objective:
+        row = after.objective(objective_id)
         assert row is not None
         return Objective(row=row, past=past)
 
-    def gid(value: object) -> relay.GlobalID | None:
-        return global_id("Objective", value) if value is not None else None  # type: ignore[arg-type]
+    def gid(value: UUID | None) -> relay.GlobalID | None:
+        return global_id("Objective", value) if value is not None else None
 
     return types.CycleChanges(
         cycle_key=key, from_=since, to=until, from_position=before.position,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
@@ -32,10 +33,7 @@ def hidden_count_field() -> int:
     return value
 
 
-def _objective_id(value: object) -> relay.GlobalID:
-    from uuid import UUID
-
-    assert isinstance(value, UUID)
+def _objective_id(value: UUID) -> relay.GlobalID:
     return global_id("Objective", value)
 
 
@@ -79,23 +77,25 @@ class TreeObjective:
     owners: strawberry.Private[analysis.Directory | None]
     """The organization's people and teams when known (else they are loaded)."""
 
-    @strawberry.field
-    def owner_team(self, info: Info) -> Team | None:
+    @strawberry.field(graphql_type=Team | None)
+    def owner_team(self, info: Info) -> Team | Awaitable[Team | None] | None:
+        """From the owners when known (no awaiting), else loaded."""
         if self.owner_team_id is None:
             return None
         if self.owners is not None:
             row = self.owners.teams.get(self.owner_team_id)
             return Team(row=row) if row else None
-        return _load_team(info, self.owner_team_id)  # type: ignore[return-value]
+        return _load_team(info, self.owner_team_id)
 
-    @strawberry.field
-    def owner_person(self, info: Info) -> Person | None:
+    @strawberry.field(graphql_type=Person | None)
+    def owner_person(self, info: Info) -> Person | Awaitable[Person | None] | None:
+        """From the owners when known (no awaiting), else loaded."""
         if self.owner_person_id is None:
             return None
         if self.owners is not None:
             row = self.owners.people.get(self.owner_person_id)
             return Person(row=row) if row else None
-        return _load_person(info, self.owner_person_id)  # type: ignore[return-value]
+        return _load_person(info, self.owner_person_id)
 
     key_results_: strawberry.Private[list[TreeKeyResult]]
 
@@ -176,8 +176,6 @@ class TeamCoverage:
 
     @strawberry.field
     async def team(self, info: Info) -> Team | None:
-        from uuid import UUID
-
         row = (await context(info).loaders.teams()).get(UUID(hex=self.team_id.node_id))
         return Team(row=row) if row else None
 

@@ -1,5 +1,5 @@
-"""GraphQL types of the history queries: events, objective histories, changes, timelines
-and the scoring policy of re-scored answers."""
+"""GraphQL types of the history queries: events, changes and timelines (an objective's
+own history is beside ``Objective`` in ``okr_api.graphql.types.okr``)."""
 
 from __future__ import annotations
 

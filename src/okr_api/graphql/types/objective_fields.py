@@ -8,11 +8,11 @@ from datetime import datetime
 from typing import Self
 
 import strawberry
-from strawberry import relay
 
 from okr_api.graphql.base import Info, can_see, context
 from okr_api.graphql.dataloaders import load_all, node_uuids
 from okr_api.graphql.hr_mode import results_withheld
+from okr_api.graphql.types.node import LoadedNode
 from okr_api.graphql.types.org import Cycle, Person, Team
 from okr_api.history.past import Past
 from okr_domain import values
@@ -32,7 +32,7 @@ class Grade:
 
 
 @strawberry.type(description="The fields of Objective that lead to no other OKR node.")
-class ObjectiveFields(relay.Node):
+class ObjectiveFields(LoadedNode):
     row: strawberry.Private[ObjectiveRow]
     past: strawberry.Private[Past | None] = None
     """Set for an objective shown as it was: its relations come from that state."""
@@ -42,8 +42,7 @@ class ObjectiveFields(relay.Node):
         return root.row.id.hex
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
-                            required: bool = False) -> list[Self | None]:
+    async def load_nodes(cls, info: Info, node_ids: Iterable[str]) -> list[Self | None]:
         ctx = context(info)
         rows = await load_all(ctx.loaders.objective, node_uuids(node_ids))
         return [cls(row=r) if r and await can_see(ctx, r) else None for r in rows]

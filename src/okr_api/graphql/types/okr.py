@@ -12,7 +12,7 @@ from strawberry.scalars import JSON
 
 from okr_api.graphql.base import Info, can_see, can_see_proposal, context, first_of, global_id
 from okr_api.graphql.dataloaders import load_all
-from okr_api.graphql.event_cursors import event_cursor
+from okr_api.graphql.event_fields import event_cursor, event_data
 from okr_api.graphql.hr_mode import engagement_withheld
 from okr_api.graphql.objective_steps import objective_steps
 from okr_api.graphql.types.connections import Connection
@@ -20,7 +20,6 @@ from okr_api.graphql.types.objective_fields import ObjectiveFields
 from okr_api.graphql.types.okr_fields import CheckInFields, KeyResultFields, ProposalFields
 from okr_api.graphql.types.org import Person
 from okr_api.history.past import StepPast, check_ins_page
-from okr_api.history.payloads import payload
 from okr_domain import values
 from projections.projection import topic_of
 from projections.reading import Page
@@ -67,6 +66,9 @@ class Objective(ObjectiveFields):
 
     @strawberry.field
     async def key_results(self, info: Info) -> list[KeyResult]:
+        return await self.held_key_results(info)
+
+    async def held_key_results(self, info: Info) -> list[KeyResult]:
         if self.past is not None:
             return [KeyResult(row=r, past=self.past)
                     for r in self.past.key_results_of(self.row.id)]
@@ -94,7 +96,7 @@ class Objective(ObjectiveFields):
         nodes = [ObjectiveHistoryEntry(
             position=s.position, occurred_at=s.event.timestamp, type=topic_of(s.event),
             actor_id=global_id("Person", s.event.actor_id) if s.event.actor_id else None,
-            data=payload(s.event),
+            data=event_data(s.event),
             state=Objective(row=s.objective, past=StepPast(s)) if s.objective else None)
             for s in page.steps]
         edges = [ObjectiveHistoryEdge(cursor=event_cursor(n.position), node=n) for n in nodes]

@@ -10,12 +10,12 @@ from decimal import Decimal
 from typing import Self
 
 import strawberry
-from strawberry import relay
 
 from okr_api.graphql.base import Info, can_see_proposal, composite_id, context
 from okr_api.graphql.dataloaders import held_in_objectives, load_all, node_uuids
 from okr_api.graphql.hr_mode import engagement_withheld, results_withheld
 from okr_api.graphql.negotiation import awaits_viewer
+from okr_api.graphql.types.node import LoadedNode
 from okr_api.graphql.types.org import Person
 from okr_api.history.past import Past
 from okr_domain import values
@@ -24,7 +24,7 @@ from projections.model import CheckInRow, KeyResultRow, ProposalRow
 
 
 @strawberry.type(description="The fields of KeyResult that lead to no other OKR node.")
-class KeyResultFields(relay.Node):
+class KeyResultFields(LoadedNode):
     row: strawberry.Private[KeyResultRow]
     past: strawberry.Private[Past | None] = None
 
@@ -33,8 +33,7 @@ class KeyResultFields(relay.Node):
         return composite_id(root.row.objective_id, root.row.id)
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
-                            required: bool = False) -> list[Self | None]:
+    async def load_nodes(cls, info: Info, node_ids: Iterable[str]) -> list[Self | None]:
         rows = await held_in_objectives(info, context(info).loaders.key_result, node_ids)
         return [cls(row=r) if r else None for r in rows]
 
@@ -86,7 +85,7 @@ class KeyResultFields(relay.Node):
 
 
 @strawberry.type(description="The fields of CheckIn that lead to no other OKR node.")
-class CheckInFields(relay.Node):
+class CheckInFields(LoadedNode):
     row: strawberry.Private[CheckInRow]
 
     @classmethod
@@ -94,8 +93,7 @@ class CheckInFields(relay.Node):
         return composite_id(root.row.objective_id, root.row.id)
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
-                            required: bool = False) -> list[Self | None]:
+    async def load_nodes(cls, info: Info, node_ids: Iterable[str]) -> list[Self | None]:
         if engagement_withheld(context(info)):
             return [None for _ in node_ids]
         rows = await held_in_objectives(info, context(info).loaders.check_in, node_ids)
@@ -148,7 +146,7 @@ class CheckInFields(relay.Node):
 
 
 @strawberry.type(description="The fields of AlignmentProposal that lead to no other OKR node.")
-class ProposalFields(relay.Node):
+class ProposalFields(LoadedNode):
     row: strawberry.Private[ProposalRow]
 
     @classmethod
@@ -156,8 +154,7 @@ class ProposalFields(relay.Node):
         return root.row.id.hex
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
-                            required: bool = False) -> list[Self | None]:
+    async def load_nodes(cls, info: Info, node_ids: Iterable[str]) -> list[Self | None]:
         ctx = context(info)
         rows = await load_all(ctx.loaders.proposal, node_uuids(node_ids))
         return [cls(row=r) if r and await can_see_proposal(ctx, r) else None for r in rows]
@@ -185,7 +182,7 @@ class ProposalFields(relay.Node):
 
     @strawberry.field(description="Who asked (the same person as proposedBy).")
     async def requested_by(self, info: Info) -> Person | None:
-        return await self.proposed_by(info)
+        return await self.proposer(info)
 
     @strawberry.field
     def responded_at(self) -> datetime | None:
@@ -205,6 +202,9 @@ class ProposalFields(relay.Node):
 
     @strawberry.field
     async def proposed_by(self, info: Info) -> Person | None:
+        return await self.proposer(info)
+
+    async def proposer(self, info: Info) -> Person | None:
         if self.row.proposed_by is None:
             return None
         row = await context(info).loaders.person.load(self.row.proposed_by)

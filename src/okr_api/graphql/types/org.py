@@ -7,10 +7,10 @@ from datetime import date, datetime
 from typing import Self
 
 import strawberry
-from strawberry import relay
 
 from okr_api.graphql.base import Info, context
 from okr_api.graphql.dataloaders import load_all, node_uuids
+from okr_api.graphql.types.node import LoadedNode
 from okr_domain import values
 from projections.model import CycleRow, OrganizationRow, PersonRow, TeamRow
 
@@ -50,7 +50,7 @@ class OkrPolicy:
 
 
 @strawberry.type(description="The tenant: everything else belongs to one organization.")
-class Organization(relay.Node):
+class Organization(LoadedNode):
     row: strawberry.Private[OrganizationRow]
 
     @classmethod
@@ -58,8 +58,7 @@ class Organization(relay.Node):
         return root.row.id.hex
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
-                            required: bool = False) -> list[Self | None]:
+    async def load_nodes(cls, info: Info, node_ids: Iterable[str]) -> list[Self | None]:
         ctx = context(info)
         own = await ctx.services.read_model.organization(ctx.principal.organization_id)
         return [cls(row=own) if own and i == own.id else None for i in node_uuids(node_ids)]
@@ -84,7 +83,7 @@ class Organization(relay.Node):
 
 
 @strawberry.type(description="A team: the company root team, a department or a team.")
-class Team(relay.Node):
+class Team(LoadedNode):
     row: strawberry.Private[TeamRow]
 
     @classmethod
@@ -92,8 +91,7 @@ class Team(relay.Node):
         return root.row.id.hex
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
-                            required: bool = False) -> list[Self | None]:
+    async def load_nodes(cls, info: Info, node_ids: Iterable[str]) -> list[Self | None]:
         teams = await context(info).loaders.teams()
         return [cls(row=teams[i]) if i in teams else None for i in node_uuids(node_ids)]
 
@@ -126,7 +124,7 @@ class Team(relay.Node):
 
 
 @strawberry.type(description="A person of the organization.")
-class Person(relay.Node):
+class Person(LoadedNode):
     row: strawberry.Private[PersonRow]
 
     @classmethod
@@ -134,8 +132,7 @@ class Person(relay.Node):
         return root.row.id.hex
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
-                            required: bool = False) -> list[Self | None]:
+    async def load_nodes(cls, info: Info, node_ids: Iterable[str]) -> list[Self | None]:
         loader = context(info).loaders.person
         rows = await load_all(loader, node_uuids(node_ids))
         return [cls(row=r) if r else None for r in rows]
@@ -170,7 +167,7 @@ class Person(relay.Node):
 
 
 @strawberry.type(description="An OKR cycle (a quarter by default): PLANNING, ACTIVE, CLOSED.")
-class Cycle(relay.Node):
+class Cycle(LoadedNode):
     row: strawberry.Private[CycleRow]
 
     @classmethod
@@ -178,8 +175,7 @@ class Cycle(relay.Node):
         return root.row.id.hex
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
-                            required: bool = False) -> list[Self | None]:
+    async def load_nodes(cls, info: Info, node_ids: Iterable[str]) -> list[Self | None]:
         loader = context(info).loaders.cycle
         rows = await load_all(loader, node_uuids(node_ids))
         return [cls(row=r) if r else None for r in rows]

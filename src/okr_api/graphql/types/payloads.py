@@ -37,6 +37,9 @@ class ObjectivePayload(Payload):
 
     @strawberry.field
     async def objective(self, info: Info) -> Objective | None:
+        return await self.written_objective(info)
+
+    async def written_objective(self, info: Info) -> Objective | None:
         row = await objective_row(info, self.objective_id, self.position)
         return Objective(row=row) if row else None
 
@@ -50,7 +53,7 @@ class KeyResultPayload(ObjectivePayload):
 
     @strawberry.field
     async def key_result(self, info: Info) -> KeyResult | None:
-        if await self.objective(info) is None:
+        if await self.written_objective(info) is None:
             return None
         key_result_id = await self.written_key_result_id(info)
         if key_result_id is None:
@@ -66,7 +69,7 @@ class CheckInPayload(KeyResultPayload):
     check_in_id: strawberry.Private[UUID | None]
 
     async def check_in_row(self, info: Info) -> CheckInRow | None:
-        if await self.objective(info) is None or self.check_in_id is None:
+        if await self.written_objective(info) is None or self.check_in_id is None:
             return None
         loader = context(info).loaders.check_in
         forget(loader, self.check_in_id)
@@ -89,8 +92,7 @@ class CheckInPayload(KeyResultPayload):
 class ProposalPayload(ObjectivePayload):
     proposal_id: strawberry.Private[UUID | None]
 
-    @strawberry.field
-    async def objective(self, info: Info) -> Objective | None:
+    async def written_objective(self, info: Info) -> Objective | None:
         """The proposal's child objective."""
         child_id = self.objective_id
         if child_id is None and self.proposal_id is not None and await caught_up(
@@ -107,8 +109,7 @@ class ProposalPayload(ObjectivePayload):
     async def proposal(self, info: Info) -> AlignmentProposal | None:
         if self.proposal_id is None or not await caught_up(info, self.position):
             return None
-        nodes = await AlignmentProposal.resolve_nodes(info=info,
-                                                      node_ids=[self.proposal_id.hex])
+        nodes = await AlignmentProposal.load_nodes(info, [self.proposal_id.hex])
         return nodes[0]
 
 
