@@ -40,11 +40,12 @@ from okr_api.graphql.mutations.alignment import AlignmentMutations
 from okr_api.graphql.mutations.key_results import KeyResultMutations
 from okr_api.graphql.mutations.objectives import ObjectiveMutations
 from okr_api.graphql.mutations.structure import StructureMutations
-from okr_api.graphql.mutations.webhooks import WebhookMutations, WebhookQueries
+from okr_api.graphql.mutations.webhooks import WebhookMutations
 from okr_api.graphql.queries.analysis import AnalysisQuery
 from okr_api.graphql.queries.core import Query as CoreQuery
 from okr_api.graphql.queries.history import HistoryQuery
 from okr_api.graphql.queries.practice import PracticeQuery
+from okr_api.graphql.queries.webhooks import WebhookQueries
 from okr_api.graphql.subscriptions import Subscription
 from okr_api.limits import (
     MAX_ALIASES,

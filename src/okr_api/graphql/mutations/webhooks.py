@@ -159,15 +159,3 @@ class WebhookMutations:
 async def _command(info: Info, command: Callable[..., Result]) -> WebhookEndpointPayload | None:
     ctx = context(info)
     return _done(info, await execute(info, lambda: command(ctx.app, ctx.principal.actor)))
-
-
-@strawberry.type
-class WebhookQueries:
-    @strawberry.field(description="The organization's webhook endpoints (admins).")
-    async def webhook_endpoints(self, info: Info) -> list[WebhookEndpointNode]:
-        ctx = context(info)
-        if not ctx.principal.has(values.Role.ADMIN):
-            raise ApiError("FORBIDDEN", "this needs the ADMIN role")
-        found = await asyncio.to_thread(ctx.app.webhook_endpoints,
-                                        ctx.principal.organization_id)
-        return [WebhookEndpointNode(endpoint=e) for e in found]
