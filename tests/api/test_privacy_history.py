@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from okr_api.graphql import history_events
+from okr_api.graphql.queries import history_events
 from tests.api.conftest import Api, gid
 from tests.api.privacy_scene import ANALYSTS, PEERS, Scene, ask, make_scene
 

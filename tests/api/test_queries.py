@@ -206,7 +206,7 @@ async def test_position_reflects_the_read_model(api: Api, world: World) -> None:
 
 
 async def test_min_position_in_the_future_is_not_yet(api: Api, world: World) -> None:
-    import okr_api.graphql.queries as queries
+    import okr_api.graphql.read_your_writes as queries
 
     queries.MIN_POSITION_WAIT_SECONDS, saved = 0.2, queries.MIN_POSITION_WAIT_SECONDS
     try:

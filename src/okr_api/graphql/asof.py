@@ -12,7 +12,7 @@ from uuid import UUID
 
 from okr_api.errors import ApiError
 from okr_api.graphql.base import Info, context
-from okr_api.graphql.policy_types import PolicyInput, ScoringPolicy, scoring_policy
+from okr_api.graphql.types.policy import PolicyInput, ScoringPolicy, scoring_policy
 from okr_api.history.service import HistoryService
 from okr_domain import clock, ids
 from okr_domain.errors import InvalidInput

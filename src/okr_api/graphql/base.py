@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 import strawberry
@@ -10,6 +9,7 @@ from strawberry import relay
 
 from okr_api.context import Context
 from okr_api.errors import ApiError
+from okr_api.query_limits import MAX_PAGE_SIZE
 from okr_domain.values import Role
 from projections.model import ObjectiveRow, ProposalRow
 
@@ -74,8 +74,6 @@ def require_role(ctx: Context, *roles: Role) -> None:
 
 
 def first_of(first: int | None, default: int = 20) -> int:
-    from okr_api.query_limits import MAX_PAGE_SIZE
-
     if first is None:
         return default
     if not 0 <= first <= MAX_PAGE_SIZE:
@@ -97,20 +95,6 @@ def search_text(value: str | None, *, field: str) -> str | None:
     if any(ord(c) < 32 and c not in "\n\r\t" for c in value):
         raise ApiError("INVALID_INPUT", f"{field} contains control characters", field=field)
     return value
-
-
-def ids_in_order(rows: dict[Any, Any], keys: list[Any]) -> list[Any]:
-    return [rows.get(k) for k in keys]
-
-
-async def load_all(loader: Any, keys: list[UUID | None]) -> list[Any]:
-    """Load many keys through a DataLoader in one batch (None keys give None)."""
-    import asyncio
-
-    async def one(key: UUID | None) -> Any:
-        return None if key is None else await loader.load(key)
-
-    return list(await asyncio.gather(*(one(k) for k in keys)))
 
 
 def composite_id(owner: UUID, part: UUID) -> str:

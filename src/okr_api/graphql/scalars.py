@@ -35,14 +35,18 @@ def within_window(value: date, name: str) -> None:
 
 
 def _parse_date_time(value: Any) -> datetime:
-    parsed = DateTimeDefinition.parse_value(value)  # type: ignore[misc]
+    parse = DateTimeDefinition.parse_value
+    assert parse is not None
+    parsed = parse(value)
     assert isinstance(parsed, datetime)
     within_window(parsed, "a DateTime")
     return parsed
 
 
 def _parse_date(value: Any) -> date:
-    parsed = DateDefinition.parse_value(value)  # type: ignore[misc]
+    parse = DateDefinition.parse_value
+    assert parse is not None
+    parsed = parse(value)
     assert isinstance(parsed, date)
     within_window(parsed, "a Date")
     return parsed

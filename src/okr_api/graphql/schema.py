@@ -36,15 +36,17 @@ from strawberry.types import ExecutionContext
 from okr_api.context import Context
 from okr_api.errors import ClassifyErrors, in_production
 from okr_api.graphql import scalars
-from okr_api.graphql.analysis_queries import AnalysisQuery
-from okr_api.graphql.history_queries import HistoryQuery
 from okr_api.graphql.mutations.alignment import AlignmentMutations
 from okr_api.graphql.mutations.key_results import KeyResultMutations
 from okr_api.graphql.mutations.objectives import ObjectiveMutations
 from okr_api.graphql.mutations.structure import StructureMutations
-from okr_api.graphql.practice_queries import PracticeQuery
-from okr_api.graphql.queries import Query as CoreQuery
-from okr_api.live.subscriptions import Subscription
+from okr_api.graphql.mutations.webhooks import WebhookMutations
+from okr_api.graphql.queries.analysis import AnalysisQuery
+from okr_api.graphql.queries.core import Query as CoreQuery
+from okr_api.graphql.queries.history import HistoryQuery
+from okr_api.graphql.queries.practice import PracticeQuery
+from okr_api.graphql.queries.webhooks import WebhookQueries
+from okr_api.graphql.subscriptions import Subscription
 from okr_api.query_limits import (
     MAX_ALIASES,
     MAX_DEPTH,
@@ -54,7 +56,6 @@ from okr_api.query_limits import (
     check_number_literals,
     query_cost,
 )
-from okr_api.webhooks.mutations import WebhookMutations, WebhookQueries
 
 MAX_VARIABLE_ERRORS = 50
 """Variable coercion errors reported before giving up (graphql-core's own default)."""

@@ -20,7 +20,7 @@ from okr_api.auth import AuthError, Principal, bearer_token, verify_token
 from okr_api.context import Context, Services, hr_mode_for
 from okr_api.errors import parse_error, without_suggestions
 from okr_api.graphiql.routes import graphiql_page
-from okr_api.graphql import queries
+from okr_api.graphql import read_your_writes as queries
 from okr_api.graphql.schema import schema
 from okr_api.http import unavailable
 from okr_api.http.graphql_request import (

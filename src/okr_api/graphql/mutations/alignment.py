@@ -7,10 +7,12 @@ from uuid import UUID
 import strawberry
 from strawberry import relay
 
+from okr_api.errors import ApiError
 from okr_api.graphql.base import Info, composite_of, context, uuid_of
-from okr_api.graphql.mutations.common import execute, payload_fields
-from okr_api.graphql.mutations.payloads import ObjectivePayload, ProposalPayload
+from okr_api.graphql.mutations.common import execute, written
+from okr_api.graphql.types.payloads import ObjectivePayload, ProposalPayload
 from okr_domain import values
+from okr_domain.command_base import Result
 
 
 def _parent_kr(value: relay.GlobalID | None, parent: UUID) -> UUID | None:
@@ -18,8 +20,6 @@ def _parent_kr(value: relay.GlobalID | None, parent: UUID) -> UUID | None:
         return None
     objective_id, kr_id = composite_of(value, "KeyResult", "parentKeyResultId")
     if objective_id != parent:
-        from okr_api.errors import ApiError
-
         raise ApiError("INVALID_INPUT", "parentKeyResultId is not a key result of the parent",
                        field="parentKeyResultId")
     return kr_id
@@ -98,7 +98,7 @@ class AlignmentMutations:
                                 input: ProposeAlignmentInput) -> ProposeAlignmentPayload | None:
         ctx = context(info)
 
-        def command():  # type: ignore[no-untyped-def]
+        def command() -> Result:
             parent = _objective(input.parent_id, "parentId")
             return ctx.app.propose_alignment(
                 ctx.principal.actor, _objective(input.child_id, "childId"), parent,
@@ -109,7 +109,7 @@ class AlignmentMutations:
         return ProposeAlignmentPayload(
             objective_id=_objective(input.child_id, "childId") if outcome.result else None,
             proposal_id=outcome.id,
-            **payload_fields(outcome))  # type: ignore[arg-type]
+            **written(outcome))
 
     @strawberry.mutation(description=(
         "The awaited side accepts (the alignment is made) or declines, with a reason."))
@@ -123,7 +123,7 @@ class AlignmentMutations:
             input.accept, input.reason))
         return RespondToAlignmentProposalPayload(
             objective_id=None, proposal_id=outcome.id,
-            **payload_fields(outcome))  # type: ignore[arg-type]
+            **written(outcome))
 
     @strawberry.mutation(description="Either side withdraws a pending proposal.")
     async def withdraw_alignment_proposal(
@@ -135,7 +135,7 @@ class AlignmentMutations:
                                          field="proposalId")))
         return WithdrawAlignmentProposalPayload(
             objective_id=None, proposal_id=outcome.id,
-            **payload_fields(outcome))  # type: ignore[arg-type]
+            **written(outcome))
 
     @strawberry.mutation(description=(
         "Align directly: admins, a child's owner who controls the parent too, or a "
@@ -144,7 +144,7 @@ class AlignmentMutations:
                               input: AlignObjectiveInput) -> AlignObjectivePayload | None:
         ctx = context(info)
 
-        def command():  # type: ignore[no-untyped-def]
+        def command() -> Result:
             parent = _objective(input.parent_id, "parentId")
             return ctx.app.align_objective(
                 ctx.principal.actor, _objective(input.child_id, "childId"), parent,
@@ -153,7 +153,7 @@ class AlignmentMutations:
         outcome = await execute(info, command)
         return AlignObjectivePayload(
             objective_id=outcome.id,
-            **payload_fields(outcome))  # type: ignore[arg-type]
+            **written(outcome))
 
     @strawberry.mutation
     async def unalign_objective(self, info: Info,
@@ -163,4 +163,4 @@ class AlignmentMutations:
             ctx.principal.actor, _objective(input.objective_id, "objectiveId"), input.reason))
         return UnalignObjectivePayload(
             objective_id=outcome.id,
-            **payload_fields(outcome))  # type: ignore[arg-type]
+            **written(outcome))

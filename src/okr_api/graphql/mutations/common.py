@@ -1,5 +1,5 @@
-"""What every mutation shares: running the command off the event loop, user errors,
-and payload fields that read the result back once the read model has caught up."""
+"""What every mutation shares: running the command off the event loop, turning expected
+failures into user errors, and the payload fields every payload has."""
 
 from __future__ import annotations
 
@@ -7,26 +7,17 @@ import asyncio
 import contextvars
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypedDict, TypeVar
 from uuid import UUID
-
-import strawberry
 
 from okr_api.context import Services
 from okr_api.errors import ApiError
-from okr_api.graphql.base import Info, can_see, context
-from okr_api.request_loaders import forget
-from okr_domain.command_base import Result
+from okr_api.graphql.base import Info, context
+from okr_api.graphql.types.payloads import UserError
+from okr_domain.command_base import UNSET, Result
 from okr_domain.errors import DomainError
-from projections.model import ObjectiveRow
 
-RESULT_WAIT_SECONDS = 5.0
-
-
-@strawberry.type(description="An expected failure: nothing was written.")
-class UserError:
-    code: str = strawberry.field(description="Stable machine-readable code.")
-    field: list[str] | None = strawberry.field(description="Path to the input field.")
-    message: str
+T = TypeVar("T")
 
 
 @dataclass
@@ -74,34 +65,27 @@ async def execute(info: Info, command: Callable[[], Result]) -> Outcome:
     return Outcome(result, [])
 
 
-async def caught_up(info: Info, position: int | None) -> bool:
-    if position is None:
-        return False
-    read_model = context(info).services.read_model
-    return await read_model.wait_for_position(position, RESULT_WAIT_SECONDS)
+class Written(TypedDict):
+    """The fields every payload shares, as a write left them."""
 
-
-async def objective_row(info: Info, objective_id: UUID | None,
-                        position: int | None) -> ObjectiveRow | None:
-    """The objective as the read model has it after the write (None if not visible)."""
-    if objective_id is None or not await caught_up(info, position):
-        return None
-    ctx = context(info)
-    forget(ctx.loaders.objective, objective_id)
-    row = await ctx.loaders.objective.load(objective_id)
-    return row if row and await can_see(ctx, row) else None
-
-
-@strawberry.interface(description="Fields every mutation payload has.")
-class Payload:
     user_errors: list[UserError]
-    position: int | None = strawberry.field(
-        description="Global position written; pass it as minPosition to read your write.")
-    replayed: bool = strawberry.field(
-        default=False, description="True when an idempotency key returned an earlier result.")
+    position: int | None
+    replayed: bool
 
 
-def payload_fields(outcome: Outcome) -> dict[str, object]:
+def written(outcome: Outcome) -> Written:
+    """The shared payload fields of an outcome: ``Payload(**written(outcome), ...)``."""
     result = outcome.result
-    return {"user_errors": outcome.errors, "position": result.position if result else None,
-            "replayed": bool(result and result.replayed)}
+    return Written(user_errors=outcome.errors,
+                   position=result.position if result else None,
+                   replayed=bool(result and result.replayed))
+
+
+def refused(code: str, field: str, message: str) -> Outcome:
+    """An outcome refused before any command ran (``field`` under ``input``)."""
+    return Outcome(None, [UserError(code=code, field=_field_path(field), message=message)])
+
+
+def or_unset(value: T | None) -> T:
+    """An optional input field as a command argument: left out (None) leaves it as it is."""
+    return UNSET if value is None else value

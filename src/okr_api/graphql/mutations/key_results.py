@@ -11,10 +11,9 @@ import strawberry
 from strawberry import relay
 
 from okr_api.graphql.base import Info, composite_of, context, uuid_of
-from okr_api.graphql.mutations.common import Outcome, execute, payload_fields
-from okr_api.graphql.mutations.payloads import CheckInPayload, KeyResultPayload
+from okr_api.graphql.mutations.common import Outcome, execute, or_unset, written
+from okr_api.graphql.types.payloads import CheckInPayload, KeyResultPayload
 from okr_domain import values
-from okr_domain.command_base import UNSET
 
 
 @strawberry.input
@@ -97,10 +96,6 @@ class CorrectCheckInPayload(CheckInPayload):
     pass
 
 
-def _unset(value: object) -> object:
-    return UNSET if value is None else value
-
-
 @strawberry.type
 class KeyResultMutations:
     @strawberry.mutation
@@ -116,20 +111,21 @@ class KeyResultMutations:
             objective_id=(uuid_of(input.objective_id, "Objective", field="objectiveId")
                           if outcome.result else None),
             key_result_id=outcome.id,
-            **payload_fields(outcome))  # type: ignore[arg-type]
+            **written(outcome))
 
     @strawberry.mutation
     async def update_key_result(self, info: Info,
                                 input: UpdateKeyResultInput) -> UpdateKeyResultPayload | None:
         ctx = context(info)
         outcome = await execute(info, lambda: ctx.app.update_key_result(
-            ctx.principal.actor, *_kr_ids(input.key_result_id), title=_unset(input.title),
-            metric_type=_unset(input.metric_type), start=_unset(input.start),
-            target=_unset(input.target), unit=_unset(input.unit), weight=_unset(input.weight)))
+            ctx.principal.actor, *_kr_ids(input.key_result_id), title=or_unset(input.title),
+            metric_type=or_unset(input.metric_type), start=or_unset(input.start),
+            target=or_unset(input.target), unit=or_unset(input.unit),
+            weight=or_unset(input.weight)))
         ids = _written(outcome, lambda: _kr_ids(input.key_result_id))
         return UpdateKeyResultPayload(
             objective_id=ids[0] if ids else None, key_result_id=ids[1] if ids else None,
-            **payload_fields(outcome))  # type: ignore[arg-type]
+            **written(outcome))
 
     @strawberry.mutation
     async def remove_key_result(self, info: Info,
@@ -140,7 +136,7 @@ class KeyResultMutations:
         ids = _written(outcome, lambda: _kr_ids(input.key_result_id))
         return RemoveKeyResultPayload(
             objective_id=ids[0] if ids else None, key_result_id=None,
-            **payload_fields(outcome))  # type: ignore[arg-type]
+            **written(outcome))
 
     @strawberry.mutation
     async def record_check_in(self, info: Info,
@@ -154,7 +150,7 @@ class KeyResultMutations:
         return RecordCheckInPayload(
             objective_id=ids[0] if ids else None, key_result_id=ids[1] if ids else None,
             check_in_id=outcome.id,
-            **payload_fields(outcome))  # type: ignore[arg-type]
+            **written(outcome))
 
     @strawberry.mutation
     async def correct_check_in(self, info: Info,
@@ -167,7 +163,7 @@ class KeyResultMutations:
         return CorrectCheckInPayload(
             objective_id=ids[0] if ids else None, key_result_id=None,
             check_in_id=ids[1] if ids else None,
-            **payload_fields(outcome))  # type: ignore[arg-type]
+            **written(outcome))
 
 
 def _kr_ids(value: relay.GlobalID) -> tuple[UUID, UUID]:

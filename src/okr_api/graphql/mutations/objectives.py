@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+from uuid import UUID
+
 import strawberry
 from strawberry import relay
 
 from okr_api.graphql.base import Info, context, uuid_of
-from okr_api.graphql.mutations.common import execute, payload_fields
-from okr_api.graphql.mutations.payloads import ObjectivePayload
+from okr_api.graphql.mutations.common import execute, or_unset, written
+from okr_api.graphql.types.payloads import ObjectivePayload
 from okr_domain import values
-from okr_domain.command_base import UNSET
+from okr_domain.command_base import Result
+
+P = TypeVar("P", bound=ObjectivePayload)
 
 
 @strawberry.input
@@ -108,8 +114,12 @@ class GradeObjectivePayload(ObjectivePayload):
     pass
 
 
-def _or_unset(value: object) -> object:
-    return UNSET if value is None else value
+async def _on_objective(info: Info, payload: type[P], objective_id: relay.GlobalID,
+                        command: Callable[[UUID], Result]) -> P:
+    """Run a command on one objective; its payload names the objective written."""
+    outcome = await execute(info, lambda: command(
+        uuid_of(objective_id, "Objective", field="objectiveId")))
+    return payload(objective_id=outcome.id, **written(outcome))
 
 
 @strawberry.type
@@ -127,85 +137,74 @@ class ObjectiveMutations:
                              if input.owner_person_id else None),
             kind=input.kind, visibility=input.visibility, description=input.description,
             idempotency_key=input.idempotency_key))
-        return CreateObjectivePayload(
-            objective_id=outcome.id,
-            **payload_fields(outcome))  # type: ignore[arg-type]
+        return CreateObjectivePayload(objective_id=outcome.id, **written(outcome))
 
     @strawberry.mutation
     async def update_objective(self, info: Info,
                                input: UpdateObjectiveInput) -> UpdateObjectivePayload | None:
         ctx = context(info)
-        outcome = await execute(info, lambda: ctx.app.update_objective(
-            ctx.principal.actor, uuid_of(input.objective_id, "Objective", field="objectiveId"),
-            title=_or_unset(input.title), description=_or_unset(input.description),
-            kind=_or_unset(input.kind),
-            supporters_can_check_in=_or_unset(input.supporters_can_check_in)))
-        return UpdateObjectivePayload(
-            objective_id=outcome.id,
-            **payload_fields(outcome))  # type: ignore[arg-type]
+        return await _on_objective(
+            info, UpdateObjectivePayload, input.objective_id,
+            lambda objective: ctx.app.update_objective(
+                ctx.principal.actor, objective,
+                title=or_unset(input.title), description=or_unset(input.description),
+                kind=or_unset(input.kind),
+                supporters_can_check_in=or_unset(input.supporters_can_check_in)))
 
     @strawberry.mutation
     async def set_objective_visibility(
         self, info: Info, input: SetObjectiveVisibilityInput,
     ) -> SetObjectiveVisibilityPayload | None:
         ctx = context(info)
-        outcome = await execute(info, lambda: ctx.app.set_objective_visibility(
-            ctx.principal.actor, uuid_of(input.objective_id, "Objective", field="objectiveId"),
-            input.visibility))
-        return SetObjectiveVisibilityPayload(
-            objective_id=outcome.id,
-            **payload_fields(outcome))  # type: ignore[arg-type]
+        return await _on_objective(
+            info, SetObjectiveVisibilityPayload, input.objective_id,
+            lambda objective: ctx.app.set_objective_visibility(
+                ctx.principal.actor, objective, input.visibility))
 
     @strawberry.mutation
     async def activate_objective(self, info: Info,
                                  input: ObjectiveIdInput) -> ActivateObjectivePayload | None:
         ctx = context(info)
-        outcome = await execute(info, lambda: ctx.app.activate_objective(
-            ctx.principal.actor, uuid_of(input.objective_id, "Objective", field="objectiveId")))
-        return ActivateObjectivePayload(
-            objective_id=outcome.id,
-            **payload_fields(outcome))  # type: ignore[arg-type]
+        return await _on_objective(
+            info, ActivateObjectivePayload, input.objective_id,
+            lambda objective: ctx.app.activate_objective(ctx.principal.actor, objective))
 
     @strawberry.mutation
     async def archive_objective(self, info: Info,
                                 input: ArchiveObjectiveInput) -> ArchiveObjectivePayload | None:
         ctx = context(info)
-        outcome = await execute(info, lambda: ctx.app.archive_objective(
-            ctx.principal.actor, uuid_of(input.objective_id, "Objective", field="objectiveId"),
-            input.reason))
-        return ArchiveObjectivePayload(
-            objective_id=outcome.id,
-            **payload_fields(outcome))  # type: ignore[arg-type]
+        return await _on_objective(
+            info, ArchiveObjectivePayload, input.objective_id,
+            lambda objective: ctx.app.archive_objective(
+                ctx.principal.actor, objective, input.reason))
 
     @strawberry.mutation
     async def support_objective(self, info: Info,
                                 input: SupportObjectiveInput) -> SupportObjectivePayload | None:
         ctx = context(info)
-        outcome = await execute(info, lambda: ctx.app.support_objective(
-            ctx.principal.actor, uuid_of(input.objective_id, "Objective", field="objectiveId"),
-            uuid_of(input.person_id, "Person", field="personId") if input.person_id else None))
-        return SupportObjectivePayload(
-            objective_id=outcome.id,
-            **payload_fields(outcome))  # type: ignore[arg-type]
+        return await _on_objective(
+            info, SupportObjectivePayload, input.objective_id,
+            lambda objective: ctx.app.support_objective(
+                ctx.principal.actor, objective, _supporter(input)))
 
     @strawberry.mutation
     async def withdraw_support(self, info: Info,
                                input: SupportObjectiveInput) -> WithdrawSupportPayload | None:
         ctx = context(info)
-        outcome = await execute(info, lambda: ctx.app.withdraw_support(
-            ctx.principal.actor, uuid_of(input.objective_id, "Objective", field="objectiveId"),
-            uuid_of(input.person_id, "Person", field="personId") if input.person_id else None))
-        return WithdrawSupportPayload(
-            objective_id=outcome.id,
-            **payload_fields(outcome))  # type: ignore[arg-type]
+        return await _on_objective(
+            info, WithdrawSupportPayload, input.objective_id,
+            lambda objective: ctx.app.withdraw_support(
+                ctx.principal.actor, objective, _supporter(input)))
 
     @strawberry.mutation
     async def grade_objective(self, info: Info,
                               input: GradeObjectiveInput) -> GradeObjectivePayload | None:
         ctx = context(info)
-        outcome = await execute(info, lambda: ctx.app.grade_objective(
-            ctx.principal.actor, uuid_of(input.objective_id, "Objective", field="objectiveId"),
-            input.override, input.reason))
-        return GradeObjectivePayload(
-            objective_id=outcome.id,
-            **payload_fields(outcome))  # type: ignore[arg-type]
+        return await _on_objective(
+            info, GradeObjectivePayload, input.objective_id,
+            lambda objective: ctx.app.grade_objective(
+                ctx.principal.actor, objective, input.override, input.reason))
+
+
+def _supporter(input: SupportObjectiveInput) -> UUID | None:
+    return uuid_of(input.person_id, "Person", field="personId") if input.person_id else None

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date
+from uuid import UUID
 
 import strawberry
 from strawberry import relay
 
 from okr_api.auth import SERVICE_PREFIX, mint_token
 from okr_api.graphql.base import Info, context, uuid_of
-from okr_api.graphql.mutations.common import Payload, UserError, execute, payload_fields
-from okr_api.graphql.mutations.payloads import (
+from okr_api.graphql.mutations.common import execute, or_unset, refused, written
+from okr_api.graphql.types.payloads import (
     CyclePayload,
     OrganizationPayload,
+    Payload,
     PersonPayload,
     TeamPayload,
 )
@@ -141,8 +143,8 @@ class RevokeServiceAccountPayload(Payload):
     service_account_id: relay.GlobalID | None
 
 
-def _id(value: relay.GlobalID | None, type_name: str, field: str) -> object:
-    return UNSET if value is None else uuid_of(value, type_name, field=field)
+def _id(value: relay.GlobalID | None, type_name: str, field: str) -> UUID:
+    return or_unset(None if value is None else uuid_of(value, type_name, field=field))
 
 
 @strawberry.type
@@ -155,7 +157,7 @@ class StructureMutations:
             ctx.principal.actor, input.key, name=input.name, starts_on=input.starts_on,
             ends_on=input.ends_on))
         return CreateCyclePayload(cycle_id=outcome.id,
-                                  **payload_fields(outcome))  # type: ignore[arg-type]
+                                  **written(outcome))
 
     @strawberry.mutation
     async def activate_cycle(self, info: Info,
@@ -164,7 +166,7 @@ class StructureMutations:
         outcome = await execute(info, lambda: ctx.app.activate_cycle(
             ctx.principal.actor, uuid_of(input.cycle_id, "Cycle", field="cycleId")))
         return ActivateCyclePayload(cycle_id=outcome.id,
-                                    **payload_fields(outcome))  # type: ignore[arg-type]
+                                    **written(outcome))
 
     @strawberry.mutation(description="Grade every open objective and freeze the cycle.")
     async def close_cycle(self, info: Info,
@@ -173,7 +175,7 @@ class StructureMutations:
         outcome = await execute(info, lambda: ctx.app.close_cycle(
             ctx.principal.actor, uuid_of(input.cycle_id, "Cycle", field="cycleId")))
         return CloseCyclePayload(cycle_id=outcome.id,
-                                 **payload_fields(outcome))  # type: ignore[arg-type]
+                                 **written(outcome))
 
     @strawberry.mutation
     async def create_team(self, info: Info,
@@ -186,23 +188,22 @@ class StructureMutations:
             kind=input.kind,
             lead_id=uuid_of(input.lead_id, "Person", field="leadId") if input.lead_id else None))
         return CreateTeamPayload(team_id=outcome.id,
-                                 **payload_fields(outcome))  # type: ignore[arg-type]
+                                 **written(outcome))
 
     @strawberry.mutation
     async def update_team(self, info: Info,
                           input: UpdateTeamInput) -> UpdateTeamPayload | None:
         ctx = context(info)
         if input.remove_lead and input.lead_id is not None:
-            error = UserError(code="INVALID_INPUT", field=["input", "removeLead"],
-                              message="give leadId or removeLead, not both")
-            return UpdateTeamPayload(user_errors=[error], position=None, team_id=None)
+            return UpdateTeamPayload(team_id=None, **written(refused(
+                "INVALID_INPUT", "removeLead", "give leadId or removeLead, not both")))
         outcome = await execute(info, lambda: ctx.app.update_team(
             ctx.principal.actor, uuid_of(input.team_id, "Team", field="teamId"),
-            name=UNSET if input.name is None else input.name,
+            name=or_unset(input.name),
             parent_team_id=_id(input.parent_team_id, "Team", "parentTeamId"),
             lead_id=None if input.remove_lead else _id(input.lead_id, "Person", "leadId")))
         return UpdateTeamPayload(team_id=outcome.id,
-                                 **payload_fields(outcome))  # type: ignore[arg-type]
+                                 **written(outcome))
 
     @strawberry.mutation(description="Create or update a person by external HR id.")
     async def upsert_person(self, info: Info,
@@ -214,7 +215,7 @@ class StructureMutations:
             manager_id=(uuid_of(input.manager_id, "Person", field="managerId")
                         if input.manager_id else None)))
         return UpsertPersonPayload(person_id=outcome.id,
-                                   **payload_fields(outcome))  # type: ignore[arg-type]
+                                   **written(outcome))
 
     @strawberry.mutation
     async def update_organization_policy(
@@ -226,17 +227,14 @@ class StructureMutations:
             ctx.principal.actor,
             bands=UNSET if b is None else values.BandEdges(b.low, b.sweet_from, b.sweet_to,
                                                            b.too_safe),
-            roll_up=UNSET if input.roll_up is None else input.roll_up,
-            hr_mode=UNSET if input.hr_mode is None else input.hr_mode,
-            check_in_cadence_days=(UNSET if input.check_in_cadence_days is None
-                                   else input.check_in_cadence_days),
-            time_zone=UNSET if input.time_zone is None else input.time_zone,
-            one_on_one_cadence_days=(UNSET if input.one_on_one_cadence_days is None
-                                     else input.one_on_one_cadence_days),
-            direct_alignment_by_parent_owner=(
-                UNSET if input.direct_alignment_by_parent_owner is None
-                else input.direct_alignment_by_parent_owner)))
-        return UpdateOrganizationPolicyPayload(**payload_fields(outcome))  # type: ignore[arg-type]
+            roll_up=or_unset(input.roll_up),
+            hr_mode=or_unset(input.hr_mode),
+            check_in_cadence_days=or_unset(input.check_in_cadence_days),
+            time_zone=or_unset(input.time_zone),
+            one_on_one_cadence_days=or_unset(input.one_on_one_cadence_days),
+            direct_alignment_by_parent_owner=or_unset(
+                input.direct_alignment_by_parent_owner)))
+        return UpdateOrganizationPolicyPayload(**written(outcome))
 
     @strawberry.mutation(description="A long-lived identity for an HR system (admins).")
     async def create_service_account(
@@ -244,10 +242,9 @@ class StructureMutations:
     ) -> CreateServiceAccountPayload | None:
         ctx = context(info)
         if not 1 <= input.token_days <= SERVICE_TOKEN_MAX_DAYS:
-            error = UserError(code="INVALID_INPUT", field=["input", "tokenDays"],
-                              message=f"tokenDays must be 1-{SERVICE_TOKEN_MAX_DAYS}")
-            return CreateServiceAccountPayload(user_errors=[error], position=None,
-                                               service_account_id=None, token=None)
+            return CreateServiceAccountPayload(
+                service_account_id=None, token=None, **written(refused(
+                    "INVALID_INPUT", "tokenDays", f"tokenDays must be 1-{SERVICE_TOKEN_MAX_DAYS}")))
         outcome = await execute(info, lambda: ctx.app.create_service_account(
             ctx.principal.actor, input.name, list(input.roles)))
         token = None
@@ -259,7 +256,7 @@ class StructureMutations:
                 subject=SERVICE_PREFIX + str(outcome.result.id), roles=list(input.roles),
                 ttl_seconds=input.token_days * 86400)
         return CreateServiceAccountPayload(service_account_id=account_id, token=token,
-                                           **payload_fields(outcome))  # type: ignore[arg-type]
+                                           **written(outcome))
 
     @strawberry.mutation
     async def revoke_service_account(
@@ -276,4 +273,4 @@ class StructureMutations:
             ctx.services.extras["accounts"].revoked(account_id)
         return RevokeServiceAccountPayload(
             service_account_id=input.service_account_id if outcome.result else None,
-            **payload_fields(outcome))  # type: ignore[arg-type]
+            **written(outcome))

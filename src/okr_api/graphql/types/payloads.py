@@ -1,5 +1,5 @@
-"""Payload types. Each mutation has its own payload type (so it can grow fields
-independently), built on a few shared shapes."""
+"""Payload types: the ``Payload`` interface, user errors, and the shared shapes each
+mutation's own payload type (so it can grow fields independently) is built on."""
 
 from __future__ import annotations
 
@@ -8,11 +8,27 @@ from uuid import UUID
 import strawberry
 
 from okr_api.graphql.base import Info, context
-from okr_api.graphql.mutations.common import Payload, caught_up, objective_row
-from okr_api.graphql.types_okr import AlignmentProposal, CheckIn, KeyResult, Objective
-from okr_api.graphql.types_org import Cycle, Organization, Person, Team
+from okr_api.graphql.read_your_writes import caught_up, objective_row
+from okr_api.graphql.types.okr import AlignmentProposal, CheckIn, KeyResult, Objective
+from okr_api.graphql.types.org import Cycle, Organization, Person, Team
 from okr_api.request_loaders import forget
 from projections.model import CheckInRow
+
+
+@strawberry.type(description="An expected failure: nothing was written.")
+class UserError:
+    code: str = strawberry.field(description="Stable machine-readable code.")
+    field: list[str] | None = strawberry.field(description="Path to the input field.")
+    message: str
+
+
+@strawberry.interface(description="Fields every mutation payload has.")
+class Payload:
+    user_errors: list[UserError]
+    position: int | None = strawberry.field(
+        description="Global position written; pass it as minPosition to read your write.")
+    replayed: bool = strawberry.field(
+        default=False, description="True when an idempotency key returned an earlier result.")
 
 
 @strawberry.type
@@ -21,6 +37,9 @@ class ObjectivePayload(Payload):
 
     @strawberry.field
     async def objective(self, info: Info) -> Objective | None:
+        return await self.written_objective(info)
+
+    async def written_objective(self, info: Info) -> Objective | None:
         row = await objective_row(info, self.objective_id, self.position)
         return Objective(row=row) if row else None
 
@@ -34,7 +53,7 @@ class KeyResultPayload(ObjectivePayload):
 
     @strawberry.field
     async def key_result(self, info: Info) -> KeyResult | None:
-        if await self.objective(info) is None:
+        if await self.written_objective(info) is None:
             return None
         key_result_id = await self.written_key_result_id(info)
         if key_result_id is None:
@@ -50,7 +69,7 @@ class CheckInPayload(KeyResultPayload):
     check_in_id: strawberry.Private[UUID | None]
 
     async def check_in_row(self, info: Info) -> CheckInRow | None:
-        if await self.objective(info) is None or self.check_in_id is None:
+        if await self.written_objective(info) is None or self.check_in_id is None:
             return None
         loader = context(info).loaders.check_in
         forget(loader, self.check_in_id)
@@ -73,8 +92,7 @@ class CheckInPayload(KeyResultPayload):
 class ProposalPayload(ObjectivePayload):
     proposal_id: strawberry.Private[UUID | None]
 
-    @strawberry.field
-    async def objective(self, info: Info) -> Objective | None:
+    async def written_objective(self, info: Info) -> Objective | None:
         """The proposal's child objective."""
         child_id = self.objective_id
         if child_id is None and self.proposal_id is not None and await caught_up(
@@ -91,8 +109,7 @@ class ProposalPayload(ObjectivePayload):
     async def proposal(self, info: Info) -> AlignmentProposal | None:
         if self.proposal_id is None or not await caught_up(info, self.position):
             return None
-        nodes = await AlignmentProposal.resolve_nodes(info=info,
-                                                      node_ids=[self.proposal_id.hex])
+        nodes = await AlignmentProposal.load_nodes(info, [self.proposal_id.hex])
         return nodes[0]
 
 

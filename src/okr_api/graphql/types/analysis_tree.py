@@ -1,7 +1,9 @@
-"""GraphQL types of the analyses: the alignment tree, stretch analysis, OKR health."""
+"""GraphQL types of the alignment tree and the alignment path, and the deprecated
+``hiddenCount`` every analysis has."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
@@ -10,18 +12,14 @@ import strawberry
 from strawberry import relay
 
 from okr_api.graphql.base import Info, composite_id, context, global_id
-from okr_api.graphql.policy_types import ScoringPolicy
-from okr_api.graphql.types_org import Person, Team
+from okr_api.graphql.types.org import Person, Team
+from okr_api.graphql.types.policy import ScoringPolicy
 from okr_domain import values
 from okr_domain.scoring import display
 from projections import analysis
 
 Placement = strawberry.enum(analysis.Placement)
 PathEnd = strawberry.enum(analysis.PathEnd)
-HealthRule = strawberry.enum(analysis.HealthRule)
-Severity = strawberry.enum(analysis.Severity)
-TrendFlag = strawberry.enum(analysis.TrendFlag)
-OwnerKind = strawberry.enum(analysis.OwnerKind)
 
 
 NOT_COUNTED = ("Always 0: objectives you may not see are neither listed nor counted, and "
@@ -35,10 +33,7 @@ def hidden_count_field() -> int:
     return value
 
 
-def _objective_id(value: object) -> relay.GlobalID:
-    from uuid import UUID
-
-    assert isinstance(value, UUID)
+def _objective_id(value: UUID) -> relay.GlobalID:
     return global_id("Objective", value)
 
 
@@ -82,23 +77,25 @@ class TreeObjective:
     owners: strawberry.Private[analysis.Directory | None]
     """The organization's people and teams when known (else they are loaded)."""
 
-    @strawberry.field
-    def owner_team(self, info: Info) -> Team | None:
+    @strawberry.field(graphql_type=Team | None)
+    def owner_team(self, info: Info) -> Team | Awaitable[Team | None] | None:
+        """From the owners when known (no awaiting), else loaded."""
         if self.owner_team_id is None:
             return None
         if self.owners is not None:
             row = self.owners.teams.get(self.owner_team_id)
             return Team(row=row) if row else None
-        return _load_team(info, self.owner_team_id)  # type: ignore[return-value]
+        return _load_team(info, self.owner_team_id)
 
-    @strawberry.field
-    def owner_person(self, info: Info) -> Person | None:
+    @strawberry.field(graphql_type=Person | None)
+    def owner_person(self, info: Info) -> Person | Awaitable[Person | None] | None:
+        """From the owners when known (no awaiting), else loaded."""
         if self.owner_person_id is None:
             return None
         if self.owners is not None:
             row = self.owners.people.get(self.owner_person_id)
             return Person(row=row) if row else None
-        return _load_person(info, self.owner_person_id)  # type: ignore[return-value]
+        return _load_person(info, self.owner_person_id)
 
     key_results_: strawberry.Private[list[TreeKeyResult]]
 
@@ -179,8 +176,6 @@ class TeamCoverage:
 
     @strawberry.field
     async def team(self, info: Info) -> Team | None:
-        from uuid import UUID
-
         row = (await context(info).loaders.teams()).get(UUID(hex=self.team_id.node_id))
         return Team(row=row) if row else None
 
@@ -234,111 +229,3 @@ class AlignmentPath:
     steps: list[PathStep]
     end: analysis.PathEnd
     serves_company: bool
-
-
-@strawberry.type
-class HistogramBucket:
-    lower: float
-    upper: float
-    count: int
-
-
-@strawberry.type
-class BandCount:
-    band: values.Band
-    count: int
-    share: float | None
-
-
-@strawberry.type
-class BehindPace:
-    objective_id: relay.GlobalID
-    kind: values.Kind
-    score: float
-    expected: float
-    gap: float
-
-
-@strawberry.type(description="Expected score by elapsed time vs actual (open cycles).")
-class Pace:
-    elapsed_fraction: float
-    tolerance: float
-    aspirational_expected: float
-    aspirational_mean: float | None
-    committed_expected: float
-    committed_mean: float | None
-    behind: list[BehindPace]
-
-
-@strawberry.type
-class TrendPoint:
-    cycle_key: str
-    count: int
-    mean: float | None
-    band: values.Band | None
-
-
-@strawberry.type
-class AmbitionTrend:
-    owner_kind: analysis.OwnerKind
-    owner_id: relay.GlobalID
-    points: list[TrendPoint]
-    flags: list[analysis.TrendFlag]
-
-
-@strawberry.type(description="The 70% stretch analysis of a cycle and scope.")
-class StretchAnalysis:
-    cycle_key: str
-    position: int
-    final_grades: bool = strawberry.field(description="True once the cycle is closed.")
-    aspirational_count: int
-    mean: float | None
-    median: float | None
-    distance_from_target: float | None = strawberry.field(
-        description="Aspirational mean minus 0.7 (positive: too safe).")
-    histogram: list[HistogramBucket]
-    bands: list[BandCount]
-    committed_count: int
-    committed_met: int
-    committed_hit_rate: float | None
-    pace: Pace | None
-    hidden_count: int = hidden_count_field()
-    trends: list[AmbitionTrend] = strawberry.field(
-        description="Ambition per person and team across cycles (flagged ones first).")
-    as_of: datetime | None = strawberry.field(
-        default=None, description="The moment it is as of (null: now, the live read model).")
-    scoring: ScoringPolicy | None = strawberry.field(
-        default=None, description="The policy it was re-scored under (null: the "
-                                  "organization's own).")
-
-
-@strawberry.type
-class HealthFinding:
-    rule: analysis.HealthRule
-    severity: analysis.Severity
-    message: str
-    objective_id: relay.GlobalID | None
-    owner_team_id: relay.GlobalID | None
-    owner_person_id: relay.GlobalID | None
-    value: float | None
-
-
-@strawberry.type
-class HealthRuleCount:
-    rule: analysis.HealthRule
-    severity: analysis.Severity
-    count: int
-
-
-@strawberry.type(description="OKR health findings: it warns, it does not forbid.")
-class OkrHealth:
-    cycle_key: str
-    position: int
-    checked_count: int
-    hidden_count: int = hidden_count_field()
-    findings: list[HealthFinding]
-    counts: list[HealthRuleCount]
-    as_of: datetime | None = strawberry.field(
-        default=None, description="The moment it is as of (null: now, the live read model).")
-
-

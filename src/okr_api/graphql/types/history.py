@@ -1,5 +1,5 @@
-"""GraphQL types of the history queries: events, objective histories, changes, timelines
-and the scoring policy of re-scored answers."""
+"""GraphQL types of the history queries: events, changes and timelines (an objective's
+own history is beside ``Objective`` in ``okr_api.graphql.types.okr``)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
 
-from okr_api.graphql.analysis_types import hidden_count_field
 from okr_api.graphql.base import Info, context, global_id
-from okr_api.graphql.history_events import MAX_SCANNED
-from okr_api.graphql.policy_types import ScoringPolicy
-from okr_api.graphql.types_okr import Objective
-from okr_api.graphql.types_org import Person
+from okr_api.graphql.queries.history_events import MAX_SCANNED
+from okr_api.graphql.types.analysis_tree import hidden_count_field
+from okr_api.graphql.types.okr import Objective
+from okr_api.graphql.types.org import Person
+from okr_api.graphql.types.policy import ScoringPolicy
 from okr_domain import values
 from projections.analysis import timeline
 
@@ -80,32 +80,6 @@ class HistoryEventConnection:
                     f"{MAX_SCANNED:,} events (see totalCountPrecision).")
     total_count_precision: CountPrecision = strawberry.field(
         description="EXACT, or AT_LEAST when totalCount stopped at its bound.")
-
-
-@strawberry.type(description="One event of an objective and the objective right after it.")
-class ObjectiveHistoryEntry:
-    position: int
-    occurred_at: datetime
-    type: str
-    actor_id: relay.GlobalID | None
-    data: JSON | None
-    state: Objective | None = strawberry.field(
-        description="The objective after this event (its key results and check-ins too).")
-
-
-@strawberry.type
-class ObjectiveHistoryEdge:
-    cursor: str
-    node: ObjectiveHistoryEntry
-
-
-@strawberry.type(description="An objective's events, oldest first, keyset-paged.")
-class ObjectiveHistoryConnection:
-    edges: list[ObjectiveHistoryEdge]
-    nodes: list[ObjectiveHistoryEntry]
-    page_info: relay.PageInfo
-    total_count: int
-    position: int = strawberry.field(description="The event index position it reflects.")
 
 
 @strawberry.type(description="An objective aligned elsewhere between the two moments.")

@@ -6,10 +6,11 @@ import strawberry
 from strawberry import relay
 
 from okr_api.errors import ApiError
-from okr_api.graphql import one_on_one
 from okr_api.graphql.base import Info, can_see_proposal, context, optional_uuid, uuid_of
 from okr_api.graphql.negotiation import awaits_viewer
-from okr_api.graphql.types_okr import AlignmentProposal
+from okr_api.graphql.queries import one_on_one
+from okr_api.graphql.types.okr import AlignmentProposal
+from okr_api.graphql.types.practice import OneOnOne
 from okr_domain import values
 
 INBOX_MAX = 500
@@ -72,7 +73,7 @@ class PracticeQuery:
         "may."))
     async def one_on_one(self, info: Info, report_id: relay.GlobalID,
                          manager_id: relay.GlobalID | None = None,
-                         cycle: str | None = None) -> one_on_one.OneOnOne | None:
+                         cycle: str | None = None) -> OneOnOne | None:
         return await one_on_one.one_on_one(
             info, uuid_of(report_id, "Person", field="reportId"),
             optional_uuid(manager_id, "Person", field="managerId"), cycle)

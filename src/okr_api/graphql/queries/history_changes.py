@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from uuid import UUID
 
 from strawberry import relay
 
 from okr_api.errors import ApiError
-from okr_api.graphql import history_types as types
 from okr_api.graphql.asof import history_of
 from okr_api.graphql.base import Info, composite_id, context, global_id
-from okr_api.graphql.types_okr import Objective
+from okr_api.graphql.types import history as types
+from okr_api.graphql.types.okr import Objective
 from okr_api.history.past import CyclePast
 from okr_domain import ids
 from okr_domain.scoring import display
@@ -41,13 +42,13 @@ async def cycle_changes(info: Info, key: str, since: datetime, until: datetime,
                     Viewer.from_actor(ctx.principal.actor))
     past = CyclePast(after, until)
 
-    def shown(objective_id: object) -> Objective:
-        row = after.objective(objective_id)  # type: ignore[arg-type]
+    def shown(objective_id: UUID) -> Objective:
+        row = after.objective(objective_id)
         assert row is not None
         return Objective(row=row, past=past)
 
-    def gid(value: object) -> relay.GlobalID | None:
-        return global_id("Objective", value) if value is not None else None  # type: ignore[arg-type]
+    def gid(value: UUID | None) -> relay.GlobalID | None:
+        return global_id("Objective", value) if value is not None else None
 
     return types.CycleChanges(
         cycle_key=key, from_=since, to=until, from_position=before.position,

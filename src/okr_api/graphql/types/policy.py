@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import strawberry
 
-from okr_api.graphql.types_org import BandEdges
+from okr_api.graphql.types.org import BandEdges
 from okr_domain import values
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Self
-from uuid import UUID
 
 import strawberry
-from strawberry import relay
 
-from okr_api.graphql.base import Info, context, load_all
+from okr_api.graphql.base import Info, context
+from okr_api.graphql.dataloaders import load_all, node_uuids
+from okr_api.graphql.types.node import LoadedNode
 from okr_domain import values
 from projections.model import CycleRow, OrganizationRow, PersonRow, TeamRow
 
@@ -49,18 +49,8 @@ class OkrPolicy:
                    direct_alignment_by_parent_owner=policy.direct_alignment_by_parent_owner)
 
 
-def _uuids(node_ids: Iterable[str]) -> list[UUID | None]:
-    result: list[UUID | None] = []
-    for node_id in node_ids:
-        try:
-            result.append(UUID(hex=node_id))
-        except ValueError:
-            result.append(None)
-    return result
-
-
 @strawberry.type(description="The tenant: everything else belongs to one organization.")
-class Organization(relay.Node):
+class Organization(LoadedNode):
     row: strawberry.Private[OrganizationRow]
 
     @classmethod
@@ -68,11 +58,10 @@ class Organization(relay.Node):
         return root.row.id.hex
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
-                            required: bool = False) -> list[Self | None]:
+    async def load_nodes(cls, info: Info, node_ids: Iterable[str]) -> list[Self | None]:
         ctx = context(info)
         own = await ctx.services.read_model.organization(ctx.principal.organization_id)
-        return [cls(row=own) if own and i == own.id else None for i in _uuids(node_ids)]
+        return [cls(row=own) if own and i == own.id else None for i in node_uuids(node_ids)]
 
     @strawberry.field
     def name(self) -> str:
@@ -94,7 +83,7 @@ class Organization(relay.Node):
 
 
 @strawberry.type(description="A team: the company root team, a department or a team.")
-class Team(relay.Node):
+class Team(LoadedNode):
     row: strawberry.Private[TeamRow]
 
     @classmethod
@@ -102,10 +91,9 @@ class Team(relay.Node):
         return root.row.id.hex
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
-                            required: bool = False) -> list[Self | None]:
+    async def load_nodes(cls, info: Info, node_ids: Iterable[str]) -> list[Self | None]:
         teams = await context(info).loaders.teams()
-        return [cls(row=teams[i]) if i in teams else None for i in _uuids(node_ids)]
+        return [cls(row=teams[i]) if i in teams else None for i in node_uuids(node_ids)]
 
     @strawberry.field
     def name(self) -> str:
@@ -136,7 +124,7 @@ class Team(relay.Node):
 
 
 @strawberry.type(description="A person of the organization.")
-class Person(relay.Node):
+class Person(LoadedNode):
     row: strawberry.Private[PersonRow]
 
     @classmethod
@@ -144,10 +132,9 @@ class Person(relay.Node):
         return root.row.id.hex
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
-                            required: bool = False) -> list[Self | None]:
+    async def load_nodes(cls, info: Info, node_ids: Iterable[str]) -> list[Self | None]:
         loader = context(info).loaders.person
-        rows = await load_all(loader, _uuids(node_ids))
+        rows = await load_all(loader, node_uuids(node_ids))
         return [cls(row=r) if r else None for r in rows]
 
     @strawberry.field
@@ -180,7 +167,7 @@ class Person(relay.Node):
 
 
 @strawberry.type(description="An OKR cycle (a quarter by default): PLANNING, ACTIVE, CLOSED.")
-class Cycle(relay.Node):
+class Cycle(LoadedNode):
     row: strawberry.Private[CycleRow]
 
     @classmethod
@@ -188,10 +175,9 @@ class Cycle(relay.Node):
         return root.row.id.hex
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
-                            required: bool = False) -> list[Self | None]:
+    async def load_nodes(cls, info: Info, node_ids: Iterable[str]) -> list[Self | None]:
         loader = context(info).loaders.cycle
-        rows = await load_all(loader, _uuids(node_ids))
+        rows = await load_all(loader, node_uuids(node_ids))
         return [cls(row=r) if r else None for r in rows]
 
     @strawberry.field

@@ -11,11 +11,12 @@ from strawberry import relay
 
 from okr_api.errors import ApiError
 from okr_api.graphql.base import Info, context, uuid_of
-from okr_api.graphql.mutations.common import Outcome, Payload, UserError, execute, payload_fields
+from okr_api.graphql.mutations.common import Outcome, execute, refused, written
+from okr_api.graphql.types.live import OkrEventFilterInput, event_filter
+from okr_api.graphql.types.payloads import Payload
+from okr_api.graphql.types.webhooks import WebhookEndpointNode
 from okr_api.live.model import SCORE_TYPES, EventType
-from okr_api.live.schema_types import OkrEventFilterInput, event_filter
 from okr_api.webhooks import signing
-from okr_api.webhooks.schema_types import WebhookEndpointNode
 from okr_api.webhooks.urls import UrlRefused, check_url
 from okr_domain import values
 from okr_domain.command_base import Result
@@ -75,17 +76,20 @@ def _endpoint_id(value: relay.GlobalID) -> UUID:
     return uuid_of(value, "WebhookEndpoint", field="endpointId")
 
 
-def _refused(field: str, message: str) -> RegisterWebhookEndpointPayload | None:
+def _refused(field: str, message: str) -> RegisterWebhookEndpointPayload:
     return RegisterWebhookEndpointPayload(
-        user_errors=[UserError(code="INVALID_INPUT", field=["input", field], message=message)],
-        position=None, endpoint_id=None)
+        endpoint_id=None, **written(refused("INVALID_INPUT", field, message)))
 
 
-def _done(info: Info, outcome: Outcome) -> WebhookEndpointPayload | None:
+def _done(info: Info, outcome: Outcome) -> WebhookEndpointPayload:
+    _kick(info, outcome)
+    return WebhookEndpointPayload(endpoint_id=outcome.id, **written(outcome))
+
+
+def _kick(info: Info, outcome: Outcome) -> None:
+    """A write that changes deliveries wakes the delivery worker."""
     if outcome.result is not None:
         context(info).services.extras["webhooks"].kick()
-    return WebhookEndpointPayload(endpoint_id=outcome.id,
-                                  **payload_fields(outcome))  # type: ignore[arg-type]
 
 
 @strawberry.type
@@ -118,10 +122,10 @@ class WebhookMutations:
                 event_types=types, filter=where.to_dict(), role=input.role)
 
         outcome = await execute(info, register)
-        done = _done(info, outcome)
+        _kick(info, outcome)
         return RegisterWebhookEndpointPayload(
-            endpoint_id=done.endpoint_id, secret=secret if outcome.result else None,
-            user_errors=done.user_errors, position=done.position, replayed=done.replayed)
+            endpoint_id=outcome.id, secret=secret if outcome.result else None,
+            **written(outcome))
 
     @strawberry.mutation(description="Stop deliveries until resumed (events keep coming).")
     async def pause_webhook_endpoint(
@@ -155,15 +159,3 @@ class WebhookMutations:
 async def _command(info: Info, command: Callable[..., Result]) -> WebhookEndpointPayload | None:
     ctx = context(info)
     return _done(info, await execute(info, lambda: command(ctx.app, ctx.principal.actor)))
-
-
-@strawberry.type
-class WebhookQueries:
-    @strawberry.field(description="The organization's webhook endpoints (admins).")
-    async def webhook_endpoints(self, info: Info) -> list[WebhookEndpointNode]:
-        ctx = context(info)
-        if not ctx.principal.has(values.Role.ADMIN):
-            raise ApiError("FORBIDDEN", "this needs the ADMIN role")
-        found = await asyncio.to_thread(ctx.app.webhook_endpoints,
-                                        ctx.principal.organization_id)
-        return [WebhookEndpointNode(endpoint=e) for e in found]

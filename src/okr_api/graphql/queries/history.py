@@ -1,5 +1,6 @@
 """History queries for analysts and admins: ``events``, ``objective(id, asOf)``,
-``changes`` and ``cycleTimeline``, plus ``Objective.history``.
+``changes`` and ``cycleTimeline`` (``Objective.history`` is built in
+``okr_api.graphql.types.okr``).
 
 Everything "as of" a moment is replayed from the events (see ``projections.asof``);
 results say the position (and moment) they reflect.
@@ -14,8 +15,6 @@ import strawberry
 from strawberry import relay
 
 from okr_api.errors import ApiError
-from okr_api.graphql import history_types as types
-from okr_api.graphql.analysis_queries import KnownAt, ScopeInput, scope_of
 from okr_api.graphql.asof import (
     history_of,
     known,
@@ -25,28 +24,28 @@ from okr_api.graphql.asof import (
     valid_moment,
 )
 from okr_api.graphql.base import Info, can_see, context, first_of, optional_uuid, uuid_of
-from okr_api.graphql.history_changes import cycle_changes
-from okr_api.graphql.history_events import (
+from okr_api.graphql.event_fields import event_after, event_cursor, event_data
+from okr_api.graphql.hr_mode import require_results
+from okr_api.graphql.queries.analysis_inputs import KnownAt, ScopeInput, scope_of
+from okr_api.graphql.queries.history_changes import cycle_changes
+from okr_api.graphql.queries.history_events import (
     EventCount,
     EventQuery,
     count_events,
-    event_after,
-    event_cursor,
     list_events,
     time_range,
 )
-from okr_api.graphql.history_timeline import cycle_timeline
-from okr_api.graphql.hr_mode import require_results
-from okr_api.graphql.policy_types import PolicyInput
-from okr_api.graphql.queries import MIN_POSITION_WAIT_SECONDS
-from okr_api.graphql.types_okr import Objective
-from okr_api.history.past import CyclePast, StepPast
-from okr_api.history.payloads import aggregate_type, payload
+from okr_api.graphql.queries.history_timeline import cycle_timeline
+from okr_api.graphql.read_your_writes import MIN_POSITION_WAIT_SECONDS
+from okr_api.graphql.types import history as types
+from okr_api.graphql.types.okr import Objective
+from okr_api.graphql.types.policy import PolicyInput
+from okr_api.history.past import CyclePast
+from okr_api.history.payloads import aggregate_type
 from okr_domain import clock, ids
 from projections.analysis import timeline
-from projections.model import ObjectiveRow
-from projections.projection import topic_of
 from projections.reading import EventFilter
+from projections.scope import sub_teams
 
 
 @strawberry.input(description="Which events: every condition given applies.")
@@ -81,8 +80,6 @@ async def _event_query(info: Info, given: EventFilterInput | None) -> EventQuery
     actor = optional_uuid(given.actor_id, "Person", field="filter.actorId")
     if team is None:
         return EventQuery(where, actor)
-    from projections.scope import sub_teams
-
     teams = frozenset(sub_teams(await ctx.services.read_model.teams(org_id), team))
     if team not in teams:
         raise ApiError("NOT_FOUND", "filter.teamId does not name a team", field="filter.teamId")
@@ -114,7 +111,7 @@ class HistoryQuery:
         if known_at is not None:
             as_of = valid_moment(as_of, known_at)
         if as_of is None:
-            return (await Objective.resolve_nodes(info=info, node_ids=[id.node_id]))[0] \
+            return (await Objective.load_nodes(info, [id.node_id]))[0] \
                 if id.type_name == "Objective" else None
         require_travel(info)
         ctx = context(info)
@@ -159,7 +156,7 @@ class HistoryQuery:
                 aggregate_version=row.aggregate_version,
                 cycle_key=cycles.get(row.cycle_id) if row.cycle_id else None,
                 actor_id=types.person_gid(row.actor_id),
-                data=payload(event) if event is not None else None,
+                data=event_data(event),
                 objective_row=item.objective))
         edges = [types.HistoryEventEdge(cursor=event_cursor(n.position), node=n) for n in nodes]
         return types.HistoryEventConnection(
@@ -195,35 +192,3 @@ class HistoryQuery:
         require_history(info, "cycleTimeline")
         return await cycle_timeline(info, cycle, every, moment(until or clock.now()),
                                     scope_of(scope), policy, known(known_at))
-
-
-def _history_cursor(position: int) -> str:
-    return event_cursor(position)
-
-
-async def objective_history(info: Info, row: ObjectiveRow, first: int | None,
-                            after: str | None) -> types.ObjectiveHistoryConnection:
-    """``Objective.history``: every event of the objective with its state after each."""
-    require_history(info, "history")
-    ctx = context(info)
-    position, steps = await history_of(info).objective_history(
-        ctx.principal.organization_id, row.id)
-    total = len(steps)
-    mark = event_after(after)
-    if mark is not None:
-        steps = [s for s in steps if s.position > mark]
-    size = first_of(first)
-    shown = steps[:size]
-    nodes = [types.ObjectiveHistoryEntry(
-        position=s.position, occurred_at=s.event.timestamp, type=topic_of(s.event),
-        actor_id=types.person_gid(s.event.actor_id), data=payload(s.event),
-        state=Objective(row=s.objective, past=StepPast(s)) if s.objective else None)
-        for s in shown]
-    edges = [types.ObjectiveHistoryEdge(cursor=_history_cursor(n.position), node=n)
-             for n in nodes]
-    return types.ObjectiveHistoryConnection(
-        edges=edges, nodes=nodes, total_count=total, position=position,
-        page_info=relay.PageInfo(has_next_page=len(steps) > size, has_previous_page=False,
-                                 start_cursor=edges[0].cursor if edges else None,
-                                 end_cursor=edges[-1].cursor if edges else None))
-

@@ -12,7 +12,6 @@ OKR practice (webhooks, service accounts, idempotency records).
 
 from __future__ import annotations
 
-import base64
 from collections.abc import AsyncGenerator, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from datetime import datetime
 from uuid import UUID
 
 from okr_api.errors import ApiError
+from okr_api.graphql.asof import history_of
 from okr_api.graphql.base import Info, can_see, can_see_proposal, context
 from okr_api.history.payloads import OKR_AGGREGATES, aggregate_type
 from okr_domain.values import Role
@@ -60,28 +60,6 @@ class EventCount:
     exact: bool
 
 
-MAX_POSITION = 2**63 - 1
-"""Positions are 64-bit integers in every store."""
-
-
-def event_cursor(position: int) -> str:
-    return base64.urlsafe_b64encode(f"event:{position}".encode()).decode().rstrip("=")
-
-
-def event_after(cursor: str | None) -> int | None:
-    if cursor is None:
-        return None
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        kind, _, number = text.partition(":")
-        position = int(number)
-        if kind != "event" or not 0 <= position <= MAX_POSITION:
-            raise ValueError(text)
-        return position
-    except ValueError:
-        raise ApiError("INVALID_INPUT", "the cursor is not valid", field="after") from None
-
-
 class _Scan:
     """Index rows after ``after`` in position order, each with what the viewer gets of it
     (None: filtered out or not visible), up to ``MAX_SCANNED`` rows; ``finished`` once
@@ -96,8 +74,6 @@ class _Scan:
     async def rows(self) -> AsyncGenerator[tuple[EventIndexRow, Listed | None], None]:
         info, query = self.info, self.query
         org = context(info).principal.organization_id
-        from okr_api.graphql.asof import history_of
-
         reader = await history_of(info).event_index()
         scanned = 0
         cursor = self.after

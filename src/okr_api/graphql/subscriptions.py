@@ -11,11 +11,11 @@ from graphql import GraphQLError
 from okr_api.auth import AuthError
 from okr_api.errors import classify
 from okr_api.graphql.base import Info, context, require_role
+from okr_api.graphql.types.live import OkrEvent, OkrEventFilterInput, event_filter
 from okr_api.live.audience import Audience
 from okr_api.live.filters import EventFilter
 from okr_api.live.model import SCORE_TYPES, EventType
 from okr_api.live.render import SEND, plan_of
-from okr_api.live.schema_types import OkrEvent, OkrEventFilterInput, event_filter
 from okr_api.live.service import LiveFeed
 from okr_api.live.stream import CursorBeyondHead, Refused, StreamEnded, stream
 from okr_domain.values import Role

@@ -6,10 +6,10 @@ import asyncio
 from datetime import datetime
 
 from okr_api.errors import ApiError
-from okr_api.graphql import history_types as types
 from okr_api.graphql.asof import history_of, rescoring
 from okr_api.graphql.base import Info, context
-from okr_api.graphql.policy_types import PolicyInput, scoring_policy
+from okr_api.graphql.types import history as types
+from okr_api.graphql.types.policy import PolicyInput, scoring_policy
 from okr_domain.scoring import display
 from okr_domain.values import OkrPolicy
 from projections.analysis import Scope, ScoringOptions, Viewer

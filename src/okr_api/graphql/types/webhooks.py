@@ -10,9 +10,9 @@ from typing import Self
 from uuid import UUID
 
 import strawberry
-from strawberry import relay
 
 from okr_api.graphql.base import Info, context
+from okr_api.graphql.types.node import LoadedNode
 from okr_api.live.model import EventType
 from okr_api.webhooks.signing import hint
 from okr_api.webhooks.store import Cursor, Delivery
@@ -103,7 +103,7 @@ class WebhookDeliveryState:
     "Where an organization's OKR events are POSTed: CloudEvents 1.0 JSON, signed per "
     "Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature), in order, at "
     "least once."))
-class WebhookEndpointNode(relay.Node):
+class WebhookEndpointNode(LoadedNode):
     endpoint: strawberry.Private[WebhookEndpoint]
 
     @classmethod
@@ -111,8 +111,7 @@ class WebhookEndpointNode(relay.Node):
         return root.endpoint.id.hex
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str],
-                            required: bool = False) -> list[Self | None]:
+    async def load_nodes(cls, info: Info, node_ids: Iterable[str]) -> list[Self | None]:
         ctx = context(info)
         if not ctx.principal.has(values.Role.ADMIN):
             return [None for _ in node_ids]

@@ -1,4 +1,5 @@
-"""The root Query type."""
+"""The core root query fields: the viewer, the organization, cycles, teams, people,
+objectives and key results, and any node by its global ID."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import strawberry
 from strawberry import relay
 
 from okr_api.errors import ApiError
-from okr_api.graphql import one_on_one
 from okr_api.graphql.base import (
     Info,
     context,
@@ -15,23 +15,14 @@ from okr_api.graphql.base import (
     search_text,
     uuid_of,
 )
-from okr_api.graphql.connections import Connection
-from okr_api.graphql.types_okr import KeyResult, Objective
-from okr_api.graphql.types_org import Cycle, Organization, Person, Team
+from okr_api.graphql.queries import one_on_one
+from okr_api.graphql.read_your_writes import wait_for
+from okr_api.graphql.types.connections import Connection
+from okr_api.graphql.types.okr import KeyResult, Objective
+from okr_api.graphql.types.org import Cycle, Organization, Person, Team
+from okr_api.graphql.types.practice import CheckInDue
 from okr_api.request_loaders import ObjectiveFilter, ViewerScope
 from okr_domain import values
-
-MIN_POSITION_WAIT_SECONDS = 5.0
-
-
-async def wait_for(info: Info, min_position: int | None) -> None:
-    """Read-your-writes: wait (bounded) until the read model has reached a position."""
-    if min_position is None:
-        return
-    read_model = context(info).services.read_model
-    if not await read_model.wait_for_position(min_position, MIN_POSITION_WAIT_SECONDS):
-        raise ApiError("NOT_YET", f"the read model has not reached position {min_position} "
-                                  "yet; retry shortly")
 
 
 @strawberry.type(description="Who is calling.")
@@ -48,7 +39,7 @@ class Viewer:
     @strawberry.field(description=(
         "Key results of the viewer's ACTIVE objectives (and its teams', as their lead) "
         "whose check-in is due at the organization's cadence, the longest overdue first."))
-    async def check_ins_due(self, info: Info) -> list[one_on_one.CheckInDue]:
+    async def check_ins_due(self, info: Info) -> list[CheckInDue]:
         return await one_on_one.check_ins_due(context(info))
 
 
@@ -184,11 +175,11 @@ class Query:
         await wait_for(info, min_position)
         if len(objective_ids) > 100:
             raise ApiError("INVALID_INPUT", "ask for at most 100 objectives at a time")
-        resolved = await Objective.resolve_nodes(
-            info=info, node_ids=[uuid_of(g, "Objective", field="objectiveIds").hex
+        resolved = await Objective.load_nodes(
+            info, [uuid_of(g, "Objective", field="objectiveIds").hex
                                  for g in objective_ids])
         result: list[KeyResult] = []
         for objective in resolved:
             if objective is not None:
-                result.extend(await objective.key_results(info))
+                result.extend(await objective.held_key_results(info))
         return result

@@ -1,0 +1,1 @@
+"""GraphQL object and input types, one module per node or family."""
