@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 from uuid import UUID
@@ -11,8 +9,7 @@ from uuid import UUID
 import asyncpg  # type: ignore[import-untyped]
 
 from okr_domain.values import ProposalStatus
-from projections.feed_rows import FeedQuery, FeedRows
-from projections.model import (
+from projections.catalog.rows import (
     CheckInRow,
     CycleRow,
     KeyResultRow,
@@ -22,7 +19,8 @@ from projections.model import (
     ProposalRow,
     TeamRow,
 )
-from projections.reading import (
+from projections.reading.feed_rows import FeedQuery, FeedRows
+from projections.reading.queries import (
     EventFilter,
     EventPage,
     ObjectiveFilter,
@@ -30,11 +28,11 @@ from projections.reading import (
     Page,
     ViewerScope,
 )
+from projections.reading.waiting import wait_for_position_async
 from projections.stores.catalog_plans import CatalogPlans
 from projections.stores.dialect import ASYNCPG
 from projections.stores.event_plans import EventIndexPlans
 from projections.stores.plans import Plan, Plans, Query, Rows
-from projections.stores.sql_readers import POLL_FIRST, POLL_MAX
 
 T = TypeVar("T")
 
@@ -69,15 +67,7 @@ class AsyncPlanReader:
         return await self._run(self._position_plans.position(self._name))
 
     async def wait_for_position(self, position: int, timeout: float) -> bool:  # noqa: ASYNC109
-        deadline = time.monotonic() + timeout
-        pause = POLL_FIRST
-        while await self.position() < position:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return False
-            await asyncio.sleep(min(pause, left))
-            pause = min(pause * 2, POLL_MAX)
-        return True
+        return await wait_for_position_async(self.position, position, timeout)
 
     async def close(self) -> None:
         await self._close()

@@ -8,18 +8,7 @@ from uuid import UUID
 
 from okr_domain.scoring import exact
 from okr_domain.values import Level, ProposalStatus, Visibility
-from projections.catalog_tables import (
-    CHECK_INS,
-    CYCLES,
-    KEY_RESULTS,
-    OBJECTIVES,
-    ORGANIZATIONS,
-    PEOPLE,
-    PROPOSALS,
-    TEAMS,
-)
-from projections.feed_rows import FeedQuery, FeedRows
-from projections.model import (
+from projections.catalog.rows import (
     CheckInRow,
     CycleRow,
     KeyResultRow,
@@ -29,7 +18,19 @@ from projections.model import (
     ProposalRow,
     TeamRow,
 )
-from projections.reading import (
+from projections.catalog.score_keys import bound_key
+from projections.catalog.tables import (
+    CHECK_INS,
+    CYCLES,
+    KEY_RESULTS,
+    OBJECTIVES,
+    ORGANIZATIONS,
+    PEOPLE,
+    PROPOSALS,
+    TEAMS,
+)
+from projections.reading.feed_rows import FeedQuery, FeedRows
+from projections.reading.queries import (
     ObjectiveFilter,
     ObjectiveOrder,
     Page,
@@ -43,8 +44,7 @@ from projections.reading import (
     person_after,
     person_cursor,
 )
-from projections.scope import viewer_scope_of
-from projections.score_keys import bound_key
+from projections.reading.viewer_scope import viewer_scope_of
 from projections.stores.dialect import Params
 from projections.stores.feed_plans import feed_rows
 from projections.stores.plans import Plan, Plans
@@ -172,7 +172,7 @@ class CatalogPlans(Plans):
         return both(*conditions)
 
     def _score_at_least(self, bound: Fraction) -> Where:
-        """The exact score is at least ``bound`` (see ``projections.score_keys``)."""
+        """The exact score is at least ``bound`` (see ``projections.catalog.score_keys``)."""
         if bound <= 0 or bound > 1:
             return lambda p: "1 = 1" if bound <= 0 else "1 = 0"
         c = self.d.text_collation

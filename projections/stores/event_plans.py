@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from projections.event_index import EVENT_INDEX
-from projections.reading import MAX_EVENT_PAGE, EventFilter, EventPage, check_first
+from projections.indexes.event_index import EVENT_INDEX
+from projections.reading.queries import MAX_EVENT_PAGE, EventFilter, EventPage, check_first
 from projections.stores.catalog_plans import both, org_is
 from projections.stores.dialect import Params
 from projections.stores.plans import Plan, Plans

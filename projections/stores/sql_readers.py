@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 from uuid import UUID
 
 from okr_domain.values import ProposalStatus
-from projections.feed_rows import FeedQuery, FeedRows
-from projections.model import (
+from projections.catalog.rows import (
     CheckInRow,
     CycleRow,
     KeyResultRow,
@@ -19,7 +17,8 @@ from projections.model import (
     ProposalRow,
     TeamRow,
 )
-from projections.reading import (
+from projections.reading.feed_rows import FeedQuery, FeedRows
+from projections.reading.queries import (
     EventFilter,
     EventPage,
     ObjectiveFilter,
@@ -27,15 +26,13 @@ from projections.reading import (
     Page,
     ViewerScope,
 )
+from projections.reading.waiting import wait_for_position
 from projections.stores.catalog_plans import CatalogPlans
 from projections.stores.dialect import Dialect
 from projections.stores.event_plans import EventIndexPlans
 from projections.stores.plans import Plan, Plans, Query, Rows, run_plan
 
 T = TypeVar("T")
-
-POLL_FIRST = 0.002
-POLL_MAX = 0.05
 
 
 class PlanReader:
@@ -53,15 +50,7 @@ class PlanReader:
         return self._run(self._position_plans.position(self._name))
 
     def wait_for_position(self, position: int, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        pause = POLL_FIRST
-        while self.position() < position:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return False
-            time.sleep(min(pause, left))
-            pause = min(pause * 2, POLL_MAX)
-        return True
+        return wait_for_position(self.position, position, timeout)
 
     def close(self) -> None:
         self._close()

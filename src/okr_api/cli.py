@@ -190,7 +190,7 @@ def _service_account(settings: Settings, organization_id: UUID, given: str,
     from okr_api.accounts import ServiceAccountRefused, service_account_id, token_roles
     from okr_api.app import database_url as url_of
     from okr_api.storage import open_application
-    from projections.database import Backend, StoreUrl
+    from projections.stores.urls import Backend, StoreUrl
 
     url = url_of(settings)
     store = StoreUrl.parse(url)

@@ -38,7 +38,7 @@ from okr_domain.scoring import display
 from okr_domain.values import OkrPolicy
 from projections import analysis
 from projections.analysis import clock as analysis_clock
-from projections.model import CycleRow, KeyResultRow, ObjectiveRow
+from projections.catalog.rows import CycleRow, KeyResultRow, ObjectiveRow
 
 TREND_CYCLES = 4
 MAX_TREE_DEPTH = 10

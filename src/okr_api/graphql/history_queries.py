@@ -1,7 +1,7 @@
 """History queries for analysts and admins: ``events``, ``objective(id, asOf)``,
 ``changes`` and ``cycleTimeline``, plus ``Objective.history``.
 
-Everything "as of" a moment is replayed from the events (see ``projections.asof``);
+Everything "as of" a moment is replayed from the events (see ``projections.replay.asof``);
 results say the position (and moment) they reflect.
 """
 
@@ -44,9 +44,9 @@ from okr_api.history.past import CyclePast, StepPast
 from okr_api.history.payloads import aggregate_type, payload
 from okr_domain import clock, ids
 from projections.analysis import timeline
-from projections.model import ObjectiveRow
+from projections.catalog.rows import ObjectiveRow
 from projections.projection import topic_of
-from projections.reading import EventFilter
+from projections.reading.queries import EventFilter
 
 
 @strawberry.input(description="Which events: every condition given applies.")
@@ -81,7 +81,7 @@ async def _event_query(info: Info, given: EventFilterInput | None) -> EventQuery
     actor = optional_uuid(given.actor_id, "Person", field="filter.actorId")
     if team is None:
         return EventQuery(where, actor)
-    from projections.scope import sub_teams
+    from projections.reading.viewer_scope import sub_teams
 
     teams = frozenset(sub_teams(await ctx.services.read_model.teams(org_id), team))
     if team not in teams:

@@ -28,8 +28,8 @@ from okr_api.history.past import Past
 from okr_domain import values
 from okr_domain.scoring import display
 from projections.analysis.scores import final_grade
-from projections.model import CheckInRow, KeyResultRow, ObjectiveRow, ProposalRow
-from projections.reading import Page
+from projections.catalog.rows import CheckInRow, KeyResultRow, ObjectiveRow, ProposalRow
+from projections.reading.queries import Page
 
 if TYPE_CHECKING:
     from okr_api.graphql.history_types import ObjectiveHistoryConnection

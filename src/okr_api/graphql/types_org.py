@@ -12,7 +12,7 @@ from strawberry import relay
 
 from okr_api.graphql.base import Info, context, load_all
 from okr_domain import values
-from projections.model import CycleRow, OrganizationRow, PersonRow, TeamRow
+from projections.catalog.rows import CycleRow, OrganizationRow, PersonRow, TeamRow
 
 
 @strawberry.type(description="Where the stretch bands start (see the OKR practice).")

@@ -17,7 +17,7 @@ from okr_api.graphql.base import Info, can_see, context
 from okr_api.readmodel import forget
 from okr_domain.command_base import Result
 from okr_domain.errors import DomainError
-from projections.model import ObjectiveRow
+from projections.catalog.rows import ObjectiveRow
 
 RESULT_WAIT_SECONDS = 5.0
 

@@ -12,7 +12,7 @@ from okr_api.graphql.mutations.common import Payload, caught_up, objective_row
 from okr_api.graphql.types_okr import AlignmentProposal, CheckIn, KeyResult, Objective
 from okr_api.graphql.types_org import Cycle, Organization, Person, Team
 from okr_api.readmodel import forget
-from projections.model import CheckInRow
+from projections.catalog.rows import CheckInRow
 
 
 @strawberry.type
