@@ -13,10 +13,10 @@ from projections.tables import ColumnKind
 
 
 class EventIndexPlans(Plans):
-    def events(self, org: UUID, where: EventFilter, after: int | None,
-               first: int) -> Plan[EventPage]:
+    def events(self, org: UUID, where: EventFilter | None = None, *,
+               after: int | None = None, first: int = 100) -> Plan[EventPage]:
         check_first(first, MAX_EVENT_PAGE)
-        w = where
+        w = where or EventFilter()
         t = ColumnKind.TIMESTAMP
         u = ColumnKind.UUID
         conditions = [org_is(org)]
