@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import psycopg
 from psycopg import sql
 
-from projections.database import postgres_dsn
+from projections.stores.urls import postgres_dsn
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from bench.database import BenchDatabase
 from bench.report import Figure
 from bench.stats import rate
-from projections.databases import open_database
-from projections.processing import DEFAULT_BATCH
-from projections.rebuild import rebuild_together
 from projections.registry import PROJECTIONS
-from projections.service import open_events
+from projections.running.batches import DEFAULT_BATCH
+from projections.running.rebuild import rebuild_together
+from projections.running.service import open_events
 from projections.source import EventSource
+from projections.stores.database import open_database
 
 TARGET = 0.5
 

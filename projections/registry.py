@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from projections.alignment_links import AlignmentLinksProjection
-from projections.catalog import CatalogProjection
-from projections.event_index import EventIndexProjection
+from projections.catalog.projection import CatalogProjection
+from projections.indexes.alignment_links import AlignmentLinksProjection
+from projections.indexes.event_index import EventIndexProjection
 from projections.projection import Projection
 
 PROJECTIONS: dict[str, Projection] = {

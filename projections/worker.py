@@ -13,9 +13,9 @@ import sys
 import threading
 from types import FrameType
 
-from projections.processing import DEFAULT_BATCH
-from projections.rebuild import RebuildStoppedError
-from projections.service import rebuild_projection, run_projections
+from projections.running.batches import DEFAULT_BATCH
+from projections.running.rebuild import RebuildStoppedError
+from projections.running.service import rebuild_projection, run_projections
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,7 +20,7 @@ from projections.analysis.directory import Directory
 from projections.analysis.rows import CycleRows
 from projections.analysis.scores import score_cycle
 from projections.analysis.visibility import Viewer, sight
-from projections.model import KeyResultRow, ObjectiveRow
+from projections.catalog.rows import KeyResultRow, ObjectiveRow
 
 
 @dataclass(frozen=True)

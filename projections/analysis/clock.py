@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from fractions import Fraction
 
-from projections.model import CycleRow
+from projections.catalog.rows import CycleRow
 
 
 def as_utc(moment: datetime) -> datetime:

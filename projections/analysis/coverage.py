@@ -10,7 +10,7 @@ from okr_domain.values import Level
 from projections.analysis.directory import Directory
 from projections.analysis.placement import ALIGNED_PLACEMENTS, cycle_placement, needs_alignment
 from projections.analysis.rows import CycleRows
-from projections.model import ObjectiveRow
+from projections.catalog.rows import ObjectiveRow
 
 
 def share(part: int, whole: int) -> float | None:

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from okr_domain.person import Person
 from okr_domain.team import Team
-from projections.model import PersonRow, TeamRow
+from projections.catalog.rows import PersonRow, TeamRow
 
 
 @dataclass(frozen=True, eq=False)

@@ -1,4 +1,4 @@
-"""OKR health findings (DESIGN section 1, "Focus"): it warns, it does not forbid.
+"""OKR health findings: focus (few objectives, few key results each); it warns, it does not forbid.
 
 Every finding names its rule (a stable code), a severity, and the objective and owner.
 Structure rules apply to every live objective, drafts included (planning is when they
@@ -32,7 +32,7 @@ from projections.analysis.scope import ORGANIZATION, Scope
 from projections.analysis.scores import ObjectiveScore, score_cycle
 from projections.analysis.selection import select
 from projections.analysis.visibility import Viewer, visible_rows
-from projections.model import CycleRow, KeyResultRow, ObjectiveRow
+from projections.catalog.rows import CycleRow, KeyResultRow, ObjectiveRow
 
 SECONDS_PER_DAY = 86400.0
 

@@ -41,7 +41,7 @@ RULE_ORDER = {rule: index for index, rule in enumerate(HealthRule)}
 
 @dataclass(frozen=True)
 class HealthThresholds:
-    """The focus limits (DESIGN section 1) and what "early in the cycle" means."""
+    """The focus limits and what "early in the cycle" means."""
 
     max_objectives_per_owner: int = 5
     max_key_results: int = 5

@@ -20,7 +20,7 @@ from okr_domain.scoring import FULL, Number, as_float, below, exact
 from okr_domain.values import Band, BandEdges, Kind
 from projections.analysis.scores import ObjectiveScore
 from projections.analysis.stats import mean_of, reported
-from projections.model import ObjectiveRow
+from projections.catalog.rows import ObjectiveRow
 
 STRETCH_TARGET = 0.7
 COMMITTED_TARGET = 1.0

@@ -15,7 +15,7 @@ from okr_domain.errors import NotFound
 from okr_domain.values import Level, ObjectiveStatus
 from projections.analysis.directory import Directory
 from projections.analysis.visibility import Viewer, can_see
-from projections.model import ObjectiveRow
+from projections.catalog.rows import ObjectiveRow
 
 
 class PathEnd(StrEnum):

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from okr_domain.values import Level, ObjectiveStatus
 from projections.analysis.rows import CycleRows
-from projections.model import ObjectiveRow
+from projections.catalog.rows import ObjectiveRow
 
 
 class Placement(StrEnum):

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from okr_domain.values import CycleStatus, ObjectiveStatus
 from projections.analysis.clock import as_utc, cycle_starts_at
-from projections.model import CheckInRow, CycleRow, KeyResultRow, ObjectiveRow
+from projections.catalog.rows import CheckInRow, CycleRow, KeyResultRow, ObjectiveRow
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from okr_domain.values import ObjectiveStatus
 from projections.analysis.clock import as_utc
-from projections.model import KeyResultRow, ObjectiveRow
+from projections.catalog.rows import KeyResultRow, ObjectiveRow
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 

@@ -10,7 +10,7 @@ from uuid import UUID
 from okr_domain.errors import InvalidInput, NotFound
 from okr_domain.values import Level
 from projections.analysis.directory import Directory
-from projections.model import ObjectiveRow
+from projections.catalog.rows import ObjectiveRow
 
 
 class ScopeKind(StrEnum):

@@ -18,8 +18,8 @@ from okr_domain.scoring import FULL, NONE, exact, weighted_mean
 from okr_domain.values import OkrPolicy, RollUp
 from projections.analysis.options import NORMAL_RULES, ScoringOptions
 from projections.analysis.rows import CycleRows
+from projections.catalog.rows import KeyResultRow, ObjectiveRow
 from projections.gc_pause import paused_gc
-from projections.model import KeyResultRow, ObjectiveRow
 
 Pairs = Sequence[tuple[Fraction, Fraction]]
 _CHILD_WEIGHT = exact(CHILD_WEIGHT)

@@ -7,7 +7,7 @@ from okr_domain.values import ObjectiveStatus
 from projections.analysis.directory import Directory
 from projections.analysis.rows import CycleRows
 from projections.analysis.scope import Scope, scope_filter
-from projections.model import ObjectiveRow
+from projections.catalog.rows import ObjectiveRow
 
 # Drafts are still being written: they are not scored until activated (or graded at close).
 IN_PLAY = frozenset({ObjectiveStatus.ACTIVE, ObjectiveStatus.CLOSED})

@@ -35,7 +35,7 @@ from projections.analysis.stats import (
     reported,
 )
 from projections.analysis.visibility import Viewer, visible_rows
-from projections.model import CycleRow, KeyResultRow, ObjectiveRow
+from projections.catalog.rows import CycleRow, KeyResultRow, ObjectiveRow
 
 # A committed objective counts as met at this score (okr_domain.scoring.band: MET).
 MET = 1

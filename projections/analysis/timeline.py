@@ -32,7 +32,7 @@ from projections.analysis.stats import (
 )
 from projections.analysis.stretch import MET
 from projections.analysis.visibility import Viewer, visible_rows
-from projections.model import CheckInRow, CycleRow, KeyResultRow, ObjectiveRow
+from projections.catalog.rows import CheckInRow, CycleRow, KeyResultRow, ObjectiveRow
 
 
 class Interval(StrEnum):

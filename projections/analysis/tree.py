@@ -42,7 +42,7 @@ from projections.analysis.tree_types import (
     TreeView,
 )
 from projections.analysis.visibility import Viewer, visible_rows
-from projections.model import KeyResultRow, ObjectiveRow
+from projections.catalog.rows import KeyResultRow, ObjectiveRow
 
 ROOT_ORDER = {
     Placement.COMPANY_ROOT: 0,

@@ -28,7 +28,7 @@ from projections.analysis.scores import score_cycle
 from projections.analysis.selection import select
 from projections.analysis.stats import mean_of, reported
 from projections.analysis.visibility import Viewer, visible_rows
-from projections.model import CycleRow, KeyResultRow, ObjectiveRow
+from projections.catalog.rows import CycleRow, KeyResultRow, ObjectiveRow
 
 
 class OwnerKind(StrEnum):

@@ -22,7 +22,7 @@ from okr_domain.access import Actor, person_controls_owner
 from okr_domain.values import Visibility
 from projections.analysis.directory import Directory
 from projections.analysis.rows import CycleRows
-from projections.model import KeyResultRow, ObjectiveRow
+from projections.catalog.rows import KeyResultRow, ObjectiveRow
 
 
 @dataclass(frozen=True)

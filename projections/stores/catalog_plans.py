@@ -1,4 +1,6 @@
-"""The catalog reader's queries (see ``plans``); same results as the memory reader."""
+"""The catalog reader's queries (see ``plans``): one plan per method of
+``projections.reading.interface.CatalogReader``, with its name and signature; the same
+results as the memory reader."""
 
 from __future__ import annotations
 
@@ -8,18 +10,7 @@ from uuid import UUID
 
 from okr_domain.scoring import exact
 from okr_domain.values import Level, ProposalStatus, Visibility
-from projections.catalog_tables import (
-    CHECK_INS,
-    CYCLES,
-    KEY_RESULTS,
-    OBJECTIVES,
-    ORGANIZATIONS,
-    PEOPLE,
-    PROPOSALS,
-    TEAMS,
-)
-from projections.feed_rows import FeedQuery, FeedRows
-from projections.model import (
+from projections.catalog.rows import (
     CheckInRow,
     CycleRow,
     KeyResultRow,
@@ -29,7 +20,19 @@ from projections.model import (
     ProposalRow,
     TeamRow,
 )
-from projections.reading import (
+from projections.catalog.score_keys import bound_key
+from projections.catalog.tables import (
+    CHECK_INS,
+    CYCLES,
+    KEY_RESULTS,
+    OBJECTIVES,
+    ORGANIZATIONS,
+    PEOPLE,
+    PROPOSALS,
+    TEAMS,
+)
+from projections.reading.feed_rows import FeedQuery, FeedRows
+from projections.reading.queries import (
     ObjectiveFilter,
     ObjectiveOrder,
     Page,
@@ -43,8 +46,7 @@ from projections.reading import (
     person_after,
     person_cursor,
 )
-from projections.scope import viewer_scope_of
-from projections.score_keys import bound_key
+from projections.reading.viewer_scope import viewer_scope_of
 from projections.stores.dialect import Params
 from projections.stores.feed_plans import feed_rows
 from projections.stores.plans import Plan, Plans
@@ -76,7 +78,8 @@ class CatalogPlans(Plans):
         order = f"starts_on, key{self.d.text_collation}"
         return (yield from self.select(CYCLES, org_is(org), order))
 
-    def cycle(self, org: UUID, cycle_id: UUID | None, key: str | None) -> Plan[CycleRow | None]:
+    def cycle(self, org: UUID, *, cycle_id: UUID | None = None,
+              key: str | None = None) -> Plan[CycleRow | None]:
         rows = yield from self.select(CYCLES, both(
             org_is(org),
             lambda p: "1 = 1" if cycle_id is None else f"id = {p(cycle_id, U)}",
@@ -92,8 +95,8 @@ class CatalogPlans(Plans):
     def teams_by_ids(self, org: UUID, ids: Sequence[UUID]) -> Plan[list[TeamRow]]:
         return (yield from self.select(TEAMS, both(org_is(org), id_in(ids)), "id"))
 
-    def people(self, org: UUID, team_id: UUID | None,
-               manager_id: UUID | None) -> Plan[list[PersonRow]]:
+    def people(self, org: UUID, *, team_id: UUID | None = None,
+               manager_id: UUID | None = None) -> Plan[list[PersonRow]]:
         return (yield from self.select(PEOPLE, both(
             org_is(org),
             lambda p: "1 = 1" if team_id is None else f"team_id = {p(team_id, U)}",
@@ -103,8 +106,8 @@ class CatalogPlans(Plans):
     def people_by_ids(self, org: UUID, ids: Sequence[UUID]) -> Plan[list[PersonRow]]:
         return (yield from self.select(PEOPLE, both(org_is(org), id_in(ids)), "id"))
 
-    def people_page(self, org: UUID, team_id: UUID | None, text: str | None, first: int,
-                    after: str | None) -> Plan[Page[PersonRow]]:
+    def people_page(self, org: UUID, *, team_id: UUID | None = None, text: str | None = None,
+                    first: int = 20, after: str | None = None) -> Plan[Page[PersonRow]]:
         check_first(first)
         mark = person_after(after) if after is not None else None
         c = self.d.text_collation
@@ -121,7 +124,7 @@ class CatalogPlans(Plans):
 
     def viewer_scope(self, org: UUID, person_id: UUID) -> Plan[ViewerScope]:
         teams = yield from self.teams(org)
-        people = yield from self.people(org, None, None)
+        people = yield from self.people(org)
         return viewer_scope_of(org, person_id, teams, people)
 
     def objectives_by_ids(self, org: UUID, ids: Sequence[UUID]) -> Plan[list[ObjectiveRow]]:
@@ -172,7 +175,7 @@ class CatalogPlans(Plans):
         return both(*conditions)
 
     def _score_at_least(self, bound: Fraction) -> Where:
-        """The exact score is at least ``bound`` (see ``projections.score_keys``)."""
+        """The exact score is at least ``bound`` (see ``projections.catalog.score_keys``)."""
         if bound <= 0 or bound > 1:
             return lambda p: "1 = 1" if bound <= 0 else "1 = 0"
         c = self.d.text_collation
@@ -184,13 +187,14 @@ class CatalogPlans(Plans):
         c = self.d.text_collation
         return lambda p: f"score_ceil{c} <= {p(bound_key(bound))}"
 
-    def objectives_page(self, org: UUID, where: ObjectiveFilter, scope: ViewerScope | None,
-                        first: int, after: str | None, order: ObjectiveOrder,
-                        descending: bool) -> Plan[Page[ObjectiveRow]]:
+    def objectives_page(self, org: UUID, where: ObjectiveFilter | None = None,
+                        scope: ViewerScope | None = None, *, first: int = 20,
+                        after: str | None = None, order: ObjectiveOrder = ObjectiveOrder.CREATED,
+                        descending: bool = False) -> Plan[Page[ObjectiveRow]]:
         check_first(first)
         column = "created_position" if order is ObjectiveOrder.CREATED else "id"
         kind = ColumnKind.INT if order is ObjectiveOrder.CREATED else U
-        condition = self._filter(org, where, scope)
+        condition = self._filter(org, where or ObjectiveFilter(), scope)
         keyset = condition
         if after is not None:
             mark = objective_after(after, order)
@@ -201,9 +205,10 @@ class CatalogPlans(Plans):
         total = yield from self.count(OBJECTIVES, condition)
         return page_of(rows, first, total, lambda r: objective_cursor(r, order))
 
-    def key_results_of(self, org: UUID, ids: Sequence[UUID]) -> Plan[list[KeyResultRow]]:
+    def key_results_of(self, org: UUID,
+                       objective_ids: Sequence[UUID]) -> Plan[list[KeyResultRow]]:
         return (yield from self.select(KEY_RESULTS, both(
-            org_is(org), id_in(ids, "objective_id")), "objective_id, sort_index"))
+            org_is(org), id_in(objective_ids, "objective_id")), "objective_id, sort_index"))
 
     def key_results_by_ids(self, org: UUID, ids: Sequence[UUID]) -> Plan[list[KeyResultRow]]:
         return (yield from self.select(KEY_RESULTS, both(org_is(org), id_in(ids)), "id"))
@@ -213,8 +218,8 @@ class CatalogPlans(Plans):
             org_is(org), lambda p: f"cycle_id = {p(cycle_id, U)}"),
             "objective_id, sort_index"))
 
-    def check_ins(self, org: UUID, key_result_id: UUID | None,
-                  objective_id: UUID | None) -> Plan[list[CheckInRow]]:
+    def check_ins(self, org: UUID, *, key_result_id: UUID | None = None,
+                  objective_id: UUID | None = None) -> Plan[list[CheckInRow]]:
         return (yield from self.select(CHECK_INS, both(
             org_is(org),
             lambda p: "1 = 1" if key_result_id is None
@@ -222,8 +227,8 @@ class CatalogPlans(Plans):
             lambda p: "1 = 1" if objective_id is None
             else f"objective_id = {p(objective_id, U)}"), "applies_at, sequence, id"))
 
-    def check_ins_page(self, org: UUID, key_result_id: UUID, first: int,
-                       after: str | None) -> Plan[Page[CheckInRow]]:
+    def check_ins_page(self, org: UUID, key_result_id: UUID, *, first: int = 20,
+                       after: str | None = None) -> Plan[Page[CheckInRow]]:
         check_first(first)
         where = both(org_is(org), lambda p: f"key_result_id = {p(key_result_id, U)}")
         keyset = where
@@ -250,8 +255,8 @@ class CatalogPlans(Plans):
             org_is(org), lambda p: f"cycle_id = {p(cycle_id, U)}"),
             "applies_at, sequence, id"))
 
-    def proposals(self, org: UUID, objective_id: UUID | None,
-                  status: ProposalStatus | None) -> Plan[list[ProposalRow]]:
+    def proposals(self, org: UUID, *, objective_id: UUID | None = None,
+                  status: ProposalStatus | None = None) -> Plan[list[ProposalRow]]:
         return (yield from self.select(PROPOSALS, both(
             org_is(org),
             lambda p: "1 = 1" if objective_id is None else
@@ -259,10 +264,12 @@ class CatalogPlans(Plans):
             lambda p: "1 = 1" if status is None else f"status = {p(status, E)}"),
             "created_at, id"))
 
-    def proposals_of(self, org: UUID, ids: Sequence[UUID]) -> Plan[list[ProposalRow]]:
+    def proposals_of(self, org: UUID,
+                     objective_ids: Sequence[UUID]) -> Plan[list[ProposalRow]]:
+        ids = list(objective_ids)
         return (yield from self.select(PROPOSALS, both(
-            org_is(org), lambda p: f"{p.one_of('child_id', list(ids), U)} OR "
-                                   f"{p.one_of('parent_id', list(ids), U)}"),
+            org_is(org), lambda p: f"{p.one_of('child_id', ids, U)} OR "
+                                   f"{p.one_of('parent_id', ids, U)}"),
             "created_at, id"))
 
     def proposals_by_ids(self, org: UUID, ids: Sequence[UUID]) -> Plan[list[ProposalRow]]:

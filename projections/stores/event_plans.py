@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from projections.event_index import EVENT_INDEX
-from projections.reading import MAX_EVENT_PAGE, EventFilter, EventPage, check_first
+from projections.indexes.event_index import EVENT_INDEX
+from projections.reading.queries import MAX_EVENT_PAGE, EventFilter, EventPage, check_first
 from projections.stores.catalog_plans import both, org_is
 from projections.stores.dialect import Params
 from projections.stores.plans import Plan, Plans
@@ -13,10 +13,10 @@ from projections.tables import ColumnKind
 
 
 class EventIndexPlans(Plans):
-    def events(self, org: UUID, where: EventFilter, after: int | None,
-               first: int) -> Plan[EventPage]:
+    def events(self, org: UUID, where: EventFilter | None = None, *,
+               after: int | None = None, first: int = 100) -> Plan[EventPage]:
         check_first(first, MAX_EVENT_PAGE)
-        w = where
+        w = where or EventFilter()
         t = ColumnKind.TIMESTAMP
         u = ColumnKind.UUID
         conditions = [org_is(org)]

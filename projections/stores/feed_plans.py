@@ -1,4 +1,4 @@
-"""The catalog's facts for a batch of live events (``projections.feed_rows``), read
+"""The catalog's facts for a batch of live events (``projections.reading.feed_rows``), read
 as only the columns the feed names: a query per table, then one per level of teams."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from uuid import UUID
 
-from projections.catalog_tables import CHECK_INS, KEY_RESULTS, OBJECTIVES, PEOPLE, TEAMS
-from projections.feed_rows import FeedQuery, FeedRows, ObjectiveBrief, PersonBrief, owners
+from projections.catalog.tables import CHECK_INS, KEY_RESULTS, OBJECTIVES, PEOPLE, TEAMS
+from projections.reading.feed_rows import FeedQuery, FeedRows, ObjectiveBrief, PersonBrief, owners
 from projections.stores.dialect import Params
 from projections.stores.plans import Plan, Plans
 from projections.tables import ColumnKind

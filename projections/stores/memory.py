@@ -8,7 +8,7 @@ from collections import defaultdict
 from typing import TypeVar
 
 from projections.projection import Projection
-from projections.stores.base import SHADOW_SUFFIX, Target, Wanted, tracking_name
+from projections.stores.session import SHADOW_SUFFIX, Target, Wanted, tracking_name
 from projections.tables import ChangeSet, Table, Tables
 
 R = TypeVar("R")

@@ -10,8 +10,8 @@ from collections.abc import Callable, Collection, Generator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from projections.stores.base import TRACKING_TABLE
 from projections.stores.dialect import Dialect, Params, same_value
+from projections.stores.session import TRACKING_TABLE
 from projections.stores.sql_tables import codec
 from projections.tables import Table
 

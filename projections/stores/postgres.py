@@ -18,7 +18,6 @@ import psycopg
 from psycopg import sql
 from psycopg_pool import ConnectionPool
 
-from projections.database import StoreUrl
 from projections.projection import Projection
 from projections.stores.asyncpg_readers import (
     AsyncpgCatalogReader,
@@ -29,6 +28,7 @@ from projections.stores.dialect import POSTGRES
 from projections.stores.plans import Query, Rows
 from projections.stores.sql_readers import SqlCatalogReader, SqlEventIndexReader
 from projections.stores.sql_tables import SqlSession
+from projections.stores.urls import StoreUrl
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from operator import attrgetter
 from typing import Any, Protocol, TypeVar
 
 from projections.projection import Projection
-from projections.stores.base import TRACKING_TABLE, Target, Wanted, table_name, tracking_name
 from projections.stores.dialect import Dialect, Params
+from projections.stores.session import TRACKING_TABLE, Target, Wanted, table_name, tracking_name
 from projections.tables import ChangeSet, Table, Tables
 
 CHUNK = 500

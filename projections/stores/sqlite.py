@@ -14,12 +14,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from projections.database import StoreUrl
 from projections.projection import Projection
 from projections.stores.dialect import SQLITE
 from projections.stores.plans import Query, Rows
 from projections.stores.sql_readers import SqlCatalogReader, SqlEventIndexReader
 from projections.stores.sql_tables import SqlSession
+from projections.stores.urls import StoreUrl
 
 LOCK_TIMEOUT_SECONDS = 30
 

@@ -20,7 +20,7 @@ from strawberry.types import ExecutionContext
 
 from okr_api.http import unavailable
 from okr_domain.errors import DomainError
-from projections.reading import InvalidQueryError
+from projections.reading.queries import InvalidQueryError
 
 log = logging.getLogger("okr_api")
 SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")

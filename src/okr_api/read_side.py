@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 from okr_api.metrics import Metrics
 from okr_domain.application import OkrApplication
-from projections.databases import Database, open_database
-from projections.readers import AsyncCatalogReader
-from projections.rebuild import ProjectionStatus, status
-from projections.runner import ProjectionRunner
-from projections.service import start_projections
+from projections.reading.interface import AsyncCatalogReader
+from projections.running.rebuild import ProjectionStatus, status
+from projections.running.runner import ProjectionRunner
+from projections.running.service import start_projections
 from projections.source import EventSource
+from projections.stores.database import Database, open_database
 
 log = logging.getLogger("okr_api")
 CATCH_UP_SECONDS = 10.0

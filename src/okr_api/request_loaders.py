@@ -17,9 +17,9 @@ from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
-from projections.model import ProposalRow, TeamRow
-from projections.readers import AsyncCatalogReader
-from projections.reading import ObjectiveFilter, Page, ViewerScope
+from projections.catalog.rows import ProposalRow, TeamRow
+from projections.reading.interface import AsyncCatalogReader
+from projections.reading.queries import ObjectiveFilter, Page, ViewerScope
 
 __all__ = ["ObjectiveFilter", "Page", "ReadModel", "RequestLoaders", "ViewerScope"]
 

@@ -10,7 +10,8 @@ import psycopg
 from psycopg import sql
 
 from okr_domain.application import OkrApplication
-from projections.database import postgres_dsn, store_env
+from okr_domain.persistence.settings import store_env
+from projections.stores.urls import postgres_dsn
 
 __all__ = [
     "SQLITE_FILE", "StoreNotInitialized", "default_url", "init_database", "open_application",

@@ -22,13 +22,7 @@ from okr_domain.values import (
     Visibility,
 )
 from projections.analysis import Directory
-from projections.model import (
-    CycleRow,
-    KeyResultRow,
-    ObjectiveRow,
-    PersonRow,
-    TeamRow,
-)
+from projections.catalog.rows import CycleRow, KeyResultRow, ObjectiveRow, PersonRow, TeamRow
 
 ORG_ID = UUID(int=1)
 Q1_START = date(2026, 1, 1)

@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from okr_domain.values import CycleStatus, ObjectiveStatus
-from projections.model import CycleRow, ObjectiveRow, PersonRow, TeamRow
+from projections.catalog.rows import CycleRow, ObjectiveRow, PersonRow, TeamRow
 
 from .factories import Q1_START, Org, at
 

@@ -26,9 +26,9 @@ from okr_domain.access import Actor
 from okr_domain.application import OkrApplication
 from okr_domain.values import Band, Kind, Level, MetricType, OkrPolicy, RollUp, TeamKind
 from projections import analysis
-from projections.databases import Database, open_database
-from projections.model import CycleRow, KeyResultRow, ObjectiveRow
-from projections.service import start_projections
+from projections.catalog.rows import CycleRow, KeyResultRow, ObjectiveRow
+from projections.running.service import start_projections
+from projections.stores.database import Database, open_database
 
 PACE_NOW = datetime(2026, 11, 10, tzinfo=UTC)  # 40 of 92 days elapsed: 0.434783
 

@@ -19,7 +19,7 @@ from okr_domain.access import Actor
 from okr_domain.values import Band, BandEdges, Kind, Level, OkrPolicy
 from projections.analysis import Viewer, alignment_tree, stretch_analysis
 from projections.analysis.clock import elapsed_share
-from projections.asof import AsOfReplayer
+from projections.replay.asof import AsOfReplayer
 from projections.source import EventSource
 from tests.domain.test_exact_scores import (
     DEFAULT_EDGES,

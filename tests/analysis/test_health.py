@@ -16,7 +16,7 @@ from projections.analysis import (
     Viewer,
     okr_health,
 )
-from projections.model import CycleRow, ObjectiveRow
+from projections.catalog.rows import CycleRow, ObjectiveRow
 
 from .factories import Org, at
 

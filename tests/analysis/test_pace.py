@@ -9,7 +9,7 @@ import pytest
 from okr_domain.values import CycleStatus, Kind
 from projections.analysis import Pace, Viewer, stretch_analysis
 from projections.analysis.clock import elapsed_fraction
-from projections.model import CycleRow
+from projections.catalog.rows import CycleRow
 
 from .factories import Org, at
 

@@ -9,7 +9,7 @@ import pytest
 from okr_domain.errors import NotFound
 from okr_domain.values import Level
 from projections.analysis import AlignmentPath, PathEnd, Viewer, alignment_path
-from projections.model import ObjectiveRow
+from projections.catalog.rows import ObjectiveRow
 
 from .factories import Org
 from .sample import Sample, sample

@@ -23,7 +23,7 @@ from projections.analysis import (
     okr_health,
     stretch_analysis,
 )
-from projections.model import ObjectiveRow
+from projections.catalog.rows import ObjectiveRow
 
 from .factories import Org, at
 

@@ -18,7 +18,7 @@ from okr_domain.values import (
     RollUp,
 )
 from projections.analysis import Scope, ScoringOptions, StretchAnalysis, Viewer, stretch_analysis
-from projections.model import CycleRow, PersonRow, TeamRow
+from projections.catalog.rows import CycleRow, PersonRow, TeamRow
 
 from .factories import Org, at
 

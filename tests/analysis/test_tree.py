@@ -18,7 +18,7 @@ from projections.analysis import (
     Viewer,
     alignment_tree,
 )
-from projections.model import PersonRow
+from projections.catalog.rows import PersonRow
 
 from .factories import Org
 from .sample import Sample, sample

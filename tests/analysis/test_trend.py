@@ -16,7 +16,7 @@ from projections.analysis import (
     Viewer,
     ambition_trends,
 )
-from projections.model import CycleRow, PersonRow, TeamRow
+from projections.catalog.rows import CycleRow, PersonRow, TeamRow
 
 from .factories import Org
 

@@ -19,9 +19,9 @@ from okr_api import read_side
 from okr_api.read_side import init_read_models
 from okr_api.settings import Settings
 from okr_api.storage import init_database
-from projections.databases import open_database
 from projections.registry import PROJECTIONS
-from projections.service import run_projections
+from projections.running.service import run_projections
+from projections.stores.database import open_database
 from tests.api.conftest import SECRET, Api, running_api
 from tests.projections.projection_histories import bulk_history
 

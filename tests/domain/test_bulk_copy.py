@@ -9,7 +9,7 @@ import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from okr_domain.application import OkrApplication
-from projections.event_store import COPY_FROM_EVENTS
+from okr_domain.persistence.postgres_store import COPY_FROM_EVENTS
 from tests.domain.bulk_loads import load_people_with_check_ins
 
 

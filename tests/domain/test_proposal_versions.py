@@ -15,7 +15,7 @@ from okr_domain import clock
 from okr_domain.alignment import AlignmentProposal
 from okr_domain.errors import ErrorCode
 from okr_domain.values import ProposalSide, ProposalStatus
-from projections.catalog import _proposal
+from projections.catalog.projection import _proposal
 
 from .conftest import World
 from .support import rejected, written

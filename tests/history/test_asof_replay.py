@@ -11,12 +11,12 @@ from okr_domain.application import OkrApplication
 from okr_domain.values import Band, CycleStatus
 from projections import analysis
 from projections.analysis.timeline import Interval, step_moments
-from projections.asof import AsOfReplayer
-from projections.catalog_tables import KEY_RESULTS, OBJECTIVES
-from projections.cycle_state import CycleState
-from projections.replay import replay
+from projections.catalog.tables import KEY_RESULTS, OBJECTIVES
+from projections.replay.asof import AsOfReplayer
+from projections.replay.cycle_state import CycleState
+from projections.replay.full_replay import replay
+from projections.replay.timeline_walk import cycle_timeline
 from projections.source import EventSource
-from projections.timeline_walk import cycle_timeline
 from tests.history.quarter import REALIGNED, WEEK_3, Quarter, at, build_quarter
 
 ADMIN = analysis.Viewer.admin()

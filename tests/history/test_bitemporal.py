@@ -16,11 +16,12 @@ from okr_domain.clock import simulated_time
 from okr_domain.values import CycleStatus, Level, MetricType
 from projections.analysis import Viewer
 from projections.analysis.timeline import Interval, step_moments
-from projections.asof import AsOfReplayer
-from projections.cycle_state import CycleState
+from projections.replay.asof import AsOfReplayer
+from projections.replay.catalog_session import rows_of
+from projections.replay.cycle_state import CycleState
+from projections.replay.stepping import CycleStepper
+from projections.replay.timeline_walk import cycle_timeline
 from projections.source import EventSource
-from projections.stepping import CycleStepper, rows_of
-from projections.timeline_walk import cycle_timeline
 from tests.history.quarter import WEEK_1, WEEK_2, WEEK_3, Quarter, at, build_quarter
 
 pytestmark = pytest.mark.parametrize("store_url", ["memory"], indirect=True)

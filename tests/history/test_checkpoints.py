@@ -11,8 +11,8 @@ from okr_domain import clock
 from okr_domain.access import Actor
 from okr_domain.application import OkrApplication
 from okr_domain.clock import simulated_time
-from projections.asof import AsOfReplayer
-from projections.checkpoints import CheckpointCache
+from projections.replay.asof import AsOfReplayer
+from projections.replay.checkpoints import CheckpointCache
 from projections.source import EventSource
 from tests.history.quarter import WEEK_2, WEEK_3, Quarter, at, build_quarter
 

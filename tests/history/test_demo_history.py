@@ -11,9 +11,9 @@ from okr_api.storage import init_database
 from okr_domain import clock, ids
 from projections.analysis import Viewer
 from projections.analysis.timeline import Interval, step_moments
-from projections.asof import AsOfReplayer
+from projections.replay.asof import AsOfReplayer
+from projections.replay.timeline_walk import cycle_timeline
 from projections.source import EventSource
-from projections.timeline_walk import cycle_timeline
 
 LOADED = datetime(2026, 11, 20, 15, tzinfo=UTC)
 

@@ -27,9 +27,9 @@ from okr_domain.application import OkrApplication
 from okr_domain.cycle import Cycle
 from okr_domain.objective import Objective
 from okr_domain.values import Kind, Level, MetricType
-from projections.asof import AsOfReplayer
+from projections.replay.asof import AsOfReplayer
+from projections.replay.verification import verify_cycle
 from projections.source import EventSource
-from projections.verification import verify_cycle
 from tests.conftest import make_store_url
 from tests.history.test_verify import rewrite_event
 

@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 from okr_api.cli import app as cli
 from okr_api.history.offline import find_target, opened
 from okr_domain.clock import simulated_time
-from projections.asof import AsOfReplayer
-from projections.cycle_state import CycleState
+from projections.replay.asof import AsOfReplayer
+from projections.replay.cycle_state import CycleState
 from tests.history.test_bitemporal import rows
 
 NOW = datetime(2026, 11, 18, 15, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""Subtree replays (``projections.subtree``): the alignment tree of one objective's
+"""Subtree replays (``projections.replay.subtree``): the alignment tree of one objective's
 subtree, replayed from its own aggregates' events, equals the tree from a replay of the
 whole cycle from the log's beginning, on every store, for sampled moments on both time
 axes, with check-ins entered late and out of order, corrections, re-alignments written
@@ -17,14 +17,15 @@ from okr_domain.access import Actor
 from okr_domain.application import OkrApplication
 from okr_domain.clock import simulated_time
 from okr_domain.errors import NotFound
-from projections import analysis, subtree
-from projections.asof import AsOfReplayer
-from projections.cycle_state import CycleState
-from projections.databases import Database, open_database
-from projections.processing import ProjectionWorker
+from projections import analysis
 from projections.registry import PROJECTIONS
+from projections.replay import subtree
+from projections.replay.asof import AsOfReplayer
+from projections.replay.cycle_state import CycleState
+from projections.replay.subtree import SubtreeReplayer
+from projections.running.batches import ProjectionWorker
 from projections.source import EventSource
-from projections.subtree import SubtreeReplayer
+from projections.stores.database import Database, open_database
 from tests.history.quarter import WEEK_1, WEEK_2, WEEK_3, Quarter, at, build_quarter
 
 

@@ -17,8 +17,8 @@ from psycopg import sql
 from okr_api.storage import init_database, postgres_dsn
 from okr_domain.application import OkrApplication
 from okr_domain.grading import Grade, grades_hash
+from projections.replay.verification import verify_cycle
 from projections.source import EventSource
-from projections.verification import verify_cycle
 from tests.conftest import make_store_url
 from tests.history.quarter import Quarter, build_quarter
 

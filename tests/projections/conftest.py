@@ -6,7 +6,7 @@ import pytest
 from projection_histories import History, build_history
 
 from okr_domain.application import OkrApplication
-from projections.databases import Database, open_database
+from projections.stores.database import Database, open_database
 
 
 @pytest.fixture

@@ -7,14 +7,14 @@ from typing import Any
 
 from okr_domain.application import OkrApplication
 from okr_domain.objective import Objective
-from projections.catalog_tables import CHECK_INS, KEY_RESULTS, OBJECTIVES
-from projections.databases import Database, MemoryDatabase
-from projections.processing import ProjectionWorker
+from projections.catalog.tables import CHECK_INS, KEY_RESULTS, OBJECTIVES
 from projections.projection import Projection
 from projections.registry import PROJECTIONS
-from projections.replay import replay
+from projections.replay.full_replay import replay
+from projections.running.batches import ProjectionWorker
 from projections.source import EventSource
-from projections.stores.base import StoreSession, Target
+from projections.stores.database import Database, MemoryDatabase
+from projections.stores.session import StoreSession, Target
 
 Dump = dict[str, list[Any]]
 

@@ -12,14 +12,14 @@ from projection_histories import History, build_history
 from projection_support import catch_up, dump, position, reference
 
 from okr_domain.application import OkrApplication
-from projections.catalog import CatalogProjection
-from projections.databases import Database
-from projections.processing import ProjectionWorker
+from projections.catalog.projection import CatalogProjection
 from projections.projection import Event, View
-from projections.rebuild import RebuildStoppedError, rebuild
 from projections.registry import PROJECTIONS
+from projections.running.batches import ProjectionWorker
+from projections.running.rebuild import RebuildStoppedError, rebuild
 from projections.source import EventSource
-from projections.stores.base import Target
+from projections.stores.database import Database
+from projections.stores.session import Target
 from projections.stores.sql_tables import SqlSession
 from projections.tables import Change
 

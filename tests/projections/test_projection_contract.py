@@ -21,7 +21,7 @@ from okr_domain.values import (
     RollUp,
     Visibility,
 )
-from projections.catalog_tables import (
+from projections.catalog.tables import (
     CHECK_INS,
     CYCLES,
     KEY_RESULTS,
@@ -31,9 +31,9 @@ from projections.catalog_tables import (
     PROPOSALS,
     TEAMS,
 )
-from projections.databases import Database
-from projections.event_index import EVENT_INDEX
+from projections.indexes.event_index import EVENT_INDEX
 from projections.registry import PROJECTIONS
+from projections.stores.database import Database
 
 
 @pytest.mark.parametrize("name", list(PROJECTIONS))

@@ -15,11 +15,11 @@ from projection_histories import bulk_history
 from projection_support import catch_up, dump, position, reference
 
 from okr_domain.application import OkrApplication
-from projections.databases import open_database
-from projections.rebuild import rebuild
 from projections.registry import PROJECTIONS
+from projections.running.rebuild import rebuild
 from projections.source import EventSource
-from projections.stores.base import Target
+from projections.stores.database import open_database
+from projections.stores.session import Target
 
 WORKER_TIMEOUT_SECONDS = 240
 

@@ -33,13 +33,13 @@ from okr_domain.values import (
     RollUp,
     Visibility,
 )
-from projections.database import postgres_dsn
-from projections.databases import Database, open_database
-from projections.processing import ProjectionWorker
-from projections.rebuild import rebuild, rebuild_together
 from projections.registry import PROJECTIONS
+from projections.running.batches import ProjectionWorker
+from projections.running.rebuild import rebuild, rebuild_together
 from projections.source import EventSource
-from projections.stores.base import StoreSession
+from projections.stores.database import Database, open_database
+from projections.stores.session import StoreSession
+from projections.stores.urls import postgres_dsn
 
 OPS = ("objective", "objective", "kr", "kr", "check_in", "check_in", "check_in", "correct",
        "edit_kr", "remove_kr", "activate", "activate", "align", "unalign", "propose",

@@ -20,14 +20,14 @@ from okr_api.storage import init_database
 from okr_domain.access import Actor
 from okr_domain.application import OkrApplication
 from okr_domain.values import Level
-from projections.database import postgres_dsn
-from projections.databases import Database, open_database
-from projections.rebuild import rebuild, rebuild_together, status
 from projections.registry import PROJECTIONS
-from projections.runner import ProjectionRunner
-from projections.service import projection_status, rebuild_projection, run_projections
+from projections.running.rebuild import rebuild, rebuild_together, status
+from projections.running.runner import ProjectionRunner
+from projections.running.service import projection_status, rebuild_projection, run_projections
 from projections.source import EventSource
+from projections.stores.database import Database, open_database
 from projections.stores.postgres import application_name
+from projections.stores.urls import postgres_dsn
 
 
 def more_events(app: OkrApplication, h: History, count: int = 5) -> int:

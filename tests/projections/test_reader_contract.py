@@ -13,10 +13,9 @@ from projection_support import catch_up
 
 from okr_domain.application import OkrApplication
 from okr_domain.values import Kind, Level, ObjectiveStatus, ProposalStatus, Visibility
-from projections.databases import Database
-from projections.feed_rows import FeedQuery
-from projections.memory_reader import MemoryCatalogReader, MemoryEventIndexReader
-from projections.reading import (
+from projections.reading.feed_rows import FeedQuery
+from projections.reading.memory import MemoryCatalogReader, MemoryEventIndexReader
+from projections.reading.queries import (
     EventFilter,
     InvalidQueryError,
     ObjectiveFilter,
@@ -24,8 +23,9 @@ from projections.reading import (
     Page,
     ViewerScope,
 )
-from projections.replay import replay
+from projections.replay.full_replay import replay
 from projections.source import EventSource
+from projections.stores.database import Database
 
 Call = tuple[str, tuple[Any, ...], dict[str, Any]]
 

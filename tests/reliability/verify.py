@@ -11,11 +11,11 @@ from uuid import UUID
 
 from okr_api.storage import open_application
 from okr_domain.objective_events import CheckInRecorded
-from projections.catalog_tables import CHECK_INS
-from projections.databases import open_database
+from projections.catalog.tables import CHECK_INS
 from projections.registry import PROJECTIONS
-from projections.service import projection_status, rebuild_projection
-from projections.stores.base import Target
+from projections.running.service import projection_status, rebuild_projection
+from projections.stores.database import open_database
+from projections.stores.session import Target
 from tests.reliability.ledger import Ledger
 
 ALIGNMENT_TOPICS = frozenset({"okr.Objective.Aligned", "okr.Objective.Unaligned",

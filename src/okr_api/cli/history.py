@@ -70,8 +70,8 @@ def replay_command(
     from okr_api.history.offline import TargetError, find_target, opened, parse_moment
     from projections.analysis import Viewer
     from projections.analysis.timeline import Interval, step_moments
-    from projections.asof import AsOfReplayer
-    from projections.timeline_walk import cycle_timeline
+    from projections.replay.asof import AsOfReplayer
+    from projections.replay.timeline_walk import cycle_timeline
 
     try:
         interval = Interval(every.upper())
@@ -161,7 +161,7 @@ def verify_command(
     Exit 0 when all match, 1 with each mismatch listed otherwise, 2 when the cycle is not
     closed."""
     from okr_api.history.offline import TargetError, find_target, opened, parse_moment
-    from projections.verification import verify_cycle
+    from projections.replay.verification import verify_cycle
 
     with opened(url_from_options(data_dir, database_url)) as app:
         try:

@@ -38,7 +38,7 @@ def run(
 ) -> None:
     """Keep the read models current as a separate worker (one active per projection;
     a second worker waits and takes over when the first stops)."""
-    from projections.service import run_projections
+    from projections.running.service import run_projections
 
     url = url_from_options(data_dir, database_url)
     stop = _stop_on_signals()
@@ -57,9 +57,9 @@ def rebuild(
 ) -> None:
     """Rebuild from position zero into shadow tables and swap the result in; readers
     never see a half-built view. An interrupted rebuild resumes where it stopped."""
-    from projections.rebuild import RebuildStoppedError
     from projections.registry import PROJECTIONS
-    from projections.service import rebuild_projections
+    from projections.running.rebuild import RebuildStoppedError
+    from projections.running.service import rebuild_projections
 
     url = url_from_options(data_dir, database_url)
     stop = _stop_on_signals()
@@ -88,7 +88,7 @@ def rebuild(
 @projections_app.command("status")
 def status(data_dir: DataDir = None, database_url: DatabaseUrl = None) -> None:
     """Each projection's position and its lag behind the event log."""
-    from projections.service import projection_status
+    from projections.running.service import projection_status
 
     rows = projection_status(url_from_options(data_dir, database_url))
     table = Table("projection", "position", "head", "lag", "rebuild")

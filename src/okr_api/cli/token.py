@@ -61,7 +61,7 @@ def _service_account(settings: Settings, organization_id: UUID, given: str,
     the server would refuse the token."""
     from okr_api.accounts import ServiceAccountRefused, service_account_id, token_roles
     from okr_api.storage import open_application
-    from projections.database import Backend, StoreUrl
+    from projections.stores.urls import Backend, StoreUrl
 
     url = store_url(settings)
     store = StoreUrl.parse(url)

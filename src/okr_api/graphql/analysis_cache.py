@@ -28,7 +28,7 @@ from uuid import UUID
 from okr_api.context import Services
 from okr_api.request_loaders import ReadModel
 from projections import analysis
-from projections.model import CycleRow, KeyResultRow, ObjectiveRow, OrganizationRow, TeamRow
+from projections.catalog.rows import CycleRow, KeyResultRow, ObjectiveRow, OrganizationRow, TeamRow
 
 T = TypeVar("T")
 

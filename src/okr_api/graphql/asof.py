@@ -18,7 +18,7 @@ from okr_domain import clock, ids
 from okr_domain.errors import InvalidInput
 from okr_domain.values import BandEdges, OkrPolicy, Role
 from projections.analysis import NORMAL_RULES, ScoringOptions
-from projections.cycle_state import CycleState
+from projections.replay.cycle_state import CycleState
 
 HISTORY_ROLES = (Role.ANALYST, Role.ADMIN)
 TRAVEL_ROLES = (Role.ANALYST, Role.ADMIN, Role.MANAGER)

@@ -11,7 +11,7 @@ from okr_api.context import Context
 from okr_api.errors import ApiError
 from okr_api.query_limits import MAX_PAGE_SIZE
 from okr_domain.values import Role
-from projections.model import ObjectiveRow, ProposalRow
+from projections.catalog.rows import ObjectiveRow, ProposalRow
 
 Info = strawberry.Info[Context, None]
 

@@ -13,7 +13,7 @@ from uuid import UUID
 from okr_api.context import Context
 from okr_domain.access import speaks_for_owner
 from okr_domain.values import ProposalStatus, Role
-from projections.model import ObjectiveRow, PersonRow, ProposalRow, TeamRow
+from projections.catalog.rows import ObjectiveRow, PersonRow, ProposalRow, TeamRow
 
 
 class _RowDirectory:

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from okr_api.graphql.asof import history_of, require_history
 from okr_api.graphql.base import Info, context, first_of
 from okr_api.graphql.event_fields import event_after
-from projections.model import ObjectiveRow
-from projections.objective_history import ObjectiveStep
+from projections.catalog.rows import ObjectiveRow
+from projections.replay.objective_history import ObjectiveStep
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from uuid import UUID
 from okr_api.errors import ApiError
 from okr_api.graphql.base import Info, can_see, context
 from okr_api.request_loaders import forget
-from projections.model import ObjectiveRow
+from projections.catalog.rows import ObjectiveRow
 
 MIN_POSITION_WAIT_SECONDS = 5.0
 """How long a query given ``minPosition`` waits for the read model."""

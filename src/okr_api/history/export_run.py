@@ -19,8 +19,8 @@ from okr_api.history.offline import Target, TargetError, find_target, parse_mome
 from okr_domain.application import OkrApplication
 from projections.analysis import Viewer
 from projections.analysis.timeline import Interval, step_moments
-from projections.asof import AsOfReplayer
-from projections.timeline_walk import cycle_timeline
+from projections.replay.asof import AsOfReplayer
+from projections.replay.timeline_walk import cycle_timeline
 
 Progress = Callable[[int, int], None]
 

@@ -24,8 +24,8 @@ from projections.analysis.pace import objective_band
 from projections.analysis.rows import CycleRows
 from projections.analysis.scores import final_grade
 from projections.analysis.timeline import TimelineStep
-from projections.cycle_state import CycleState
 from projections.projection import topic_of
+from projections.replay.cycle_state import CycleState
 from projections.source import EventSource
 
 

@@ -11,10 +11,10 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from projections.cycle_state import CycleState
-from projections.model import CheckInRow, KeyResultRow, ObjectiveRow, ProposalRow
-from projections.objective_history import ObjectiveStep
-from projections.reading import Page, check_in_after, check_in_cursor, page_of
+from projections.catalog.rows import CheckInRow, KeyResultRow, ObjectiveRow, ProposalRow
+from projections.reading.queries import Page, check_in_after, check_in_cursor, page_of
+from projections.replay.cycle_state import CycleState
+from projections.replay.objective_history import ObjectiveStep
 
 
 class Past(Protocol):

@@ -22,18 +22,18 @@ from eventsourcing.persistence import StoredEvent
 
 from okr_domain import clock
 from okr_domain.application import OkrApplication
-from projections.asof import DEFAULT_EVERY_EVENTS, AsOfReplayer
-from projections.checkpoints import DEFAULT_MAX_ROWS, CheckpointCache
-from projections.cycle_state import CycleState
-from projections.databases import Database
-from projections.model import EventIndexRow
-from projections.objective_history import ObjectiveStep, objective_steps
+from projections.catalog.rows import EventIndexRow
 from projections.projection import Event
-from projections.readers import AsyncEventIndexReader
-from projections.reading import MAX_EVENT_PAGE, EventFilter
+from projections.reading.interface import AsyncEventIndexReader
+from projections.reading.queries import MAX_EVENT_PAGE, EventFilter
+from projections.replay.asof import DEFAULT_EVERY_EVENTS, AsOfReplayer
+from projections.replay.checkpoints import DEFAULT_MAX_ROWS, CheckpointCache
+from projections.replay.cycle_state import CycleState
+from projections.replay.objective_history import ObjectiveStep, objective_steps
+from projections.replay.subtree import SubtreeReplayer
+from projections.replay.timeline_walk import StepMemo
 from projections.source import EventSource
-from projections.subtree import SubtreeReplayer
-from projections.timeline_walk import StepMemo
+from projections.stores.database import Database
 
 log = logging.getLogger("okr_api")
 T = TypeVar("T")

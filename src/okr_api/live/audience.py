@@ -18,7 +18,7 @@ from uuid import UUID
 
 from okr_api.live.model import ENGAGEMENT_TYPES, LiveEvent
 from okr_domain.values import HrMode, Level, Role, Visibility
-from projections.reading import ViewerScope
+from projections.reading.queries import ViewerScope
 
 
 @dataclass(frozen=True)

@@ -30,9 +30,9 @@ from okr_api.live.decoding import EventDecoder
 from okr_api.live.model import TOPIC_TYPES, EventType, LiveEvent
 from okr_domain import scoring
 from okr_domain.values import BandEdges, HrMode, Kind, Level, OkrPolicy, Visibility
-from projections.feed_rows import FeedQuery, FeedRows, ObjectiveBrief
-from projections.model import CheckInRow, CycleRow, OrganizationRow
-from projections.readers import AsyncCatalogReader
+from projections.catalog.rows import CheckInRow, CycleRow, OrganizationRow
+from projections.reading.feed_rows import FeedQuery, FeedRows, ObjectiveBrief
+from projections.reading.interface import AsyncCatalogReader
 
 log = logging.getLogger("okr_api.live")
 

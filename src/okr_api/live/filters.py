@@ -14,7 +14,7 @@ from uuid import UUID
 
 from okr_api.live.model import EventType, LiveEvent
 from okr_domain.values import Kind
-from projections.reading import InvalidQueryError
+from projections.reading.queries import InvalidQueryError
 
 
 @dataclass(frozen=True)

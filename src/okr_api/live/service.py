@@ -23,8 +23,8 @@ from okr_api.live.tailer import Tailer
 from okr_api.settings import Settings
 from okr_domain.application import OkrApplication
 from okr_domain.values import Role
-from projections.readers import AsyncCatalogReader
-from projections.reading import ViewerScope
+from projections.reading.interface import AsyncCatalogReader
+from projections.reading.queries import ViewerScope
 
 AUDIENCE_SECONDS = 5.0
 SCOPE_TOPICS = ("okr.Person.", "okr.Team.")

@@ -23,7 +23,7 @@ from eventsourcing.persistence import Notification
 from okr_api.live.builder import EventBuilder, decode
 from okr_api.live.hub import Hub
 from okr_domain.application import OkrApplication
-from projections.database import Backend, StoreUrl
+from projections.stores.urls import Backend, StoreUrl
 
 log = logging.getLogger("okr_api.live")
 

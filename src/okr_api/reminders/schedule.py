@@ -24,8 +24,8 @@ from okr_domain.organization import Organization
 from okr_domain.reminders import MAX_ITEMS
 from okr_domain.values import CycleStatus, Level, Visibility
 from projections.analysis import practice
-from projections.model import CycleRow, ObjectiveRow, TeamRow
-from projections.readers import AsyncCatalogReader
+from projections.catalog.rows import CycleRow, ObjectiveRow, TeamRow
+from projections.reading.interface import AsyncCatalogReader
 
 log = logging.getLogger("okr_api.reminders")
 

@@ -20,7 +20,7 @@ from okr_api.live.model import event_id, global_id
 from okr_domain.application import OkrApplication
 from okr_domain.reminders import CheckInReminder
 from okr_domain.values import HrMode, Role
-from projections.readers import AsyncCatalogReader
+from projections.reading.interface import AsyncCatalogReader
 
 CLOUDEVENT_TYPE = "okr.check_in.due"
 EVENT_TYPE = "CHECK_IN_DUE"

@@ -13,7 +13,7 @@ from uuid import UUID
 from eventsourcing.persistence import StoredEvent
 
 from okr_domain.application import OkrApplication
-from projections.database import store_env
+from okr_domain.persistence.settings import store_env
 
 PUBLISH_PAGE = 50_000
 """Events read from the scratch store at a time while publishing."""

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 from psycopg import sql
 
-from projections.database import Backend, StoreUrl
+from projections.stores.urls import Backend, StoreUrl
 
 T = TypeVar("T")
 Execute = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]

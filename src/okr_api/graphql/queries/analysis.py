@@ -35,7 +35,7 @@ from okr_api.graphql.types.policy import PolicyInput
 from okr_domain.errors import InvalidInput
 from projections import analysis
 from projections.analysis import clock as analysis_clock
-from projections.model import ObjectiveRow
+from projections.catalog.rows import ObjectiveRow
 
 MAX_TREE_DEPTH = 10
 

@@ -17,7 +17,7 @@ from okr_domain.errors import InvalidInput
 from okr_domain.scoring import display
 from okr_domain.values import OkrPolicy
 from projections import analysis
-from projections.model import KeyResultRow, ObjectiveRow
+from projections.catalog.rows import KeyResultRow, ObjectiveRow
 
 TREND_CYCLES = 4
 """Ambition trends cover this many cycles, up to the one asked about."""

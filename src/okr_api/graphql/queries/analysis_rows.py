@@ -31,7 +31,7 @@ from okr_api.graphql.read_your_writes import wait_for
 from okr_domain import clock
 from okr_domain.values import OkrPolicy
 from projections import analysis
-from projections.model import CycleRow, KeyResultRow, ObjectiveRow
+from projections.catalog.rows import CycleRow, KeyResultRow, ObjectiveRow
 
 RESULTS_KEY = "asof_results"
 MAX_RESULTS = 32

@@ -2,7 +2,7 @@
 ``changes`` and ``cycleTimeline`` (``Objective.history`` is built in
 ``okr_api.graphql.types.okr``).
 
-Everything "as of" a moment is replayed from the events (see ``projections.asof``);
+Everything "as of" a moment is replayed from the events (see ``projections.replay.asof``);
 results say the position (and moment) they reflect.
 """
 
@@ -44,8 +44,8 @@ from okr_api.history.past import CyclePast
 from okr_api.history.payloads import aggregate_type
 from okr_domain import clock, ids
 from projections.analysis import timeline
-from projections.reading import EventFilter
-from projections.scope import sub_teams
+from projections.reading.queries import EventFilter
+from projections.reading.viewer_scope import sub_teams
 
 
 @strawberry.input(description="Which events: every condition given applies.")

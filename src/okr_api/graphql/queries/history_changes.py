@@ -18,7 +18,7 @@ from okr_domain.scoring import display
 from projections.analysis import Viewer
 from projections.analysis.changes import CycleSide
 from projections.analysis.changes import cycle_changes as compare
-from projections.cycle_state import CycleState
+from projections.replay.cycle_state import CycleState
 
 
 def _side(state: CycleState, fallback: CycleState) -> CycleSide:

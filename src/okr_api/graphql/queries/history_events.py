@@ -23,8 +23,8 @@ from okr_api.graphql.asof import history_of
 from okr_api.graphql.base import Info, can_see, can_see_proposal, context
 from okr_api.history.payloads import OKR_AGGREGATES, aggregate_type
 from okr_domain.values import Role
-from projections.model import EventIndexRow, ObjectiveRow
-from projections.reading import MAX_EVENT_PAGE, EventFilter
+from projections.catalog.rows import EventIndexRow, ObjectiveRow
+from projections.reading.queries import MAX_EVENT_PAGE, EventFilter
 
 MAX_SCANNED = 20_000
 BOOKKEEPING = frozenset({"okr.Cycle.ObjectiveAdded", "okr.AlignmentGraph.Created",

@@ -14,7 +14,7 @@ from okr_domain.scoring import display
 from okr_domain.values import OkrPolicy
 from projections.analysis import Scope, ScoringOptions, Viewer
 from projections.analysis.timeline import Interval, TimelineStep, step_moments
-from projections.timeline_walk import cycle_timeline as walk
+from projections.replay.timeline_walk import cycle_timeline as walk
 
 
 def _step(step: TimelineStep) -> types.TimelineStep:

@@ -15,8 +15,8 @@ from okr_domain import clock
 from okr_domain.access import manager_chain
 from okr_domain.values import CycleStatus, Level, ObjectiveStatus, ProposalStatus, Role
 from projections.analysis import practice
-from projections.model import CycleRow, ObjectiveRow, PersonRow, ProposalRow
-from projections.reading import ObjectiveFilter
+from projections.catalog.rows import CycleRow, ObjectiveRow, PersonRow, ProposalRow
+from projections.reading.queries import ObjectiveFilter
 
 PAGE = 100
 MAX_OBJECTIVES = 1000

@@ -18,7 +18,7 @@ from okr_api.history.past import Past
 from okr_domain import values
 from okr_domain.scoring import display
 from projections.analysis.scores import final_grade
-from projections.model import ObjectiveRow
+from projections.catalog.rows import ObjectiveRow
 
 
 @strawberry.type(description="The grade of an objective: computed, overridden, final.")

@@ -22,7 +22,7 @@ from okr_api.graphql.types.org import Person
 from okr_api.history.past import StepPast, check_ins_page
 from okr_domain import values
 from projections.projection import topic_of
-from projections.reading import Page
+from projections.reading.queries import Page
 
 
 @strawberry.type(description="An objective: a qualitative goal, measured by key results.")

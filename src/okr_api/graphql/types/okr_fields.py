@@ -20,7 +20,7 @@ from okr_api.graphql.types.org import Person
 from okr_api.history.past import Past
 from okr_domain import values
 from okr_domain.scoring import display
-from projections.model import CheckInRow, KeyResultRow, ProposalRow
+from projections.catalog.rows import CheckInRow, KeyResultRow, ProposalRow
 
 
 @strawberry.type(description="The fields of KeyResult that lead to no other OKR node.")

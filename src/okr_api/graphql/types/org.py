@@ -12,7 +12,7 @@ from okr_api.graphql.base import Info, context
 from okr_api.graphql.dataloaders import load_all, node_uuids
 from okr_api.graphql.types.node import LoadedNode
 from okr_domain import values
-from projections.model import CycleRow, OrganizationRow, PersonRow, TeamRow
+from projections.catalog.rows import CycleRow, OrganizationRow, PersonRow, TeamRow
 
 
 @strawberry.type(description="Where the stretch bands start (see the OKR practice).")

@@ -12,7 +12,7 @@ from okr_api.graphql.read_your_writes import caught_up, objective_row
 from okr_api.graphql.types.okr import AlignmentProposal, CheckIn, KeyResult, Objective
 from okr_api.graphql.types.org import Cycle, Organization, Person, Team
 from okr_api.request_loaders import forget
-from projections.model import CheckInRow
+from projections.catalog.rows import CheckInRow
 
 
 @strawberry.type(description="An expected failure: nothing was written.")

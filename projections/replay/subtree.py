@@ -1,0 +1,240 @@
+"""One objective's subtree "as of" a moment, replayed from the events of the aggregates
+it can hold, not from the log's beginning.
+
+Each aggregate's catalog rows depend on its own events alone (the catalog projection
+reads only the rows of the event's aggregate, and a replay's rule of which events are
+due is per aggregate: ``projections.replay.stepping``). So replaying a chosen set of aggregates
+through the same stepper gives exactly their rows in a replay of the whole cycle. The
+set: the organization, its people and teams, the cycle, and the objectives ever aligned
+below the root (``alignment_links``), with the root's parents of any time (a root's
+placement reads its parent). Their events are read by aggregate from the event store's
+primary key, so an answer about a few hundred objectives reads a few thousand events
+plus the organization's people and teams, whatever the length of the log.
+
+Where the links and the people come from read models, anything written after those
+read models' position is read from the log (the tail) and added; a tail longer than
+``MAX_TAIL`` events makes the caller replay the whole cycle instead.
+"""
+
+from __future__ import annotations
+
+import threading
+from bisect import bisect_left
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Notification
+
+from okr_domain import objective_events as ev
+from projections.catalog.rows import PersonRow, TeamRow
+from projections.catalog.tables import PEOPLE, TEAMS
+from projections.gc_pause import paused_gc
+from projections.indexes.alignment_links import AlignmentLinksProjection
+from projections.projection import Event
+from projections.registry import projection
+from projections.replay.aggregate_log import notifications_of
+from projections.replay.asof import AsOfReplayer
+from projections.replay.catalog_session import CATALOG_TOPICS
+from projections.replay.checkpoints import Checkpoint
+from projections.replay.cycle_state import CycleState, RowSets
+from projections.replay.stepping import CycleStepper
+from projections.replay.subtree_reads import (
+    linked_objectives,
+    structure_changed_after,
+    structure_ids,
+)
+from projections.source import EventSource
+from projections.stores.database import Database
+
+MAX_TAIL = 20_000
+"""Events past the read models' position read from the log before giving up."""
+TAIL_BATCH = 5_000
+LINKS: AlignmentLinksProjection = projection("alignment_links")  # type: ignore[assignment]
+EVENT_INDEX_PROJECTION = projection("event_index")
+
+
+class SelectedLog:
+    """What a ``CycleStepper`` reads from an ``EventSource``, restricted to chosen
+    notifications (read up to ``head``)."""
+
+    def __init__(self, source: EventSource, notifications: Sequence[Notification],
+                 head: int) -> None:
+        self.source = source
+        self.recorder = self
+        self.notifications = list(notifications)
+        self._ids = [n.id for n in self.notifications]
+        self._head = head
+        self._decoded: dict[int, Event] = {}
+
+    def select_notifications(self, start: int, limit: int, stop: int | None = None,
+                             topics: Sequence[str] = (), **_: Any) -> list[Notification]:
+        first = bisect_left(self._ids, start)
+        chosen = self.notifications[first:first + limit]
+        return [n for n in chosen if (stop is None or n.id <= stop)
+                and (not topics or n.topic in topics)]
+
+    def decode(self, notification: Notification) -> Event:
+        """Decoded once (the stepper decodes an event when it reads it and again when
+        it applies it; events are never changed)."""
+        event = self._decoded.get(notification.id)
+        if event is None:
+            event = self._decoded[notification.id] = self.source.decode(notification)
+        return event
+
+    def head(self) -> int:
+        return self._head
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a subtree replay reads: the log position the aggregates were chosen at, the
+    objectives and the aggregates outside any cycle to replay, and the catalog's rows of
+    the people and teams with no event after the moment asked about (those rows are the
+    same in a replay: every event of theirs is due and known)."""
+
+    head: int
+    objectives: frozenset[UUID]
+    structure: frozenset[UUID]
+    live: RowSets = ()
+
+
+def select(source: EventSource, database: Database, organization_id: UUID, cycle_id: UUID,
+           root: UUID, moment: datetime, known_at: datetime | None = None,
+           ) -> Selection | None:
+    """The aggregates the subtree of ``root`` can hold, as of any moment (None: the read
+    models are too far behind the log)."""
+    head = source.head()
+    database.setup([LINKS, EVENT_INDEX_PROJECTION])
+    session = database.session()
+    reader = database.catalog_reader()
+    cutoff = moment if known_at is None else min(moment, known_at)
+    try:
+        covered = min(session.position(LINKS) or 0,
+                      session.position(EVENT_INDEX_PROJECTION) or 0, reader.position())
+        if head - covered > MAX_TAIL:
+            return None
+        below, above = linked_objectives(session, LINKS, organization_id, cycle_id, root)
+        changed = structure_changed_after(session, organization_id, cutoff)
+        if changed is None:
+            structure = structure_ids(session, reader, organization_id)
+            people: list[PersonRow] = []
+            teams: list[TeamRow] = []
+        else:
+            structure = set(changed)
+            people = reader.people(organization_id)
+            teams = reader.teams(organization_id)
+    finally:
+        reader.close()
+        session.close()
+    structure |= {organization_id, cycle_id}
+    tail_links: list[tuple[UUID, UUID]] = []
+    for event in _tail(source, covered, head):
+        if event.organization_id != organization_id:
+            continue
+        if isinstance(event, ev.Aligned) and event.cycle_id == cycle_id:
+            tail_links.append((event.originator_id, event.parent_id))
+        elif event.cycle_id is None:
+            structure.add(event.originator_id)
+    # Links recorded after the read model's position join the walk down (and up).
+    above |= {parent for child, parent in tail_links if child == root}
+    while True:
+        more = {child for child, parent in tail_links if parent in below} - below
+        if not more:
+            break
+        below |= more
+    live: RowSets = ((PEOPLE, tuple(r for r in people if r.id not in structure)),
+                     (TEAMS, tuple(r for r in teams if r.id not in structure)))
+    return Selection(head, frozenset(below | above), frozenset(structure), live)
+
+
+def _tail(source: EventSource, after: int, head: int) -> list[Event]:
+    events: list[Event] = []
+    start = after + 1
+    while start <= head:
+        batch = source.recorder.select_notifications(start=start, limit=TAIL_BATCH,
+                                                     stop=head, topics=CATALOG_TOPICS)
+        if not batch:
+            break
+        events += (source.decode(n) for n in batch)
+        start = batch[-1].id + 1
+    return events
+
+
+def subtree_checkpoint(source: EventSource, selection: Selection, organization_id: UUID,
+                       cycle_id: UUID, moment: datetime,
+                       known_at: datetime | None = None) -> Checkpoint:
+    """The selected aggregates replayed as of ``moment`` (valid time), as recorded by
+    ``known_at``: a checkpoint read to ``selection.head``."""
+    notifications = notifications_of(source.recorder,
+                                     selection.objectives | selection.structure,
+                                     CATALOG_TOPICS, selection.head)
+    log = SelectedLog(source, notifications, selection.head)
+    stepper = CycleStepper(log, organization_id, cycle_id,  # type: ignore[arg-type]
+                           known_at=known_at)
+    stepper.advance(moment)
+    # Every event of the chosen aggregates up to the head is read: freshness is checked
+    # from there.
+    stepper.read_to = max(stepper.read_to, selection.head)
+    return Checkpoint.of(stepper)
+
+
+def with_live_rows(rows: RowSets, live: RowSets) -> RowSets:
+    """The replayed rows with the catalog's rows of the aggregates not replayed."""
+    extra = dict(live)
+    return tuple((table, table_rows + tuple(extra.get(table, ())))
+                 for table, table_rows in rows)
+
+
+SubtreeKey = tuple[UUID, UUID, datetime | None, UUID, datetime]
+"""(organization, cycle, known at, root, moment): a state answers its own moment only
+(rows taken from the catalog hold for that moment)."""
+DEFAULT_KEPT = 16
+
+
+class SubtreeReplayer:
+    """Subtree states, the latest ``kept`` checkpoints remembered (each answers its
+    moments while nothing relevant was written after it)."""
+
+    def __init__(self, replayer: AsOfReplayer, database: Database,
+                 kept: int = DEFAULT_KEPT) -> None:
+        self.replayer = replayer
+        self.database = database
+        self.kept = kept
+        self._lock = threading.Lock()
+        self._states: OrderedDict[int, tuple[SubtreeKey, Checkpoint, CycleState]] = \
+            OrderedDict()
+
+    def state_at(self, organization_id: UUID, cycle_id: UUID, root: UUID, moment: datetime,
+                 known_at: datetime | None = None) -> CycleState | None:
+        """The subtree of ``root`` as of ``moment``, as recorded by ``known_at`` (None:
+        the read models are too far behind; replay the whole cycle instead)."""
+        key: SubtreeKey = (organization_id, cycle_id, known_at, root, moment)
+        with self._lock:
+            candidates = [(i, c, s) for i, (k, c, s) in self._states.items() if k == key]
+        for ident, checkpoint, state in candidates:
+            if self.replayer.fresh(checkpoint):
+                with self._lock:
+                    if ident in self._states:
+                        self._states.move_to_end(ident)
+                return state
+        selection = select(self.replayer.source, self.database, organization_id, cycle_id,
+                           root, moment, known_at)
+        if selection is None:
+            return None
+        with paused_gc():
+            checkpoint = subtree_checkpoint(self.replayer.source, selection, organization_id,
+                                            cycle_id, moment, known_at)
+            rows = with_live_rows(checkpoint.rows, selection.live)
+            state = CycleState.of_rows(organization_id, cycle_id, rows,
+                                       checkpoint.position, checkpoint.changed_at,
+                                       checkpoint.frontier.counts, checkpoint.valid_until,
+                                       part=root, answers=(moment, known_at))
+        with self._lock:
+            self._states[id(checkpoint)] = (key, checkpoint, state)
+            while len(self._states) > self.kept:
+                self._states.popitem(last=False)
+        return state
