@@ -1,4 +1,4 @@
-"""The linters as tests: ``ruff check .`` and ``mypy`` (strict on okr_domain, per
+"""The linters as tests: ``ruff check .`` and ``mypy`` (strict on all three packages, per
 pyproject.toml) run from the repository root and must report nothing."""
 
 from __future__ import annotations

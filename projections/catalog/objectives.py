@@ -27,7 +27,7 @@ from projections.tables import Change, Delete, Upsert
 R = TypeVar("R")
 
 
-def created_row(event: Objective.Created, position: int) -> ObjectiveRow:
+def created_row(event: ev.Created, position: int) -> ObjectiveRow:
     assert event.cycle_id is not None
     return ObjectiveRow(
         id=event.originator_id, organization_id=event.organization_id,
@@ -227,11 +227,11 @@ HANDLERS: dict[type[Any], Callable[[ObjectiveRows, Any], None]] = {
     Objective.Closed: _close,
 }
 
-EVENT_TYPES: frozenset[type[Any]] = frozenset({Objective.Created, *HANDLERS})
+EVENT_TYPES: frozenset[type[Any]] = frozenset({ev.Created, *HANDLERS})
 
 
 def apply_objective_event(event: Any, position: int, view: View) -> list[Change]:
-    if isinstance(event, Objective.Created):
+    if isinstance(event, ev.Created):
         return [Upsert(OBJECTIVES, created_row(event, position))]
     objective = view.get(OBJECTIVES, event.originator_id)
     if objective is None:

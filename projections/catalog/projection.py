@@ -12,7 +12,7 @@ from typing import Any, ClassVar, TypeVar
 
 from okr_domain.alignment import AlignmentProposal
 from okr_domain.cycle import Cycle
-from okr_domain.objective import Objective
+from okr_domain.objective_events import Created as ObjectiveCreated
 from okr_domain.organization import Organization
 from okr_domain.person import Person
 from okr_domain.team import Team
@@ -134,7 +134,7 @@ class CatalogProjection(Projection):
         return frozenset(cls.TOPIC for cls in (*HANDLERS, *OBJECTIVE_EVENTS))
 
     def wanted(self, event: Event) -> Iterable[tuple[Table[Any], Hashable]]:
-        if isinstance(event, Objective.Created):
+        if isinstance(event, ObjectiveCreated):
             return ()
         if type(event) in OBJECTIVE_EVENTS:
             return [(table, event.originator_id) for table in OBJECTIVE_TABLES]

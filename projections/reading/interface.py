@@ -124,7 +124,7 @@ class AsyncReader(ABC):
 def awaited(method: Callable[Concatenate[Any, P], T]
             ) -> Callable[Concatenate[AsyncReader, P], Coroutine[Any, Any, T]]:
     """The asynchronous form of a synchronous reader's declared method."""
-    async def run(self: AsyncReader, *args: P.args, **kwargs: P.kwargs) -> T:
+    async def run(self: AsyncReader, /, *args: P.args, **kwargs: P.kwargs) -> T:
         return await self.call(method, *args, **kwargs)
 
     run.__name__ = method.__name__

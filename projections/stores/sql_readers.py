@@ -41,7 +41,7 @@ class PlanReader(Generic[PL]):
 def planned(method: Callable[Concatenate[PL, P], Plan[T]]
             ) -> Callable[Concatenate[PlanReader[PL], P], T]:
     """The reader method that runs the plan ``method``."""
-    def run(self: PlanReader[PL], *args: P.args, **kwargs: P.kwargs) -> T:
+    def run(self: PlanReader[PL], /, *args: P.args, **kwargs: P.kwargs) -> T:
         return run_plan(method(self.plans, *args, **kwargs), self.fetch)
 
     run.__name__ = method.__name__

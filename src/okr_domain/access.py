@@ -14,8 +14,6 @@ from uuid import UUID
 
 from okr_domain.errors import Forbidden
 from okr_domain.objective import Objective
-from okr_domain.person import Person
-from okr_domain.team import Team
 from okr_domain.values import Level, Role, Visibility
 
 
@@ -44,10 +42,30 @@ class Actor:
             raise Forbidden(f"this needs the {names} role")
 
 
-class Directory(Protocol):
-    def find_person(self, person_id: UUID) -> Person | None: ...
+class PersonNode(Protocol):
+    """What the rules read of a person: the aggregate, or a read model's row."""
 
-    def find_team(self, team_id: UUID) -> Team | None: ...
+    @property
+    def manager_id(self) -> UUID | None: ...
+
+
+class TeamNode(Protocol):
+    """What the rules read of a team: the aggregate, or a read model's row."""
+
+    @property
+    def id(self) -> UUID: ...
+
+    @property
+    def parent_team_id(self) -> UUID | None: ...
+
+    @property
+    def lead_id(self) -> UUID | None: ...
+
+
+class Directory(Protocol):
+    def find_person(self, person_id: UUID) -> PersonNode | None: ...
+
+    def find_team(self, team_id: UUID) -> TeamNode | None: ...
 
 
 MAX_CHAIN = 64
@@ -65,9 +83,9 @@ def manager_chain(directory: Directory, person_id: UUID) -> list[UUID]:
     return chain
 
 
-def team_chain(directory: Directory, team_id: UUID) -> list[Team]:
+def team_chain(directory: Directory, team_id: UUID) -> list[TeamNode]:
     """The team and the teams above it, nearest first."""
-    chain: list[Team] = []
+    chain: list[TeamNode] = []
     team = directory.find_team(team_id)
     while team is not None and len(chain) < MAX_CHAIN:
         if any(t.id == team.id for t in chain):

@@ -38,7 +38,7 @@ async def speaks_for_row(ctx: Context, row: ObjectiveRow, *,
     if as_owner and actor.is_admin:
         actor = replace(actor, roles=actor.roles - {Role.ADMIN})
     directory = _RowDirectory(await ctx.loaders.teams())
-    return speaks_for_owner(directory, actor,  # type: ignore[arg-type]
+    return speaks_for_owner(directory, actor,
                             row.level, row.owner_team_id, row.owner_person_id)
 
 

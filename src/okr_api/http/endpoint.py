@@ -20,7 +20,7 @@ from okr_api.auth import AuthError, Principal, bearer_token, verify_token
 from okr_api.context import Context, Services, hr_mode_for
 from okr_api.errors import parse_error, without_suggestions
 from okr_api.graphiql.routes import graphiql_page
-from okr_api.graphql import read_your_writes as queries
+from okr_api.graphql import read_your_writes
 from okr_api.graphql.schema import schema
 from okr_api.http import unavailable
 from okr_api.http.graphql_request import (
@@ -137,7 +137,7 @@ async def _run(request: Request, services: Services, principal: Principal,
     if min_position is not None:
         wanted.append(min_position)
     if wanted and not await services.read_model.wait_for_position(
-            max(wanted), queries.MIN_POSITION_WAIT_SECONDS):
+            max(wanted), read_your_writes.MIN_POSITION_WAIT_SECONDS):
         return _result_response(_error_body(
             f"the read model has not reached position {max(wanted)} yet; retry shortly",
             "NOT_YET"), 200 if legacy else 503, media_type, label)

@@ -38,7 +38,7 @@ class Attempt:
 
 
 def backoff(failures: int, base: float, cap: float) -> float:
-    ceiling = min(cap, base * 2 ** max(failures - 1, 0))
+    ceiling = min(cap, base * 2.0 ** max(failures - 1, 0))
     return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 

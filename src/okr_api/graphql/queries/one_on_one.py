@@ -107,7 +107,7 @@ async def _may_view(ctx: Context, manager: PersonRow, report: PersonRow) -> bool
         return True
     people = {p.id: p for p in await ctx.services.read_model.people(
         ctx.principal.organization_id)}
-    return me in manager_chain(_People(people), report.id)  # type: ignore[arg-type]
+    return me in manager_chain(_People(people), report.id)
 
 
 async def one_on_one(info: Info, report_id: UUID, manager_id: UUID | None,
