@@ -227,7 +227,9 @@ HANDLERS: dict[type[Any], Callable[[ObjectiveRows, Any], None]] = {
     Objective.Closed: _close,
 }
 
-EVENT_TYPES: frozenset[type[Any]] = frozenset({ev.Created, *HANDLERS})
+# The aggregate's own subclass of each event (the library makes one per aggregate class)
+# is what the log decodes to, so it is the key here.
+EVENT_TYPES: frozenset[type[Any]] = frozenset({Objective.Created, *HANDLERS})
 
 
 def apply_objective_event(event: Any, position: int, view: View) -> list[Change]:

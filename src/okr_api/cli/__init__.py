@@ -1,4 +1,9 @@
-"""The ``okr-api`` command line: the commands, one module per group, put together."""
+"""The ``okr-api`` command line: the commands, one module per group, put together.
+
+The command modules import the service, the projections and the history inside the
+commands that use them, so that ``okr-api --help`` and quick commands start without
+loading the whole service (the layout test counts those imports too: none makes a
+circle)."""
 
 from __future__ import annotations
 
