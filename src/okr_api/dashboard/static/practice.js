@@ -200,13 +200,16 @@ export class Practice {
   }
 
   async loadOneOnOne() {
+    // A refresh and a choice may both be loading: only the latest request draws, so a
+    // slow answer for the person chosen before never replaces the one chosen now.
+    const request = (this.oneOnOneRequest = (this.oneOnOneRequest || 0) + 1);
     const reportId = $("one-on-one-person").value;
     if (!reportId) {
       this.drawOneOnOne(null);
       return;
     }
     const data = await gql(ONE_ON_ONE, { reportId, cycle: this.cycleKey });
-    this.drawOneOnOne(data.oneOnOne);
+    if (request === this.oneOnOneRequest) this.drawOneOnOne(data.oneOnOne);
   }
 
   drawOneOnOne(view) {
