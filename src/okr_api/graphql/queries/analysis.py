@@ -131,23 +131,26 @@ class AnalysisQuery:
         rules, options, scoring = rescoring(rows.policy, policy)
         now = rows.now
 
-        def compute() -> analysis.StretchAnalysis:
-            return analysis.stretch_analysis(rows.cycle, rows.objectives, rows.key_results,
-                                             rows.directory, rows.viewer, rules, now,
-                                             chosen, options)
+        def compute() -> results.StretchAnalysis:
+            # The answer is built once per kept result (the objectives behind pace may
+            # be thousands); a repeated question adds only its trends and its moment.
+            return stretch_type(rows, analysis.stretch_analysis(
+                rows.cycle, rows.objectives, rows.key_results, rows.directory, rows.viewer,
+                rules, now, chosen, options), [], scoring)
 
         try:
             # The analysis reads the moment only as the cycle's elapsed whole days.
             elapsed = analysis_clock.elapsed_days(rows.cycle, now)
-            result = await computed(info, rows, policy is not None,
-                                    ("stretch", chosen, rules, options, elapsed), compute)
+            built = await computed(info, rows, policy is not None,
+                                   ("stretch", chosen, rules, options, elapsed), compute)
             # Earlier cycles are read as they are now.
             found = await computed_async(info, rows, policy is not None,
                                          ("trends", chosen, rules, options),
                                          lambda: trends(info, rows, chosen, rules, options))
         except InvalidInput as error:
             raise domain_error(error) from None
-        return stretch_type(rows, result, found, scoring)
+        return dataclasses.replace(built, trends=found, position=rows.position,
+                                   as_of=rows.as_of, scoring=scoring)
 
     @strawberry.field(description="OKR health findings of a cycle for a scope.")
     async def okr_health(self, info: Info, cycle: str, scope: ScopeInput | None = None,
