@@ -24,6 +24,7 @@ from projections.gc_pause import paused_gc
 from projections.replay.catalog_session import CATALOG_TOPICS
 from projections.replay.checkpoints import Checkpoint, CheckpointCache, CycleKey
 from projections.replay.cycle_state import CycleState
+from projections.replay.kept import KeptCheckpoints
 from projections.replay.stepping import READ_BATCH, CycleStepper, Progress, concerns
 from projections.source import EventSource
 
@@ -36,9 +37,10 @@ HORIZON_SLACK = timedelta(days=7)
 class AsOfReplayer:
     def __init__(self, source: EventSource, cache: CheckpointCache | None = None, *,
                  every_events: int = DEFAULT_EVERY_EVENTS,
-                 batch_size: int = READ_BATCH) -> None:
+                 batch_size: int = READ_BATCH, kept: KeptCheckpoints | None = None) -> None:
         self.source = source
         self.cache = cache or CheckpointCache()
+        self.kept = kept
         self.every_events = every_events
         self.batch_size = batch_size
 
@@ -100,12 +102,26 @@ class AsOfReplayer:
                 and current.applied_until > moment:
             current = None
         base = self.cache.latest_until(key, moment, horizon)
+        further = self._kept_beyond(key, moment, horizon, current, base)
+        if further is not None:
+            base = further
         if base is None:
             return current or self._new_stepper(key, progress, horizon)
         if current is not None and current.applied_until is not None \
                 and base.applied_until <= current.applied_until:
             return current
-        return base.stepper(self._new_stepper(key, progress))
+        return base.stepper(self._new_stepper(key, progress, horizon))
+
+    def _kept_beyond(self, key: CycleKey, moment: datetime, horizon: datetime | None,
+                     current: CycleStepper | None, base: Checkpoint | None) -> Checkpoint | None:
+        """A checkpoint kept in the store that is further along than the one kept in
+        memory (None: none is, or a walk through moments is under way: it has read the
+        log already and goes on more cheaply than a resumed replay would)."""
+        if self.kept is None or current is not None:
+            return None
+        found = self.kept.latest(key, moment, horizon or moment,
+                                 after=base.applied_until if base else None)
+        return None if found is None else self.cache.add(found)
 
     def _reach(self, stepper: CycleStepper, moment: datetime) -> Checkpoint:
         while True:

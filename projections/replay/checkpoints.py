@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from uuid import UUID
@@ -99,10 +99,18 @@ class Checkpoint:
                                   self.valid_until)
 
     def stepper(self, stepper: CycleStepper) -> CycleStepper:
-        """A stepper resuming from here (``stepper`` gives the source and settings)."""
+        """A stepper resuming from here (``stepper`` gives the source and settings, and
+        the moment of recording it replays as of: this checkpoint's own, or a later one
+        when nothing it read was recorded after that)."""
+        frontier = self.frontier
+        if frontier.horizon is None and stepper.horizon is not None:
+            # Going no further than the new replay's horizon, it need not keep what is
+            # due after it (events already waiting hold their aggregates back as
+            # leaving them out would).
+            frontier = replace(frontier, horizon=stepper.horizon)
         return CycleStepper(stepper.source, self.organization_id, self.cycle_id,
-                            rows=self.rows, position=self.position, frontier=self.frontier,
-                            known_at=self.known_at, batch_size=stepper.batch_size,
+                            rows=self.rows, position=self.position, frontier=frontier,
+                            known_at=stepper.known_at, batch_size=stepper.batch_size,
                             progress=stepper.progress)
 
 

@@ -119,6 +119,8 @@ class Frontier:
     closed: frozenset[UUID] = frozenset()
     """Aggregates with an event left out for good (due after the horizon, or recorded
     after ``known_at``): their later events, check-ins aside, are left out too."""
+    newest_recorded: datetime | None = None
+    """The latest recording time of any event read (None: none read)."""
 
 
 class CycleStepper:
@@ -149,7 +151,7 @@ class CycleStepper:
         self._pending_check_ins: set[UUID] = {
             w.check_in_id for w in self.pending
             if w.topic == CHECK_IN_RECORDED and w.check_in_id is not None}
-        self.newest_recorded: datetime | None = None
+        self.newest_recorded: datetime | None = start.newest_recorded
         self._head: int | None = None
 
     @property
@@ -164,15 +166,21 @@ class CycleStepper:
     def frontier(self) -> Frontier:
         return Frontier(self.read_to, tuple(self.pending), self.applied_until,
                         self.changed_at, dict(self.counts), self.horizon,
-                        frozenset(self.closed))
+                        frozenset(self.closed), self.newest_recorded)
 
     def relevant(self, event: Event) -> bool:
         return concerns(event, self.organization_id, self.cycle_id)
 
-    def _read_batch(self) -> bool:
-        """Read one batch of the log; False at the head."""
+    def _read_batch(self, read_limit: int | None = None) -> bool:
+        """Read one batch of the log, not past ``read_limit`` (None: the head); False
+        when there is no more."""
+        limit = self.batch_size
+        if read_limit is not None:
+            limit = min(limit, read_limit - self.read_to)
+            if limit <= 0:
+                return False
         notifications = self.source.recorder.select_notifications(
-            start=self.read_to + 1, limit=self.batch_size, topics=CATALOG_TOPICS)
+            start=self.read_to + 1, limit=limit, topics=CATALOG_TOPICS, stop=read_limit)
         if not notifications:
             return False
         for notification in notifications:
@@ -221,17 +229,17 @@ class CycleStepper:
     def _recorded_by_known_at(self, waiting: Waiting) -> bool:
         return self.known_at is None or waiting.recorded <= self.known_at
 
-    def advance(self, until: datetime) -> int:
-        """Read to the head and apply every event due by ``until``; how many were
-        applied. Due events are applied batch by batch as the log is read, so only
-        those not due yet are held in memory."""
+    def advance(self, until: datetime, read_limit: int | None = None) -> int:
+        """Read to the head (or to position ``read_limit``) and apply every event read
+        that is due by ``until``; how many were applied. Due events are applied batch by
+        batch as the log is read, so only those not due yet are held in memory."""
         if self.applied_until is not None and until < self.applied_until:
             raise ValueError("a stepper only moves forward in valid time")
         if self.horizon is not None and until > self.horizon:
             raise ValueError("a stepper does not go past its horizon")
         with paused_gc():
             applied = self._apply_due(until)
-            while self._read_batch():
+            while self._read_batch(read_limit):
                 applied += self._apply_due(until)
         self.applied_until = until
         return applied

@@ -15,9 +15,19 @@ from typing import Any
 
 from eventsourcing.application import Application
 
+from okr_domain import clock
 from okr_domain.application import OkrApplication
 from okr_domain.persistence.settings import store_env
+from projections.replay.checkpoint_builder import (
+    DEFAULT_KEEP_EVERY,
+    BuildProgress,
+    CheckpointBuilder,
+)
+from projections.replay.kept import KeptCheckpoints
+from projections.replay.open_cycles import open_cycles
+from projections.replay.stepping import MARGIN
 from projections.running.batches import DEFAULT_BATCH, REBUILD_BATCH
+from projections.running.checkpoint_keeper import CheckpointKeeper
 from projections.running.rebuild import Progress, ProjectionStatus, rebuild_together, status
 from projections.running.runner import ProjectionRunner
 from projections.source import EventSource
@@ -33,14 +43,41 @@ def open_events(url: str) -> OkrApplication:
 
 
 def run_projections(url: str, names: Sequence[str] | None, stop_event: threading.Event,
-                    *, batch_size: int = DEFAULT_BATCH, poll_interval: float = 1.0) -> None:
-    """Keep the named projections (default: all) current until ``stop_event`` is set."""
+                    *, batch_size: int = DEFAULT_BATCH, poll_interval: float = 1.0,
+                    keep_checkpoints: bool = True,
+                    keep_every_events: int = DEFAULT_KEEP_EVERY) -> None:
+    """Keep the named projections (default: all) current until ``stop_event`` is set,
+    and the open cycles' "as of" checkpoints kept in the store (``keep_checkpoints``)."""
     app = open_events(url)
+    database = open_database(url)
+    keeper = CheckpointKeeper(EventSource(app), KeptCheckpoints(database.checkpoint_store()),
+                              every_events=keep_every_events) if keep_checkpoints else None
     try:
-        runner = ProjectionRunner(app, open_database(url), names, batch_size=batch_size,
+        runner = ProjectionRunner(app, database, names, batch_size=batch_size,
                                   poll_interval=poll_interval)
         with runner:
+            if keeper is not None:
+                keeper.start()
             stop_event.wait()
+    finally:
+        if keeper is not None:
+            keeper.stop()
+        app.close()
+
+
+def keep_checkpoints(url: str, *, every_events: int = DEFAULT_KEEP_EVERY,
+                     progress: BuildProgress | None = None) -> int:
+    """Build the open cycles' "as of" checkpoints up to the safe past now; how many were
+    kept."""
+    app = open_events(url)
+    try:
+        source = EventSource(app)
+        builder = CheckpointBuilder(source, KeptCheckpoints(open_database(url)
+                                                            .checkpoint_store()),
+                                    every_events=every_events)
+        until = clock.now() - MARGIN
+        return sum(builder.build(organization_id, cycle_id, until, progress).kept
+                   for organization_id, cycle_id in open_cycles(source))
     finally:
         app.close()
 
@@ -68,9 +105,13 @@ def rebuild_projections(url: str, names: Sequence[str], progress: Progress | Non
     the new views' positions."""
     app = open_events(url)
     try:
-        return rebuild_together(EventSource(app), open_database(url), names,
-                                progress=progress, fresh=fresh, batch_size=batch_size,
-                                stop=stop)
+        database = open_database(url)
+        positions = rebuild_together(EventSource(app), database, names, progress=progress,
+                                     fresh=fresh, batch_size=batch_size, stop=stop)
+        if "catalog" in names:
+            # Kept "as of" checkpoints hold catalog rows: made again from the new code.
+            database.checkpoint_store().clear()
+        return positions
     finally:
         app.close()
 

@@ -17,6 +17,7 @@ from projections.reading.interface import (
 from projections.reading.memory import MemoryCatalogReader, MemoryEventIndexReader
 from projections.reading.threaded import ThreadedCatalogReader, ThreadedEventIndexReader
 from projections.registry import PROJECTIONS
+from projections.stores.checkpoint_store import CheckpointStore, MemoryCheckpointStore
 from projections.stores.memory import MemoryStore
 from projections.stores.postgres import PostgresDatabase
 from projections.stores.session import StoreSession
@@ -35,6 +36,8 @@ class StoreDatabase(Protocol):
 
     def event_index_reader(self) -> EventIndexReader: ...
 
+    def checkpoint_store(self) -> CheckpointStore: ...
+
 
 class MemoryDatabase:
     """Read models in this process's memory (share one instance between the runner
@@ -43,6 +46,7 @@ class MemoryDatabase:
     def __init__(self, url: StoreUrl | None = None) -> None:
         self.url = url or StoreUrl.parse("memory://")
         self.store = MemoryStore()
+        self.checkpoints = MemoryCheckpointStore()
 
     def session(self) -> StoreSession:
         return self.store.session()
@@ -57,6 +61,9 @@ class MemoryDatabase:
 
     def event_index_reader(self) -> MemoryEventIndexReader:
         return MemoryEventIndexReader(self.store)
+
+    def checkpoint_store(self) -> MemoryCheckpointStore:
+        return self.checkpoints
 
 
 class Database:
@@ -92,6 +99,10 @@ class Database:
     def event_index_reader(self) -> EventIndexReader:
         self.setup([PROJECTIONS["event_index"]])
         return self._impl.event_index_reader()
+
+    def checkpoint_store(self) -> CheckpointStore:
+        """Where "as of" checkpoints are kept for every process on this database."""
+        return self._impl.checkpoint_store()
 
     async def open_async_catalog_reader(self) -> AsyncCatalogReader:
         """On PostgreSQL a reader over an asyncpg pool; elsewhere the synchronous reader

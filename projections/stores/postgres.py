@@ -24,6 +24,7 @@ from projections.stores.asyncpg_readers import (
     AsyncpgEventIndexReader,
     open_pool,
 )
+from projections.stores.checkpoint_store import Connection, SqlCheckpointStore
 from projections.stores.dialect import POSTGRES
 from projections.stores.plans import Query, Rows
 from projections.stores.sql_readers import SqlCatalogReader, SqlEventIndexReader
@@ -141,6 +142,11 @@ def listen(dsn: str, schema: str, channel: str, on_notify: Callable[[], None],
                 on_notify()
 
 
+def _close_pg(conn: Connection) -> None:
+    assert isinstance(conn, PgConnection)
+    conn.raw.close()
+
+
 class PostgresDatabase:
     def __init__(self, url: StoreUrl) -> None:
         self.url = url
@@ -176,6 +182,9 @@ class PostgresDatabase:
                 return rows
 
         return fetch, pool.close
+
+    def checkpoint_store(self) -> SqlCheckpointStore:
+        return SqlCheckpointStore(lambda: PgConnection(self.dsn, self.schema), _close_pg)
 
     def catalog_reader(self) -> SqlCatalogReader:
         return SqlCatalogReader(POSTGRES, *self._pool())

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from projections.projection import Projection
+from projections.stores.checkpoint_store import Connection, SqlCheckpointStore
 from projections.stores.dialect import SQLITE
 from projections.stores.plans import Query, Rows
 from projections.stores.sql_readers import SqlCatalogReader, SqlEventIndexReader
@@ -150,6 +151,11 @@ class ThreadConnections:
             self._all.clear()
 
 
+def _close_sqlite(conn: Connection) -> None:
+    assert isinstance(conn, SqliteConnection)
+    conn.raw.close()
+
+
 class SqliteDatabase:
     def __init__(self, url: StoreUrl) -> None:
         self.url = url
@@ -172,6 +178,9 @@ class SqliteDatabase:
                 session.setup(projection)
         finally:
             session.close()
+
+    def checkpoint_store(self) -> SqlCheckpointStore:
+        return SqlCheckpointStore(lambda: SqliteConnection(self.path), _close_sqlite)
 
     def catalog_reader(self) -> SqlCatalogReader:
         connections = ThreadConnections(self.path)

@@ -70,7 +70,8 @@ def create_app(settings: Settings | None = None, *, run_projections: bool = True
         webhooks = await Webhooks.start(application, url, live, settings)
         history = HistoryService(application, read_side.database, HistoryOptions(
             settings.history_cache_rows, settings.history_checkpoint_events,
-            settings.history_warm_up))
+            settings.history_warm_up, settings.history_keep_checkpoints,
+            settings.history_keep_every_events))
         api.state.services = Services(
             settings=settings, app=application, read_model=read_side.read_model,
             keys=keys, limits=Limits(),

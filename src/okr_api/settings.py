@@ -64,6 +64,15 @@ class Settings(BaseSettings):
     history_checkpoint_events: int = Field(
         default=25_000, ge=100,
         description="Events between two checkpoints of an \"as of\" replay.")
+    history_keep_checkpoints: bool = Field(
+        default=False, description="Keep \"as of\" checkpoints of the open cycles in the store "
+                                   "from this process as the log grows (the projections worker, "
+                                   "`okr-api projections run`, does unless told not to); a build "
+                                   "holds one cycle's rows in memory while it runs.")
+    history_keep_every_events: int = Field(
+        default=100_000, ge=100, description="Log positions between two checkpoints kept in the "
+                                             "store: the most a question reads past the one it "
+                                             "resumes from, for recent moments.")
     command_threads: int = Field(
         default=32, ge=1, le=256, description="Threads that run commands: up to this many commands "
                                               "are in flight at once and share a transaction.")

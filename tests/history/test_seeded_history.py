@@ -17,14 +17,18 @@ from okr_api.history.offline import find_target, opened
 from okr_domain.clock import simulated_time
 from projections.replay.asof import AsOfReplayer
 from projections.replay.cycle_state import CycleState
+from projections.replay.kept import KeptCheckpoints
+from projections.stores.database import open_database
 from tests.history.test_bitemporal import rows
 
 NOW = datetime(2026, 11, 18, 15, tzinfo=UTC)
 runner = CliRunner()
 
 
-def seeded_history(tmp_path: Path, people: int, samples: int) -> None:
+def seeded_history(tmp_path: Path, people: int, samples: int,
+                   monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"sqlite:///{tmp_path / 'okr.db'}"
+    monkeypatch.setenv("OKR_HISTORY_KEEP_EVERY_EVENTS", str(people * 20))
     with simulated_time(NOW):
         seeded = runner.invoke(cli, ["seed", "--people", str(people), "--cycles", "2",
                                      "--database-url", url])
@@ -44,12 +48,26 @@ def seeded_history(tmp_path: Path, people: int, samples: int) -> None:
                     target.organization_id, target.cycle_id, moment)
                 assert rows(state) == rows(alone), moment
             assert walked[-1].exists
+        # Checkpoints kept in the store: a process started afresh resumes from them.
+        kept = runner.invoke(cli, ["projections", "checkpoints", "--database-url", url])
+        assert kept.exit_code == 0, kept.output
+        with opened(url) as app:
+            target = find_target(app, "2026-Q4", None)
+            store = KeptCheckpoints(open_database(url).checkpoint_store())
+            assert store.store.count() >= 2
+            for moment, state in zip(moments, walked, strict=True):
+                resumed = AsOfReplayer(target.source, kept=store).state_at(
+                    target.organization_id, target.cycle_id, moment)
+                assert rows(resumed) == rows(state), moment
+            assert store.loaded > 0
 
 
-def test_a_seeded_open_quarter_replays(tmp_path: Path) -> None:
-    seeded_history(tmp_path, 200, 4)
+def test_a_seeded_open_quarter_replays(tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    seeded_history(tmp_path, 200, 4, monkeypatch)
 
 
 @pytest.mark.slow
-def test_a_big_seeded_open_quarter_replays(tmp_path: Path) -> None:
-    seeded_history(tmp_path, 2000, 3)
+def test_a_big_seeded_open_quarter_replays(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    seeded_history(tmp_path, 2000, 3, monkeypatch)

@@ -12,7 +12,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from okr_api.cli.options import DatabaseUrl, DataDir, console, url_from_options
+from okr_api.cli.options import (
+    DatabaseUrl,
+    DataDir,
+    apply_options,
+    console,
+    store_url,
+    url_from_options,
+)
 
 projections_app = typer.Typer(help="Read models: run them, rebuild them, see their lag.",
                               no_args_is_help=True, rich_markup_mode="markdown")
@@ -33,6 +40,10 @@ def _stop_on_signals() -> threading.Event:
 def run(
     names: Annotated[list[str] | None, typer.Argument(
         help="Projections to run (default: all).")] = None,
+    checkpoints: Annotated[bool, typer.Option(
+        "--checkpoints/--no-checkpoints",
+        help="Also keep the open cycles' \"as of\" checkpoints in the store as the log "
+             "grows (a build holds one cycle's rows in memory).")] = True,
     data_dir: DataDir = None,
     database_url: DatabaseUrl = None,
 ) -> None:
@@ -40,10 +51,32 @@ def run(
     a second worker waits and takes over when the first stops)."""
     from projections.running.service import run_projections
 
-    url = url_from_options(data_dir, database_url)
+    settings = apply_options(data_dir, database_url)
     stop = _stop_on_signals()
     console.print("running projections; Ctrl-C to stop")
-    run_projections(url, names or None, stop)
+    run_projections(store_url(settings), names or None, stop, keep_checkpoints=checkpoints,
+                    keep_every_events=settings.history_keep_every_events)
+
+
+@projections_app.command("checkpoints")
+def checkpoints(data_dir: DataDir = None, database_url: DatabaseUrl = None) -> None:
+    """Keep the open cycles' "as of" checkpoints in the store now, up to the log's head
+    (the projections worker does so as the log grows; this is for after an import or a
+    rebuild). Questions about the past then resume from the nearest one."""
+    from projections.running.service import keep_checkpoints
+
+    settings = apply_options(data_dir, database_url)
+    with Progress(TextColumn("[bold]checkpoints"), BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), console=console) as bar:
+        task = bar.add_task("checkpoints", total=None)
+
+        def progress(position: int, head: int) -> None:
+            bar.update(task, completed=position, total=head)
+
+        kept = keep_checkpoints(store_url(settings),
+                                every_events=settings.history_keep_every_events,
+                                progress=progress)
+    console.print(f"kept {kept} checkpoints")
 
 
 @projections_app.command("rebuild")

@@ -1,9 +1,12 @@
-"""The history service of one API process: "as of" replays with their checkpoint cache,
-objective histories, the event index reader and event payloads.
+"""The history service of one API process: "as of" replays with their checkpoint cache
+(and the checkpoints kept in the store), objective histories, the event index reader
+and event payloads.
 
 Replays run in worker threads (the event store has no async API). Optionally a
 background thread warms the cache at start-up: it replays every open cycle up to the
-safe past, so that the first "as of" question about it is answered from checkpoints.
+safe past, so that the first "as of" question about it is answered from checkpoints;
+and optionally this process keeps checkpoints in the store as the log grows (usually the
+projections worker does).
 """
 
 from __future__ import annotations
@@ -27,25 +30,28 @@ from projections.projection import Event
 from projections.reading.interface import AsyncEventIndexReader
 from projections.reading.queries import MAX_EVENT_PAGE, EventFilter
 from projections.replay.asof import DEFAULT_EVERY_EVENTS, AsOfReplayer
+from projections.replay.checkpoint_builder import DEFAULT_KEEP_EVERY
 from projections.replay.checkpoints import DEFAULT_MAX_ROWS, CheckpointCache
 from projections.replay.cycle_state import CycleState
+from projections.replay.kept import KeptCheckpoints
 from projections.replay.objective_history import ObjectiveStep, objective_steps
+from projections.replay.open_cycles import open_cycles
 from projections.replay.subtree import SubtreeReplayer
 from projections.replay.timeline_walk import StepMemo
+from projections.running.checkpoint_keeper import CheckpointKeeper
 from projections.source import EventSource
 from projections.stores.database import Database
 
 log = logging.getLogger("okr_api")
 T = TypeVar("T")
 
-CYCLE_TOPICS = ("okr.Cycle.Created", "okr.Cycle.Closed")
-
-
 @dataclass(frozen=True)
 class HistoryOptions:
     cache_rows: int = DEFAULT_MAX_ROWS
     checkpoint_events: int = DEFAULT_EVERY_EVENTS
     warm_up: bool = False
+    keep_checkpoints: bool = False
+    keep_every_events: int = DEFAULT_KEEP_EVERY
 
 
 class HistoryService:
@@ -53,8 +59,14 @@ class HistoryService:
                  options: HistoryOptions = HistoryOptions()) -> None:
         self.source = EventSource(application)
         self.database = database
+        kept = KeptCheckpoints(database.checkpoint_store())
         self.replayer = AsOfReplayer(self.source, CheckpointCache(max_rows=options.cache_rows),
-                                     every_events=options.checkpoint_events)
+                                     every_events=options.checkpoint_events, kept=kept)
+        self.keeper: CheckpointKeeper | None = None
+        if options.keep_checkpoints:
+            self.keeper = CheckpointKeeper(self.source, kept,
+                                           every_events=options.keep_every_events)
+            self.keeper.start()
         self.subtrees = SubtreeReplayer(self.replayer, database)
         self.timeline_steps = StepMemo()
         self._event_index: AsyncEventIndexReader | None = None
@@ -148,31 +160,16 @@ class HistoryService:
 
     async def stop(self) -> None:
         self._stop.set()
+        if self.keeper is not None:
+            await asyncio.to_thread(self.keeper.stop)
         if self._warm is not None:
             await asyncio.to_thread(self._warm.join, 5.0)
         if self._event_index is not None:
             await self._event_index.close()
 
-    def open_cycles(self) -> list[tuple[UUID, UUID]]:
-        """(organization, cycle) of every cycle not closed, from the event log."""
-        found: dict[UUID, UUID] = {}
-        position = 0
-        while True:
-            notifications = self.source.recorder.select_notifications(
-                start=position + 1, limit=MAX_EVENT_PAGE, topics=CYCLE_TOPICS)
-            if not notifications:
-                return [(org, cycle) for cycle, org in found.items()]
-            for notification in notifications:
-                event = self.source.decode(notification)
-                if notification.topic == CYCLE_TOPICS[0]:
-                    found[event.originator_id] = event.organization_id
-                else:
-                    found.pop(event.originator_id, None)
-            position = notifications[-1].id
-
     def _warm_up(self) -> None:
         try:
-            for organization_id, cycle_id in self.open_cycles():
+            for organization_id, cycle_id in open_cycles(self.source):
                 if self._stop.is_set():
                     return
                 moment = clock.now()
