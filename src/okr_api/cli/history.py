@@ -67,7 +67,13 @@ def replay_command(
     """Replay a cycle from its events and print its evolution, one row per step: the
     aspirational mean and median, the share in each band, check-ins in the step and in
     total, and the alignment coverage (every objective counted, private ones too)."""
-    from okr_api.history.offline import TargetError, find_target, opened, parse_moment
+    from okr_api.history.offline import (
+        TargetError,
+        find_target,
+        kept_checkpoints,
+        opened,
+        parse_moment,
+    )
     from projections.analysis import Viewer
     from projections.analysis.timeline import Interval, step_moments
     from projections.replay.asof import AsOfReplayer
@@ -77,7 +83,8 @@ def replay_command(
         interval = Interval(every.upper())
     except ValueError:
         raise _fail("--every takes week or day", 2) from None
-    with opened(url_from_options(data_dir, database_url)) as app:
+    url = url_from_options(data_dir, database_url)
+    with opened(url) as app:
         try:
             target = find_target(app, cycle, organization)
             moment = parse_moment(until)
@@ -86,7 +93,8 @@ def replay_command(
             raise _fail(str(error), 2) from None
         moments = step_moments(target.starts_on, target.ends_on, interval, moment)
         with _bar(f"replaying {cycle}") as progress:
-            timeline = cycle_timeline(AsOfReplayer(target.source), target.organization_id,
+            replayer = AsOfReplayer(target.source, kept=kept_checkpoints(url))
+            timeline = cycle_timeline(replayer, target.organization_id,
                                       target.cycle_id, moments, Viewer.admin(),
                                       progress=progress, known_at=known)
     table = Table("step", "as of (UTC)", "status", "objectives", "mean", "median", "low",
@@ -133,13 +141,15 @@ def export_command(
 ) -> None:
     from okr_api.history.export_run import ExportRequest, run_export
     from okr_api.history.formats import ExportError
-    from okr_api.history.offline import TargetError, opened
+    from okr_api.history.offline import TargetError, kept_checkpoints, opened
 
-    with opened(url_from_options(data_dir, database_url)) as app:
+    url = url_from_options(data_dir, database_url)
+    with opened(url) as app:
         try:
             with _bar(f"exporting {what} of {cycle}") as progress:
                 path, count = run_export(app, ExportRequest(
-                    cycle, what, format, out, until, every, organization, known_at), progress)
+                    cycle, what, format, out, until, every, organization, known_at), progress,
+                    kept_checkpoints(url))
         except (TargetError, ExportError, ValueError) as error:
             raise _fail(str(error), 2) from None
     console.print(f"wrote {count:,} rows to {path}")
@@ -160,10 +170,16 @@ def verify_command(
     compare them and their hash with what the close recorded (as recorded by --known-at).
     Exit 0 when all match, 1 with each mismatch listed otherwise, 2 when the cycle is not
     closed."""
-    from okr_api.history.offline import TargetError, find_target, opened, parse_moment
+    from okr_api.history.offline import (
+        TargetError,
+        find_target,
+        opened,
+        parse_moment,
+    )
     from projections.replay.verification import verify_cycle
 
-    with opened(url_from_options(data_dir, database_url)) as app:
+    url = url_from_options(data_dir, database_url)
+    with opened(url) as app:
         try:
             target = find_target(app, cycle, organization)
             known = None if known_at is None else parse_moment(known_at)

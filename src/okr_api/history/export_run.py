@@ -20,6 +20,7 @@ from okr_domain.application import OkrApplication
 from projections.analysis import Viewer
 from projections.analysis.timeline import Interval, step_moments
 from projections.replay.asof import AsOfReplayer
+from projections.replay.kept import KeptCheckpoints
 from projections.replay.timeline_walk import cycle_timeline
 
 Progress = Callable[[int, int], None]
@@ -37,14 +38,15 @@ class ExportRequest:
     known_at: str | None = None
 
 
-def _rows(target: Target, request: ExportRequest, progress: Progress | None) -> Iterable[Row]:
+def _rows(target: Target, request: ExportRequest, progress: Progress | None,
+          kept: KeptCheckpoints | None) -> Iterable[Row]:
     moment = parse_moment(request.until)
     known = None if request.known_at is None else parse_moment(request.known_at)
     if request.what == "events":
         recorded_by = moment if known is None else min(moment, known)
         return event_rows(target.source, target.organization_id, target.cycle_id,
                           recorded_by, progress=progress)
-    replayer = AsOfReplayer(target.source)
+    replayer = AsOfReplayer(target.source, kept=kept)
     if request.what == "timeline":
         try:
             interval = Interval(request.every.upper())
@@ -64,8 +66,10 @@ def _rows(target: Target, request: ExportRequest, progress: Progress | None) -> 
 
 
 def run_export(app: OkrApplication, request: ExportRequest,
-               progress: Progress | None = None) -> tuple[Path, int]:
-    """Write the export; the file and the number of rows."""
+               progress: Progress | None = None,
+               kept: KeptCheckpoints | None = None) -> tuple[Path, int]:
+    """Write the export; the file and the number of rows (replays resume from ``kept``
+    checkpoints when given)."""
     if request.what not in COLUMNS:
         raise TargetError(f"--what takes {', '.join(COLUMNS)}")
     if request.format is Format.PARQUET:
@@ -76,5 +80,5 @@ def run_export(app: OkrApplication, request: ExportRequest,
     path = request.out or Path(
         f"{target.slug}-{request.cycle}-{request.what}.{request.format.value}")
     count = write_rows(path, request.format, COLUMNS[request.what],
-                       _rows(target, request, progress))
+                       _rows(target, request, progress, kept))
     return path, count

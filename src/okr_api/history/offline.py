@@ -15,7 +15,9 @@ from okr_domain import clock, ids
 from okr_domain.application import OkrApplication
 from okr_domain.cycle import Cycle
 from okr_domain.organization import Organization
+from projections.replay.kept import KeptCheckpoints
 from projections.source import EventSource
+from projections.stores.database import open_database
 
 ORGANIZATION_CREATED = "okr.Organization.Created"
 
@@ -99,3 +101,9 @@ def parse_moment(text: str | None) -> datetime:
     except ValueError:
         raise TargetError(f"not a date or a date and time: {text!r}") from None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def kept_checkpoints(url: str) -> KeptCheckpoints:
+    """The history checkpoints kept in the store's read-model database: a replay
+    resumes from them instead of from the log's beginning."""
+    return KeptCheckpoints(open_database(url).checkpoint_store())
