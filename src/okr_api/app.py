@@ -29,7 +29,7 @@ from okr_api.http.endpoint import graphql_endpoint
 from okr_api.http.request_limits import HeaderLimits
 from okr_api.live.drain import drain_on_signals
 from okr_api.live.service import LiveFeed
-from okr_api.live.socket import graphql_socket
+from okr_api.live.socket import SocketRoute
 from okr_api.memory import Sweeper, limit_arenas
 from okr_api.metrics import Metrics
 from okr_api.query_limits import Limits
@@ -100,12 +100,12 @@ def create_app(settings: Settings | None = None, *, run_projections: bool = True
     api = FastAPI(title="okr-history", lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url=None)
     api.add_api_route("/graphql", graphql_endpoint, methods=["GET", "POST"])
-    api.add_api_websocket_route("/graphql", graphql_socket)
     api.add_api_route("/healthz", healthz, methods=["GET"])
     api.add_api_route("/readyz", readyz, methods=["GET"])
     api.add_api_route("/metrics", metrics_endpoint, methods=["GET"])
     mount_dashboard(api, settings)
     mount_graphiql(api, settings)
+    api.add_middleware(SocketRoute)  # the innermost: past every other limit and rule
     add_cors(api, settings)  # before HeaderLimits, which must stay the outermost
     api.add_middleware(HeaderLimits)
     return api

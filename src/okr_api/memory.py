@@ -11,8 +11,10 @@ interpreter lock serializing Python, a few arenas cost no measurable waiting.
 
 Every ``OKR_MEMORY_SWEEP_SECONDS`` a sweep forgets the analysis inputs and results kept
 for a read-model position older than the read model's (no request can be served from
-them again) and, while no heavy query runs, hands free memory at the top of each arena
-back to the system (``malloc_trim``). Elsewhere than on glibc both are no-ops.
+them again) and the subtree "as of" states something relevant was written after (a
+question about them replays again anyway), and, while no heavy query runs, hands free
+memory back to the system (``malloc_trim``). Elsewhere than on glibc the arena bound and
+the trim are no-ops.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from functools import cache
 
 from okr_api.context import Services
 from okr_api.graphql.analysis_cache import analysis_cache
+from okr_api.history.service import HistoryService
 
 log = logging.getLogger("okr_api")
 M_ARENA_MAX = -8
@@ -65,6 +68,9 @@ async def sweep(services: Services) -> None:
     holds its answer: trimming then would give back pages it is about to take again)."""
     position = await services.read_model.position()
     analysis_cache(services).forget_before(position)
+    history: HistoryService | None = services.extras.get("history")
+    if history is not None and history.subtrees.held:
+        await asyncio.to_thread(history.subtrees.forget_stale)
     if services.admission.running == 0:
         await asyncio.to_thread(trim)
 
