@@ -208,6 +208,22 @@ class SubtreeReplayer:
         self._states: OrderedDict[int, tuple[SubtreeKey, Checkpoint, CycleState]] = \
             OrderedDict()
 
+    @property
+    def held(self) -> int:
+        return len(self._states)
+
+    def forget_stale(self) -> int:
+        """Forget the states something relevant was written after (a question about
+        them replays again anyway); the number forgotten."""
+        with self._lock:
+            kept = list(self._states.items())
+        stale = [ident for ident, (_, checkpoint, _) in kept
+                 if not self.replayer.fresh(checkpoint)]
+        with self._lock:
+            for ident in stale:
+                self._states.pop(ident, None)
+        return len(stale)
+
     def state_at(self, organization_id: UUID, cycle_id: UUID, root: UUID, moment: datetime,
                  known_at: datetime | None = None) -> CycleState | None:
         """The subtree of ``root`` as of ``moment``, as recorded by ``known_at`` (None:

@@ -59,7 +59,7 @@ class Plans:
         if limit is not None:
             sql += f" LIMIT {p(limit)}"
         rows = yield Query(sql, p.values)
-        return [rows_codec.decode(r) for r in rows]
+        return rows_codec.decode_all(rows)
 
     def select_columns(self, table: Table[Any], columns: Sequence[str],
                        where: Callable[[Params], str], *,

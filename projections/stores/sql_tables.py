@@ -18,7 +18,7 @@ from typing import Any, Protocol, TypeVar
 from projections.projection import Projection
 from projections.stores.dialect import Dialect, Params
 from projections.stores.session import TRACKING_TABLE, Target, Wanted, table_name, tracking_name
-from projections.tables import ChangeSet, Table, Tables
+from projections.tables import ChangeSet, ColumnKind, Table, Tables
 
 CHUNK = 500
 R = TypeVar("R")
@@ -84,6 +84,10 @@ class TableCodec:
         self._enc = [dialect.encoder(c.kind) for c in table.columns]
         self._derived = [(d.compute, dialect.encoder(d.kind)) for d in table.derived]
         self._dec = [dialect.decoder(c) for c in table.columns]
+        self._ids = [(i, c.nullable) for i, c in enumerate(table.columns)
+                     if c.kind is ColumnKind.UUID]
+        self._id = (dialect.value_decoder(table.columns[self._ids[0][0]])
+                    if self._ids else None)
 
     def encode(self, row: Any) -> list[Any]:
         values = [None if (v := get(row)) is None else enc(v)
@@ -93,6 +97,29 @@ class TableCodec:
 
     def decode(self, values: Sequence[Any]) -> Any:
         return self.table.row_type(*[dec(v) for dec, v in zip(self._dec, values, strict=True)])
+
+    def decode_all(self, rows: Sequence[Sequence[Any]]) -> list[Any]:
+        """The rows of one query, each id among them held once: the drivers make an
+        object per value, and a cycle's 100,000 key results repeat their organization's,
+        cycle's and objective's ids."""
+        if self._id is None or len(rows) < 2:
+            return [self.decode(r) for r in rows]
+        decode_id = self._id
+        known: dict[Any, Any] = {}
+
+        def shared(value: Any) -> Any:
+            if value is None:
+                return None
+            found = known.get(value)
+            if found is None:
+                found = known[value] = decode_id(value)
+            return found
+
+        decoders = list(self._dec)
+        for i, _ in self._ids:
+            decoders[i] = shared
+        make = self.table.row_type
+        return [make(*[dec(v) for dec, v in zip(decoders, r, strict=True)]) for r in rows]
 
 
 _codecs: dict[tuple[str, str], TableCodec] = {}

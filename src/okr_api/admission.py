@@ -65,6 +65,8 @@ class Admission:
         self.slots = slots
         self._semaphore = asyncio.Semaphore(slots)
         self.waiting = 0
+        self.running = 0
+        """Heavy queries holding a slot now."""
 
     @asynccontextmanager
     async def turn(self) -> AsyncIterator[None]:
@@ -74,7 +76,9 @@ class Admission:
             await self._semaphore.acquire()
         finally:
             self.waiting -= 1
+        self.running += 1
         try:
             yield
         finally:
+            self.running -= 1
             self._semaphore.release()

@@ -29,7 +29,8 @@ from okr_api.http.endpoint import graphql_endpoint
 from okr_api.http.request_limits import HeaderLimits
 from okr_api.live.drain import drain_on_signals
 from okr_api.live.service import LiveFeed
-from okr_api.live.socket import graphql_socket
+from okr_api.live.socket import SocketRoute
+from okr_api.memory import Sweeper, limit_arenas
 from okr_api.metrics import Metrics
 from okr_api.query_limits import Limits
 from okr_api.read_side import ReadSide
@@ -54,6 +55,8 @@ def create_app(settings: Settings | None = None, *, run_projections: bool = True
     settings = settings or get_settings()
     apply_clock(settings)
     keys = token_keys(settings)  # refuses insecure production settings before serving
+    # Before the lifespan starts the command threads: arenas are made as threads need them.
+    limit_arenas(settings.malloc_arenas)
 
     @asynccontextmanager
     async def lifespan(api: FastAPI) -> AsyncIterator[None]:
@@ -80,9 +83,12 @@ def create_app(settings: Settings | None = None, *, run_projections: bool = True
                     "history": history}, commands=commands,
             admission=Admission(settings.heavy_query_slots))
         undo_drain = drain_on_signals(live.hub)
+        sweeper = Sweeper(api.state.services, settings.memory_sweep_seconds)
+        sweeper.start()
         try:
             yield
         finally:
+            await sweeper.stop()
             undo_drain()
             await history.stop()
             await webhooks.stop()
@@ -95,12 +101,12 @@ def create_app(settings: Settings | None = None, *, run_projections: bool = True
     api = FastAPI(title="okr-history", lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url=None)
     api.add_api_route("/graphql", graphql_endpoint, methods=["GET", "POST"])
-    api.add_api_websocket_route("/graphql", graphql_socket)
     api.add_api_route("/healthz", healthz, methods=["GET"])
     api.add_api_route("/readyz", readyz, methods=["GET"])
     api.add_api_route("/metrics", metrics_endpoint, methods=["GET"])
     mount_dashboard(api, settings)
     mount_graphiql(api, settings)
+    api.add_middleware(SocketRoute)  # the innermost: past every other limit and rule
     add_cors(api, settings)  # before HeaderLimits, which must stay the outermost
     api.add_middleware(HeaderLimits)
     return api

@@ -12,12 +12,21 @@ import asyncio
 import contextlib
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Iterable
+from functools import cached_property
 from typing import TypeVar
 from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
-from projections.catalog.rows import ProposalRow, TeamRow
+from projections.catalog.rows import (
+    CheckInRow,
+    CycleRow,
+    KeyResultRow,
+    ObjectiveRow,
+    PersonRow,
+    ProposalRow,
+    TeamRow,
+)
 from projections.reading.interface import AsyncCatalogReader
 from projections.reading.queries import ObjectiveFilter, Page, ViewerScope
 
@@ -55,29 +64,64 @@ def _sides(row: ProposalRow) -> tuple[UUID, UUID]:
 
 
 class RequestLoaders:
-    """DataLoaders of one request, all scoped to the caller's organization."""
+    """DataLoaders of one request, all scoped to the caller's organization.
+
+    Each loader is made when first used: a WebSocket connection keeps its context (and
+    so these) for as long as it is open, and a subscription uses none of them when its
+    events are sent as their cohort rendered them."""
 
     def __init__(self, read_model: ReadModel, org: UUID) -> None:
-        rm = read_model
-        self.objective = _one_each(lambda ids: rm.objectives_by_ids(org, ids),
-                                   lambda r: r.id)
-        self.children = _many_each(lambda ids: rm.children_of(org, ids),
-                                   lambda r: (r.parent_id,))
-        self.key_results = _many_each(lambda ids: rm.key_results_of(org, ids),
-                                      lambda r: (r.objective_id,))
-        self.key_result = _one_each(lambda ids: rm.key_results_by_ids(org, ids),
-                                    lambda r: r.id)
-        self.person = _one_each(lambda ids: rm.people_by_ids(org, ids), lambda r: r.id)
-        self.cycle = _one_each(lambda ids: rm.cycles_by_ids(org, ids), lambda r: r.id)
-        self.check_in = _one_each(lambda ids: rm.check_ins_by_ids(org, ids), lambda r: r.id)
-        self.proposals = _many_each(lambda ids: rm.proposals_of(org, ids), _sides)
-        self.proposal = _one_each(lambda ids: rm.proposals_by_ids(org, ids), lambda r: r.id)
         # The reads in flight are kept, not only their results: the resolvers of a page's
         # rows ask at the same time, and must share one round trip.
         self._teams: asyncio.Future[dict[UUID, TeamRow]] | None = None
-        self._read_model = rm
+        self._read_model = read_model
         self._org = org
         self._scope: dict[UUID, asyncio.Future[ViewerScope]] = {}
+
+    @cached_property
+    def objective(self) -> DataLoader[UUID, ObjectiveRow | None]:
+        rm, org = self._read_model, self._org
+        return _one_each(lambda ids: rm.objectives_by_ids(org, ids), lambda r: r.id)
+
+    @cached_property
+    def children(self) -> DataLoader[UUID, list[ObjectiveRow]]:
+        rm, org = self._read_model, self._org
+        return _many_each(lambda ids: rm.children_of(org, ids), lambda r: (r.parent_id,))
+
+    @cached_property
+    def key_results(self) -> DataLoader[UUID, list[KeyResultRow]]:
+        rm, org = self._read_model, self._org
+        return _many_each(lambda ids: rm.key_results_of(org, ids), lambda r: (r.objective_id,))
+
+    @cached_property
+    def key_result(self) -> DataLoader[UUID, KeyResultRow | None]:
+        rm, org = self._read_model, self._org
+        return _one_each(lambda ids: rm.key_results_by_ids(org, ids), lambda r: r.id)
+
+    @cached_property
+    def person(self) -> DataLoader[UUID, PersonRow | None]:
+        rm, org = self._read_model, self._org
+        return _one_each(lambda ids: rm.people_by_ids(org, ids), lambda r: r.id)
+
+    @cached_property
+    def cycle(self) -> DataLoader[UUID, CycleRow | None]:
+        rm, org = self._read_model, self._org
+        return _one_each(lambda ids: rm.cycles_by_ids(org, ids), lambda r: r.id)
+
+    @cached_property
+    def check_in(self) -> DataLoader[UUID, CheckInRow | None]:
+        rm, org = self._read_model, self._org
+        return _one_each(lambda ids: rm.check_ins_by_ids(org, ids), lambda r: r.id)
+
+    @cached_property
+    def proposals(self) -> DataLoader[UUID, list[ProposalRow]]:
+        rm, org = self._read_model, self._org
+        return _many_each(lambda ids: rm.proposals_of(org, ids), _sides)
+
+    @cached_property
+    def proposal(self) -> DataLoader[UUID, ProposalRow | None]:
+        rm, org = self._read_model, self._org
+        return _one_each(lambda ids: rm.proposals_by_ids(org, ids), lambda r: r.id)
 
     async def teams(self) -> dict[UUID, TeamRow]:
         if self._teams is None:
@@ -95,11 +139,16 @@ class RequestLoaders:
 
     def clear(self) -> None:
         """Forget cached rows (a subscription's context lives for the whole connection)."""
-        for loader in (self.objective, self.children, self.key_results, self.key_result,
-                       self.person, self.cycle, self.check_in, self.proposals, self.proposal):
-            loader.clear_all()
+        for name in LOADERS:
+            loader = self.__dict__.get(name)  # only the loaders made so far
+            if isinstance(loader, DataLoader):
+                loader.clear_all()
         self._teams = None
         self._scope.clear()
+
+
+LOADERS = ("objective", "children", "key_results", "key_result", "person", "cycle",
+           "check_in", "proposals", "proposal")
 
 
 def forget(loader: DataLoader[K, R], key: K) -> None:

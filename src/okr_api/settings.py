@@ -98,6 +98,16 @@ class Settings(BaseSettings):
         default="", description="Origins (scheme://host[:port], comma-separated) whose pages may "
                                 "call the API from a browser; in development localhost origins "
                                 "(any port) may too.")
+    malloc_arenas: int = Field(
+        default=2, ge=0, le=64,
+        description="glibc malloc arenas the process's threads share (M_ARENA_MAX, set when "
+                    "the service starts); 0 leaves glibc's default of eight per core, where "
+                    "memory freed by one thread's answer stays resident in its own arena.")
+    memory_sweep_seconds: float = Field(
+        default=5.0, gt=0, le=3_600,
+        description="How often the process forgets analysis rows and results kept for a "
+                    "read-model position it has moved past, and hands free memory back to "
+                    "the system (while no heavy query runs).")
     history_warm_up: bool = Field(
         default=False,
         description="Replay every open cycle into the \"as of\" cache at start-up (in "

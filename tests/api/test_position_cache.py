@@ -43,6 +43,20 @@ async def test_an_older_position_is_computed_but_not_kept() -> None:
     assert await cache.get(6, "k", compute) == 1  # the entry of position 6 is untouched
 
 
+async def test_entries_of_a_position_the_read_model_is_past_are_forgotten() -> None:
+    cache, compute = PositionCache(8), Counter()
+    assert await cache.get(5, "k", compute) == 1
+    assert cache.forget_before(5) == 0  # the read model is still there: kept
+    assert len(cache) == 1
+    assert cache.forget_before(7) == 1
+    assert len(cache) == 0
+    assert cache.position == 7
+    assert await cache.get(5, "k", compute) == 2  # an older request computes, uncached
+    assert len(cache) == 0
+    assert await cache.get(7, "k", compute) == 3
+    assert len(cache) == 1
+
+
 async def test_failures_are_not_kept() -> None:
     cache = PositionCache(8)
     attempts = 0

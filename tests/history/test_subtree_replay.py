@@ -152,3 +152,17 @@ def test_read_models_far_behind_give_way_to_the_whole_replay(
     monkeypatch.setattr(subtree, "MAX_TAIL", 10)
     replayer = SubtreeReplayer(AsOfReplayer(EventSource(app)), database)
     assert replayer.state_at(q.org, q.cycle, q.c1, WEEK_3) is None
+
+
+def test_states_something_relevant_was_written_after_are_forgotten(
+        app: OkrApplication, store_url: str) -> None:
+    q = busy_quarter(app, realign=False, close=False)
+    database = open_database(store_url)
+    catch_up(app, database)
+    replayer = SubtreeReplayer(AsOfReplayer(EventSource(app)), database)
+    assert replayer.state_at(q.org, q.cycle, q.c1, at(8, 20)) is not None
+    assert replayer.forget_stale() == 0  # nothing written since: kept
+    assert replayer.held == 1
+    realign_out_of_order(app, q)
+    assert replayer.forget_stale() == 1
+    assert replayer.held == 0

@@ -86,6 +86,17 @@ class PositionCache:
         value: T = await asyncio.shield(entry)
         return value
 
+    def forget_before(self, position: int) -> int:
+        """Forget the entries when the read model is past their position (no request
+        observes it again: one that observed an older position computes without the
+        cache). The number forgotten."""
+        if position <= self.position:
+            return 0
+        forgotten = len(self._entries)
+        self._entries.clear()
+        self.position = position
+        return forgotten
+
     def _forget_failed(self, key: Hashable, done: asyncio.Future[Any]) -> None:
         if _failed(done) and self._entries.get(key) is done:
             del self._entries[key]
@@ -99,6 +110,11 @@ class AnalysisCache:
     def __init__(self) -> None:
         self.inputs = PositionCache(MAX_INPUTS)
         self.results = PositionCache(MAX_RESULTS)
+
+    def forget_before(self, position: int) -> None:
+        """Forget the inputs and results of positions before ``position``."""
+        self.inputs.forget_before(position)
+        self.results.forget_before(position)
 
 
 def analysis_cache(services: Services) -> AnalysisCache:

@@ -1,4 +1,5 @@
-"""The HTTP server's protocol: uvicorn's h11 protocol with bounds on the request head.
+"""The server's protocols: uvicorn's h11 protocol with bounds on the request head, and its
+WebSocket protocol without the handshake once it is done.
 
 h11 refuses a head larger than ``HEAD_BYTES`` (its ``max_incomplete_event_size``), and a
 client that has not sent a complete head ``OKR_REQUEST_HEAD_SECONDS`` after connecting
@@ -12,7 +13,9 @@ import asyncio
 from typing import Any
 
 import h11
+from uvicorn._types import ASGISendEvent
 from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 from okr_api.settings import get_settings
 
@@ -49,6 +52,20 @@ class BoundedH11Protocol(H11Protocol):
             self.transport.close()
 
 
+class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
+    """uvicorn's WebSocket protocol (the one it picks by default), forgetting the
+    handshake's request and response (their headers, parsed and raw) once the response
+    is sent: it never reads them again, and an open subscription would keep them for
+    as long as it lasts."""
+
+    async def send(self, message: ASGISendEvent) -> None:
+        await super().send(message)
+        if self.handshake_complete:
+            vars(self).pop("request", None)
+            vars(self).pop("response", None)
+
+
 def server_options() -> dict[str, Any]:
-    """uvicorn's settings for a bounded request head."""
-    return {"http": BoundedH11Protocol, "h11_max_incomplete_event_size": HEAD_BYTES}
+    """uvicorn's settings for a bounded request head, and its WebSocket protocol."""
+    return {"http": BoundedH11Protocol, "h11_max_incomplete_event_size": HEAD_BYTES,
+            "ws": LeanWebSocketProtocol}

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -54,7 +55,10 @@ class Plan:
         return orjson.dumps({"data": self.data(event)})
 
 
+@lru_cache(maxsize=1024)
 def _getter(object_type: GraphQLObjectType, name: str) -> Getter | None:
+    """A field's getter, made once per process (every subscription of a cohort would
+    otherwise keep closures of its own for as long as it is open)."""
     if name == "__typename":
         type_name = object_type.name
         return lambda _event: type_name
