@@ -25,6 +25,7 @@ from okr_api.live.audience import Audience
 from okr_api.live.builder import OBJECTIVE_TOPICS, EventBuilder, decode
 from okr_api.live.filters import EventFilter
 from okr_api.live.hub import Hub, HubClosed, Item, State, SubscriberTooSlow, items_for
+from okr_api.live.lean import leanable
 from okr_api.live.model import TYPE_TOPICS, LiveEvent
 from okr_api.live.render import Plan
 from okr_domain.application import OkrApplication
@@ -75,9 +76,10 @@ class EventLog:
     async def head(self) -> int:
         return await asyncio.to_thread(lambda: self.app.recorder.max_notification_id() or 0)
 
-    async def read(self, after: int, stop: int,
-                   where: EventFilter) -> tuple[list[LiveEvent], int]:
-        """Events in (after, stop], at most one batch, and the position scanned to."""
+    async def read(self, after: int, stop: int, where: EventFilter,
+                   lean: bool = False) -> tuple[list[LiveEvent], int]:
+        """Events in (after, stop], at most one batch, and the position scanned to
+        (``lean``: without the catalog's facts, ``okr_api.live.lean``)."""
         topics = (frozenset(TYPE_TOPICS[t] for t in where.types if t in TYPE_TOPICS)
                   if where.types else OBJECTIVE_TOPICS)
         # By position alone: with a topic filter PostgreSQL may sort the whole rest of
@@ -88,24 +90,24 @@ class EventLog:
             return [], stop
         decoded = await asyncio.to_thread(
             decode, self.app, [n for n in notifications if n.topic in topics])
-        events = await self.builder.build(decoded)
+        events = await self.builder.build(decoded, lean)
         full = len(notifications) >= self.batch_size
         return events, notifications[-1].id if full else stop
 
-    async def pages(self, after: int, stop: int,
-                    where: EventFilter) -> AsyncGenerator[tuple[list[LiveEvent], int], None]:
+    async def pages(self, after: int, stop: int, where: EventFilter, lean: bool = False,
+                    ) -> AsyncGenerator[tuple[list[LiveEvent], int], None]:
         """``read``'s batches up to ``stop``, each read while the one before is sent.
 
         A catch-up makes many short-lived objects: collecting meanwhile would scan the
         whole heap again and again, so the cyclic collector waits until it is over
         (reference counting frees them), as it does for history replays."""
         with paused_gc():
-            ahead = asyncio.ensure_future(self.read(after, stop, where))
+            ahead = asyncio.ensure_future(self.read(after, stop, where, lean))
             try:
                 while True:
                     events, scanned = await ahead
                     if scanned < stop:
-                        ahead = asyncio.ensure_future(self.read(scanned, stop, where))
+                        ahead = asyncio.ensure_future(self.read(scanned, stop, where, lean))
                     yield events, scanned
                     if scanned >= stop:
                         return
@@ -136,10 +138,13 @@ async def stream(hub: Hub, event_log: EventLog, check: Callable[[], Awaitable[Au
             if delivered is None:
                 delivered = cursor
             checked = time.monotonic()
-            if cursor < subscriber.start_position:
+            while cursor < subscriber.start_position:
+                lean = leanable(plan, subscriber.audience, where)
                 async with aclosing(event_log.pages(cursor, subscriber.start_position,
-                                                    where)) as pages:
+                                                    where, lean)) as pages:
                     async for events, scanned in pages:
+                        if lean and not leanable(plan, subscriber.audience, where):
+                            break  # the audience changed: read on with the catalog's facts
                         cursor = scanned
                         replayed = items_for(subscriber.audience, where, plan, events)
                         if replayed:
