@@ -84,8 +84,9 @@ class EventLog:
                   if where.types else OBJECTIVE_TOPICS)
         # By position alone: with a topic filter PostgreSQL may sort the whole rest of
         # the range for every page (it expects few rows to match, most do).
-        notifications = await asyncio.to_thread(
-            self.app.recorder.select_notifications, after + 1, self.batch_size, stop)
+        recorder = self.app.recorder
+        select = getattr(recorder, "select_range", recorder.select_notifications)
+        notifications = await asyncio.to_thread(select, after + 1, self.batch_size, stop)
         if not notifications:
             return [], stop
         decoded = await asyncio.to_thread(
