@@ -158,9 +158,8 @@ async def stream(hub: Hub, event_log: EventLog, check: Callable[[], Awaitable[Au
                 audience = subscriber.audience
                 continue
             while True:
-                wait = RECHECK_SECONDS - (time.monotonic() - checked)
                 try:
-                    item = await subscriber.next(max(wait, 0.0))
+                    item = await subscriber.next(checked + RECHECK_SECONDS)
                 except SubscriberTooSlow:
                     raise StreamEnded(
                         "SUBSCRIBER_TOO_SLOW", delivered,
