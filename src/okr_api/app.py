@@ -20,6 +20,7 @@ from okr_api.accounts import ServiceAccountCheck
 from okr_api.admission import Admission
 from okr_api.auth import TokenKeys
 from okr_api.clock_setting import apply_clock
+from okr_api.collector import server_collector
 from okr_api.context import Services
 from okr_api.dashboard.routes import mount_dashboard
 from okr_api.graphiql.routes import mount_graphiql
@@ -81,7 +82,8 @@ def create_app(settings: Settings | None = None, *, run_projections: bool = True
             admission=Admission(settings.heavy_query_slots))
         undo_drain = drain_on_signals(live.hub)
         try:
-            yield
+            with server_collector():
+                yield
         finally:
             undo_drain()
             await history.stop()
