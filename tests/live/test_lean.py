@@ -1,10 +1,13 @@
-"""Lean catch-ups (``okr_api.live.lean``): an admin whose selection names only what the
-stored event says gets the same payloads as with the catalog's facts, for every kind of
-event; anyone else, or a selection or filter that needs the catalog, gets full events."""
+"""Lean and slim catch-ups (``okr_api.live.lean``, ``okr_api.live.slim``): an admin whose
+selection names only what the stored event says gets the same payloads as with the
+catalog's facts, for every kind of event, and so does one whose selection names only
+its position, type and time; anyone else, or a selection or filter that needs the
+catalog, gets full events."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
 
@@ -16,14 +19,16 @@ from okr_api.live.filters import EventFilter
 from okr_api.live.lean import CATALOG_FIELDS, LEAN_FIELDS, lean_event, leanable
 from okr_api.live.model import LiveEvent
 from okr_api.live.render import Plan
+from okr_api.live.slim import EVENT_FIELDS, SLIM_FIELDS, Detail, Stamp, detail_for, slim_event
 from okr_domain.access import Actor
 from okr_domain.values import Kind, Level, MetricType, Role
 from projections.reading.queries import ViewerScope
 from tests.live.support import OKR_EVENTS, Feed, Server, World
 
-LEAN_SELECTION = " ".join(sorted(LEAN_FIELDS))
 LEAN_EVENTS = ("subscription O($after: Int) {"
-               f" okrEvents(after: $after) {{ {LEAN_SELECTION} }} }}")
+               f" okrEvents(after: $after) {{ {' '.join(sorted(LEAN_FIELDS))} }} }}")
+SLIM_EVENTS = ("subscription O($after: Int) {"
+               f" okrEvents(after: $after) {{ {' '.join(sorted(SLIM_FIELDS))} }} }}")
 ORG = uuid4()
 
 
@@ -49,6 +54,13 @@ def test_only_admins_with_lean_selections_and_filters_are_fed_lean_events() -> N
     assert not leanable(lean, admin, EventFilter(team_id=uuid4()))
     assert not leanable(lean, admin, EventFilter(person_id=uuid4()))
     assert not leanable(lean, admin, EventFilter(kinds=frozenset({Kind.COMMITTED})))
+    assert detail_for(lean, admin, EventFilter(cycle_id=uuid4())) is Detail.SLIM
+    assert detail_for(_plan("eventId", "cycleName", "hrMode"), admin, everything) is (
+        Detail.SLIM)
+    assert detail_for(_plan("position", "value"), admin, everything) is Detail.LEAN
+    assert detail_for(_plan("position", "teamId"), admin, everything) is Detail.FULL
+    assert detail_for(lean, hr, everything) is Detail.FULL
+    assert detail_for(None, admin, everything) is Detail.FULL
 
 
 def test_a_lean_event_refuses_the_catalog_s_fields() -> None:
@@ -69,6 +81,14 @@ def test_a_lean_event_refuses_the_catalog_s_fields() -> None:
     for name in CATALOG_FIELDS:
         with pytest.raises(AttributeError, match="lean event"):
             getattr(event, name)
+    slim = slim_event(8, Stamp(Stored.TOPIC, datetime.now(UTC), ORG, None, uuid4(), 2),
+                      {"organization_name": "Acme"},
+                      lambda _cycle: {"cycle_key": None, "cycle_name": None})
+    assert slim.position == 8
+    assert slim.event_id is not None
+    for name in (*CATALOG_FIELDS, *EVENT_FIELDS):
+        with pytest.raises(AttributeError, match="event has no"):
+            getattr(slim, name)
 
 
 @pytest.mark.parametrize("live_url", ["sqlite", "postgres"], indirect=True)
@@ -98,18 +118,23 @@ async def test_lean_payloads_equal_the_full_ones_for_every_kind_of_event(
     builder = server.fastapi.state.services.extras["live"].event_log.builder
     build, built = builder.build, []
 
-    async def spied(decoded: Any, lean: bool = False) -> list[LiveEvent]:
-        built.append(lean)
-        return await build(decoded, lean)
+    async def spied(decoded: Any, detail: Detail = Detail.FULL) -> list[LiveEvent]:
+        built.append(detail)
+        return await build(decoded, detail)
 
     builder.build = spied
-    async with Feed(server.client(world.tokens["admin"]), LEAN_EVENTS, {"after": 0}) as lean, \
-            Feed(server.client(world.tokens["admin"]), OKR_EVENTS, {"after": 0}) as full:
+    admin = world.tokens["admin"]
+    async with Feed(server.client(admin), LEAN_EVENTS, {"after": 0}) as lean, \
+            Feed(server.client(admin), SLIM_EVENTS, {"after": 0}) as slim, \
+            Feed(server.client(admin), OKR_EVENTS, {"after": 0}) as full:
         lean_events = await _until(lean, head)
+        slim_events = await _until(slim, head)
         full_events = await _until(full, head)
-    assert len(lean_events) == len(full_events) > 15
-    assert True in built  # the lean feed
-    assert False in built  # the full one
+    assert len(lean_events) == len(slim_events) == len(full_events) > 15
+    assert set(built) == set(Detail)  # each feed as its selection needs
+    for slim_event_, full_event in zip(slim_events, full_events, strict=True):
+        assert slim_event_ == {k: full_event[k] for k in SLIM_FIELDS if k in full_event
+                               } | {"__typename": "OkrEvent"}
     assert {e["type"] for e in lean_events} >= {
         "OBJECTIVE_CREATED", "OBJECTIVE_EDITED", "KEY_RESULT_ADDED", "OBJECTIVE_ACTIVATED",
         "CHECK_IN_RECORDED", "CHECK_IN_CORRECTED", "ALIGNED", "UNALIGNED",

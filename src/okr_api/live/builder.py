@@ -29,6 +29,7 @@ from okr_api.live.decoding import EventDecoder
 from okr_api.live.event_fields import event_fields
 from okr_api.live.lean import lean_event
 from okr_api.live.model import TOPIC_TYPES, EventType, LiveEvent
+from okr_api.live.slim import Detail, slim_event
 from okr_domain import scoring
 from okr_domain.values import BandEdges, HrMode, Kind, Level, OkrPolicy, Visibility
 from projections.catalog.rows import CheckInRow, CycleRow, OrganizationRow
@@ -51,6 +52,14 @@ def decode(app: Application[Any], notifications: Sequence[Notification]) -> list
     if decoder is None:
         decoder = _decoders[app] = EventDecoder(app)
     return [(n.id, decoder(n)) for n in notifications if n.topic in TOPIC_TYPES]
+
+
+def stamps(app: Application[Any], notifications: Sequence[Notification]) -> list[Decoded]:
+    """``decode``, for slim events: each OKR event's ``Stamp`` (blocking)."""
+    decoder = _decoders.get(app)
+    if decoder is None:
+        decoder = _decoders[app] = EventDecoder(app)
+    return [(n.id, decoder.stamp(n)) for n in notifications if n.topic in TOPIC_TYPES]
 
 
 _decoders: WeakKeyDictionary[Application[Any], EventDecoder] = WeakKeyDictionary()
@@ -112,9 +121,10 @@ class EventBuilder:
         self.read_model = read_model
         self.catch_up_seconds = catch_up_seconds
 
-    async def build(self, decoded: Sequence[Decoded], lean: bool = False) -> list[LiveEvent]:
-        """The events, enriched; ``lean``: only with their organization's and cycle's
-        facts (``okr_api.live.lean``)."""
+    async def build(self, decoded: Sequence[Decoded],
+                    detail: Detail = Detail.FULL) -> list[LiveEvent]:
+        """The events, enriched; lean or slim (``okr_api.live.slim``): only with their
+        organization's and cycle's facts (slim: from ``stamps``)."""
         if not decoded:
             return []
         last = decoded[-1][0]
@@ -124,12 +134,13 @@ class EventBuilder:
         by_org: dict[UUID, list[Decoded]] = defaultdict(list)
         for position, event in decoded:
             by_org[event.organization_id].append((position, event))
-        if lean:
+        if detail is not Detail.FULL:
             known = dict(zip(by_org, await asyncio.gather(
                 *(self._lean_facts(org, events) for org, events in by_org.items())),
                 strict=True))
-            return [lean_event(position, event, known[event.organization_id]
-                               .organization_values, known[event.organization_id].cycle_values)
+            make = slim_event if detail is Detail.SLIM else lean_event
+            return [make(position, event, known[event.organization_id].organization_values,
+                         known[event.organization_id].cycle_values)
                     for position, event in decoded]
         facts = dict(zip(by_org, await asyncio.gather(
             *(self._facts(org, events) for org, events in by_org.items())), strict=True))

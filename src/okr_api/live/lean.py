@@ -52,14 +52,15 @@ class LeanEvent(LiveEvent):
     """A ``LiveEvent`` without the catalog's fields (see the module's docstring)."""
 
 
-def _absent(name: str) -> property:
+def absent(name: str, what: str = "a lean event") -> property:
+    """A field ``what`` does not have: reading it raises."""
     def get(_event: LiveEvent) -> Any:
-        raise AttributeError(f"a lean event has no {name} (it was not read from the catalog)")
+        raise AttributeError(f"{what} has no {name} (it was not read)")
     return property(get)
 
 
 for _name in CATALOG_FIELDS:
-    setattr(LeanEvent, _name, _absent(_name))
+    setattr(LeanEvent, _name, absent(_name))
 
 
 def lean_event(position: int, e: Any, organization_values: dict[str, Any],

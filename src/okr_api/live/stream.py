@@ -22,12 +22,12 @@ from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import aclosing
 
 from okr_api.live.audience import Audience
-from okr_api.live.builder import OBJECTIVE_TOPICS, EventBuilder, decode
+from okr_api.live.builder import OBJECTIVE_TOPICS, EventBuilder, decode, stamps
 from okr_api.live.filters import EventFilter
 from okr_api.live.hub import Hub, HubClosed, Item, State, SubscriberTooSlow, items_for
-from okr_api.live.lean import leanable
 from okr_api.live.model import TYPE_TOPICS, LiveEvent
 from okr_api.live.render import Plan
+from okr_api.live.slim import Detail, detail_for
 from okr_domain.application import OkrApplication
 from projections.gc_pause import paused_gc
 
@@ -77,9 +77,9 @@ class EventLog:
         return await asyncio.to_thread(lambda: self.app.recorder.max_notification_id() or 0)
 
     async def read(self, after: int, stop: int, where: EventFilter,
-                   lean: bool = False) -> tuple[list[LiveEvent], int]:
+                   detail: Detail = Detail.FULL) -> tuple[list[LiveEvent], int]:
         """Events in (after, stop], at most one batch, and the position scanned to
-        (``lean``: without the catalog's facts, ``okr_api.live.lean``)."""
+        (lean or slim: see ``okr_api.live.slim``)."""
         topics = (frozenset(TYPE_TOPICS[t] for t in where.types if t in TYPE_TOPICS)
                   if where.types else OBJECTIVE_TOPICS)
         # By position alone: with a topic filter PostgreSQL may sort the whole rest of
@@ -90,12 +90,14 @@ class EventLog:
         if not notifications:
             return [], stop
         decoded = await asyncio.to_thread(
-            decode, self.app, [n for n in notifications if n.topic in topics])
-        events = await self.builder.build(decoded, lean)
+            stamps if detail is Detail.SLIM else decode, self.app,
+            [n for n in notifications if n.topic in topics])
+        events = await self.builder.build(decoded, detail)
         full = len(notifications) >= self.batch_size
         return events, notifications[-1].id if full else stop
 
-    async def pages(self, after: int, stop: int, where: EventFilter, lean: bool = False,
+    async def pages(self, after: int, stop: int, where: EventFilter,
+                    detail: Detail = Detail.FULL,
                     ) -> AsyncGenerator[tuple[list[LiveEvent], int], None]:
         """``read``'s batches up to ``stop``, each read while the one before is sent.
 
@@ -103,12 +105,12 @@ class EventLog:
         whole heap again and again, so the cyclic collector waits until it is over
         (reference counting frees them), as it does for history replays."""
         with paused_gc():
-            ahead = asyncio.ensure_future(self.read(after, stop, where, lean))
+            ahead = asyncio.ensure_future(self.read(after, stop, where, detail))
             try:
                 while True:
                     events, scanned = await ahead
                     if scanned < stop:
-                        ahead = asyncio.ensure_future(self.read(scanned, stop, where, lean))
+                        ahead = asyncio.ensure_future(self.read(scanned, stop, where, detail))
                     yield events, scanned
                     if scanned >= stop:
                         return
@@ -140,12 +142,12 @@ async def stream(hub: Hub, event_log: EventLog, check: Callable[[], Awaitable[Au
                 delivered = cursor
             checked = time.monotonic()
             while cursor < subscriber.start_position:
-                lean = leanable(plan, subscriber.audience, where)
+                detail = detail_for(plan, subscriber.audience, where)
                 async with aclosing(event_log.pages(cursor, subscriber.start_position,
-                                                    where, lean)) as pages:
+                                                    where, detail)) as pages:
                     async for events, scanned in pages:
-                        if lean and not leanable(plan, subscriber.audience, where):
-                            break  # the audience changed: read on with the catalog's facts
+                        if detail_for(plan, subscriber.audience, where) is not detail:
+                            break  # the audience changed: read on with what it needs
                         cursor = scanned
                         replayed = items_for(subscriber.audience, where, plan, events)
                         if replayed:
