@@ -20,6 +20,7 @@ from okr_api.accounts import ServiceAccountCheck
 from okr_api.admission import Admission
 from okr_api.auth import TokenKeys
 from okr_api.clock_setting import apply_clock
+from okr_api.collector import server_collector
 from okr_api.context import Services
 from okr_api.dashboard.routes import mount_dashboard
 from okr_api.graphiql.routes import mount_graphiql
@@ -86,7 +87,8 @@ def create_app(settings: Settings | None = None, *, run_projections: bool = True
         sweeper = Sweeper(api.state.services, settings.memory_sweep_seconds)
         sweeper.start()
         try:
-            yield
+            with server_collector():
+                yield
         finally:
             await sweeper.stop()
             undo_drain()

@@ -40,7 +40,8 @@ class Audience:
     def sees(self, event: LiveEvent) -> bool:
         if event.organization_id != self.organization_id:
             return False
-        if event.visibility is Visibility.PUBLIC or self.is_admin:
+        # Admins first: a lean event (okr_api.live.lean) has no visibility.
+        if self.is_admin or event.visibility is Visibility.PUBLIC:
             return True
         scope = self.scope
         if scope is None:

@@ -14,11 +14,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property, lru_cache
-from operator import attrgetter
 from typing import Any
 from uuid import UUID
 from weakref import WeakKeyDictionary
@@ -27,7 +26,10 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 
 from okr_api.live.decoding import EventDecoder
+from okr_api.live.event_fields import event_fields
+from okr_api.live.lean import lean_event
 from okr_api.live.model import TOPIC_TYPES, EventType, LiveEvent
+from okr_api.live.slim import Detail, slim_event
 from okr_domain import scoring
 from okr_domain.values import BandEdges, HrMode, Kind, Level, OkrPolicy, Visibility
 from projections.catalog.rows import CheckInRow, CycleRow, OrganizationRow
@@ -50,6 +52,14 @@ def decode(app: Application[Any], notifications: Sequence[Notification]) -> list
     if decoder is None:
         decoder = _decoders[app] = EventDecoder(app)
     return [(n.id, decoder(n)) for n in notifications if n.topic in TOPIC_TYPES]
+
+
+def stamps(app: Application[Any], notifications: Sequence[Notification]) -> list[Decoded]:
+    """``decode``, for slim events: each OKR event's ``Stamp`` (blocking)."""
+    decoder = _decoders.get(app)
+    if decoder is None:
+        decoder = _decoders[app] = EventDecoder(app)
+    return [(n.id, decoder.stamp(n)) for n in notifications if n.topic in TOPIC_TYPES]
 
 
 _decoders: WeakKeyDictionary[Application[Any], EventDecoder] = WeakKeyDictionary()
@@ -111,7 +121,10 @@ class EventBuilder:
         self.read_model = read_model
         self.catch_up_seconds = catch_up_seconds
 
-    async def build(self, decoded: Sequence[Decoded]) -> list[LiveEvent]:
+    async def build(self, decoded: Sequence[Decoded],
+                    detail: Detail = Detail.FULL) -> list[LiveEvent]:
+        """The events, enriched; lean or slim (``okr_api.live.slim``): only with their
+        organization's and cycle's facts (slim: from ``stamps``)."""
         if not decoded:
             return []
         last = decoded[-1][0]
@@ -121,10 +134,25 @@ class EventBuilder:
         by_org: dict[UUID, list[Decoded]] = defaultdict(list)
         for position, event in decoded:
             by_org[event.organization_id].append((position, event))
+        if detail is not Detail.FULL:
+            known = dict(zip(by_org, await asyncio.gather(
+                *(self._lean_facts(org, events) for org, events in by_org.items())),
+                strict=True))
+            make = slim_event if detail is Detail.SLIM else lean_event
+            return [make(position, event, known[event.organization_id].organization_values,
+                         known[event.organization_id].cycle_values)
+                    for position, event in decoded]
         facts = dict(zip(by_org, await asyncio.gather(
             *(self._facts(org, events) for org, events in by_org.items())), strict=True))
         return [_make(position, event, facts[event.organization_id])
                 for position, event in decoded]
+
+    async def _lean_facts(self, org: UUID, events: list[Decoded]) -> _OrgFacts:
+        rm = self.read_model
+        cycle_ids = list({e.cycle_id for _, e in events if e.cycle_id is not None})
+        organization, cycles = await asyncio.gather(
+            rm.organization(org), rm.cycles_by_ids(org, cycle_ids))
+        return _OrgFacts(organization, cycles={c.id: c for c in cycles})
 
     async def _facts(self, org: UUID, events: list[Decoded]) -> _OrgFacts:
         # Only the columns the events name, ids as the store gives them (equal to
@@ -181,7 +209,7 @@ def _make(position: int, e: Any, facts: _OrgFacts) -> LiveEvent:
     if team_id is None and person_id is not None:
         owner = rows.people.get(person_id)
         team = owner.team_id if owner is not None else None
-    values = _event_fields(kind, e)
+    values = event_fields(kind, e)
     title = values.pop("objective_title", title)
     if "key_result_title" not in values:
         kr_id = values.get("key_result_id")
@@ -230,54 +258,6 @@ def _objective_facts(e: Any, row: ObjectiveBrief | None) -> tuple[
         return (Level(e.level), Kind(e.kind), Visibility(e.visibility), e.owner_team_id,
                 e.owner_person_id, e.title)
     return None, None, Visibility.PRIVATE, None, None, None
-
-
-_SCORES = (("check_in_id", "check_in_id"), ("value", "value"),
-           ("previous_value", "previous_value"), ("confidence", "confidence"),
-           ("note", "note"), ("score_before", "score_before"), ("score_after", "score_after"))
-_GRADES = (("computed_score", "computed_score"), ("grade_override", "override"),
-           ("reason", "reason"))
-_OWN_FIELDS: dict[EventType, tuple[tuple[str, str], ...]] = {
-    EventType.OBJECTIVE_CREATED: (("objective_title", "title"),),
-    EventType.OBJECTIVE_EDITED: (("objective_title", "title"),),
-    EventType.KEY_RESULT_ADDED: (("key_result_title", "title"),),
-    EventType.KEY_RESULT_EDITED: (("key_result_title", "title"),),
-    EventType.CHECK_IN_RECORDED: (*_SCORES, ("applies_at", "applies_at"),
-                                  ("in_one_on_one", "in_one_on_one")),
-    EventType.CHECK_IN_CORRECTED: (*_SCORES, ("reason", "reason")),
-    EventType.GRADE_OVERRIDDEN: _GRADES,
-    EventType.OBJECTIVE_CLOSED: (*_GRADES, ("final_score", "final_score"), ("band", "band")),
-    EventType.OBJECTIVE_ARCHIVED: (("reason", "reason"),),
-    EventType.ALIGNED: (("parent_objective_id", "parent_id"),),
-    EventType.UNALIGNED: (("reason", "reason"), ("parent_objective_id", "parent_id")),
-    EventType.SUPPORT_COMMITTED: (("supporter_id", "person_id"),),
-    EventType.SUPPORT_WITHDRAWN: (("supporter_id", "person_id"),),
-}
-"""Per type: the LiveEvent's fields the event itself gives, and its attributes."""
-_ABSENT = object()
-_WHEN_PRESENT = ("key_result_id", "objective_score_before", "objective_score_after")
-
-
-def _reader(fields: tuple[tuple[str, str], ...]) -> Callable[[Any], dict[str, Any]]:
-    names = tuple(name for name, _ in fields)
-    get = attrgetter(*(attribute for _, attribute in fields))
-    if len(fields) == 1:
-        return lambda e: {names[0]: get(e)}
-    return lambda e: dict(zip(names, get(e), strict=True))
-
-
-_READERS = {kind: _reader(fields) for kind, fields in _OWN_FIELDS.items()}
-
-
-def _event_fields(kind: EventType, e: Any) -> dict[str, Any]:
-    """What the event itself says, under the LiveEvent's field names."""
-    read = _READERS.get(kind)
-    fields = read(e) if read is not None else {}
-    for name in _WHEN_PRESENT:
-        value = getattr(e, name, _ABSENT)
-        if value is not _ABSENT:
-            fields[name] = value
-    return fields
 
 
 def _cadence(values: dict[str, Any], e: Any, facts: _OrgFacts) -> None:

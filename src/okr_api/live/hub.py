@@ -18,6 +18,7 @@ to the very next event.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -83,6 +84,9 @@ class Subscriber:
         self.state = State.OPEN
         self._items: deque[Item] = deque()
         self._ready = asyncio.Event()
+        self._alarm: asyncio.TimerHandle | None = None
+        self._alarm_for: float | None = None
+        """The deadline the alarm is (or was, once it rang) set for."""
 
     @property
     def audience(self) -> Audience:
@@ -115,15 +119,23 @@ class Subscriber:
     def close(self) -> None:
         if self.state is State.OPEN:
             self.state = State.CLOSED
+        if self._alarm is not None:
+            self._alarm.cancel()
+            self._alarm = None
         self._ready.set()
 
     @property
     def pending(self) -> int:
         return len(self._items)
 
-    async def next(self, timeout: float | None = None) -> Item | None:  # noqa: ASYNC109
-        """The next item, or None after ``timeout`` seconds without one; raises
-        SubscriberTooSlow or HubClosed when the subscription ended."""
+    async def next(self, deadline: float | None = None) -> Item | None:
+        """The next item, or None once ``deadline`` (``time.monotonic()``) passed without
+        one; raises SubscriberTooSlow or HubClosed when the subscription ended.
+
+        One alarm per deadline, not a timeout per call: a stream passes the same
+        deadline until its next recheck, and a timer made and cancelled for every
+        delivery (a thousand subscribers, ten events a second) outlives the young
+        collections and makes the collector scan the whole heap every few seconds."""
         while True:
             if self.state is State.OVERFLOWED:
                 raise SubscriberTooSlow
@@ -131,12 +143,24 @@ class Subscriber:
                 raise HubClosed
             if self._items:
                 return self._items.popleft()
+            if deadline is not None:
+                if deadline != self._alarm_for:
+                    self._set_alarm(deadline)
+                if self._alarm is None or time.monotonic() >= deadline:
+                    return None  # it rang
             self._ready.clear()
-            try:
-                async with asyncio.timeout(timeout):
-                    await self._ready.wait()
-            except TimeoutError:
-                return None
+            await self._ready.wait()
+
+    def _set_alarm(self, deadline: float) -> None:
+        if self._alarm is not None:
+            self._alarm.cancel()
+        self._alarm_for = deadline
+        self._alarm = asyncio.get_running_loop().call_later(
+            max(deadline - time.monotonic(), 0.0), self._ring)
+
+    def _ring(self) -> None:
+        self._alarm = None
+        self._ready.set()
 
 
 class Hub:

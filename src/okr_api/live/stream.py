@@ -22,11 +22,12 @@ from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import aclosing
 
 from okr_api.live.audience import Audience
-from okr_api.live.builder import OBJECTIVE_TOPICS, EventBuilder, decode
+from okr_api.live.builder import OBJECTIVE_TOPICS, EventBuilder, decode, stamps
 from okr_api.live.filters import EventFilter
 from okr_api.live.hub import Hub, HubClosed, Item, State, SubscriberTooSlow, items_for
 from okr_api.live.model import TYPE_TOPICS, LiveEvent
 from okr_api.live.render import Plan
+from okr_api.live.slim import Detail, detail_for
 from okr_domain.application import OkrApplication
 from projections.gc_pause import paused_gc
 
@@ -75,37 +76,41 @@ class EventLog:
     async def head(self) -> int:
         return await asyncio.to_thread(lambda: self.app.recorder.max_notification_id() or 0)
 
-    async def read(self, after: int, stop: int,
-                   where: EventFilter) -> tuple[list[LiveEvent], int]:
-        """Events in (after, stop], at most one batch, and the position scanned to."""
+    async def read(self, after: int, stop: int, where: EventFilter,
+                   detail: Detail = Detail.FULL) -> tuple[list[LiveEvent], int]:
+        """Events in (after, stop], at most one batch, and the position scanned to
+        (lean or slim: see ``okr_api.live.slim``)."""
         topics = (frozenset(TYPE_TOPICS[t] for t in where.types if t in TYPE_TOPICS)
                   if where.types else OBJECTIVE_TOPICS)
         # By position alone: with a topic filter PostgreSQL may sort the whole rest of
         # the range for every page (it expects few rows to match, most do).
-        notifications = await asyncio.to_thread(
-            self.app.recorder.select_notifications, after + 1, self.batch_size, stop)
+        recorder = self.app.recorder
+        select = getattr(recorder, "select_range", recorder.select_notifications)
+        notifications = await asyncio.to_thread(select, after + 1, self.batch_size, stop)
         if not notifications:
             return [], stop
         decoded = await asyncio.to_thread(
-            decode, self.app, [n for n in notifications if n.topic in topics])
-        events = await self.builder.build(decoded)
+            stamps if detail is Detail.SLIM else decode, self.app,
+            [n for n in notifications if n.topic in topics])
+        events = await self.builder.build(decoded, detail)
         full = len(notifications) >= self.batch_size
         return events, notifications[-1].id if full else stop
 
-    async def pages(self, after: int, stop: int,
-                    where: EventFilter) -> AsyncGenerator[tuple[list[LiveEvent], int], None]:
+    async def pages(self, after: int, stop: int, where: EventFilter,
+                    detail: Detail = Detail.FULL,
+                    ) -> AsyncGenerator[tuple[list[LiveEvent], int], None]:
         """``read``'s batches up to ``stop``, each read while the one before is sent.
 
         A catch-up makes many short-lived objects: collecting meanwhile would scan the
         whole heap again and again, so the cyclic collector waits until it is over
         (reference counting frees them), as it does for history replays."""
         with paused_gc():
-            ahead = asyncio.ensure_future(self.read(after, stop, where))
+            ahead = asyncio.ensure_future(self.read(after, stop, where, detail))
             try:
                 while True:
                     events, scanned = await ahead
                     if scanned < stop:
-                        ahead = asyncio.ensure_future(self.read(scanned, stop, where))
+                        ahead = asyncio.ensure_future(self.read(scanned, stop, where, detail))
                     yield events, scanned
                     if scanned >= stop:
                         return
@@ -136,10 +141,13 @@ async def stream(hub: Hub, event_log: EventLog, check: Callable[[], Awaitable[Au
             if delivered is None:
                 delivered = cursor
             checked = time.monotonic()
-            if cursor < subscriber.start_position:
+            while cursor < subscriber.start_position:
+                detail = detail_for(plan, subscriber.audience, where)
                 async with aclosing(event_log.pages(cursor, subscriber.start_position,
-                                                    where)) as pages:
+                                                    where, detail)) as pages:
                     async for events, scanned in pages:
+                        if detail_for(plan, subscriber.audience, where) is not detail:
+                            break  # the audience changed: read on with what it needs
                         cursor = scanned
                         replayed = items_for(subscriber.audience, where, plan, events)
                         if replayed:
@@ -152,9 +160,8 @@ async def stream(hub: Hub, event_log: EventLog, check: Callable[[], Awaitable[Au
                 audience = subscriber.audience
                 continue
             while True:
-                wait = RECHECK_SECONDS - (time.monotonic() - checked)
                 try:
-                    item = await subscriber.next(max(wait, 0.0))
+                    item = await subscriber.next(checked + RECHECK_SECONDS)
                 except SubscriberTooSlow:
                     raise StreamEnded(
                         "SUBSCRIBER_TOO_SLOW", delivered,
