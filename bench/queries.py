@@ -47,6 +47,14 @@ STRETCH_ANALYSIS = """query StretchAnalysis($cycle: String!, $scope: ScopeInput)
 SCORE_EVENTS = """subscription ScoreEvents($after: Int) {
   scoreEvents(after: $after) { position type occurredAt }
 }"""
+SCORE_EVENTS_HR = """subscription ScoreEvents($after: Int) {
+  scoreEvents(after: $after) {
+    position type occurredAt objectiveId objectiveTitle teamId ownerExternalId
+    actorExternalId value scoreAfter objectiveScoreAfter band cadenceKept
+  }
+}"""
+"""What an HR system might follow: the catalog's facts (title, team, external ids, the
+band) besides the event's own fields."""
 
 FEATURES = """query Features {
   __schema {

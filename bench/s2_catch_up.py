@@ -9,6 +9,7 @@ from psycopg import sql
 
 from bench.config import Scale
 from bench.database import BenchDatabase
+from bench.queries import SCORE_EVENTS, SCORE_EVENTS_HR
 from bench.r1_rebuild import ReadRate
 from bench.report import Figure
 from bench.stats import rate
@@ -34,10 +35,22 @@ def resume_point(db: BenchDatabase, events: int) -> tuple[int, int]:
 
 
 async def measure(ws_url: str, db: BenchDatabase, world: World, scale: Scale,
-                  read_rate: ReadRate) -> Figure:
+                  read_rate: ReadRate) -> list[Figure]:
+    """The bench's selection (the event's own fields: the target), then an HR system's
+    (the catalog's facts too: reported)."""
+    figures = [await _catch_up(ws_url, db, world, scale, read_rate, SCORE_EVENTS,
+                               "position type occurredAt", target=True)]
+    figures.append(await _catch_up(ws_url, db, world, scale, read_rate, SCORE_EVENTS_HR,
+                                   "an HR system's selection", target=False))
+    return figures
+
+
+async def _catch_up(ws_url: str, db: BenchDatabase, world: World, scale: Scale,
+                    read_rate: ReadRate, query: str, selection: str, *,
+                    target: bool) -> Figure:
     after, last = resume_point(db, scale.catch_up_events)
     started = time.perf_counter()
-    subscribers = await connect(ws_url, world.token, 1, after=after)
+    subscribers = await connect(ws_url, world.token, 1, after=after, query=query)
     subscriber = subscribers[0]
     try:
         caught_up = await wait_until(
@@ -52,9 +65,11 @@ async def measure(ws_url: str, db: BenchDatabase, world: World, scale: Scale,
     # A subscriber still catching up when the time is up is measured on what it got.
     value = rate(events, seconds)
     return Figure(
-        id="S2", name=f"resuming subscriber catching up on {events:,} score events",
+        id="S2", name=f"resuming subscriber catching up on {events:,} score events "
+                      f"({selection})",
         value=value, unit="events/s", baseline=read_rate.per_second,
-        baseline_name="R1's read + decode", target=f">= {TARGET}x baseline",
-        met=value >= TARGET * read_rate.per_second,
+        baseline_name="R1's read + decode",
+        target=f">= {TARGET}x baseline" if target else "reported",
+        met=value >= TARGET * read_rate.per_second if target else None,
         details={"seconds": seconds, "after": after, "caught_up": caught_up,
                  "to_replay": scale.catch_up_events})

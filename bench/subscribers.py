@@ -26,6 +26,7 @@ class Subscriber:
     ws_url: str
     token: str
     after: int | None = None
+    query: str = SCORE_EVENTS
     received: list[tuple[int, str, float]] = field(default_factory=list)
     error: BaseException | None = None
     connected: asyncio.Event = field(default_factory=asyncio.Event)
@@ -38,7 +39,7 @@ class Subscriber:
         transport = WebsocketsTransport(
             url=self.ws_url, init_payload={"Authorization": f"Bearer {self.token}"},
             subprotocols=[PROTOCOL], connect_timeout=TIMEOUT, ack_timeout=TIMEOUT)
-        request = GraphQLRequest(SCORE_EVENTS, variable_values={"after": self.after})
+        request = GraphQLRequest(self.query, variable_values={"after": self.after})
         try:
             async with Client(transport=transport, fetch_schema_from_transport=False,
                               execute_timeout=None) as session:
@@ -64,13 +65,13 @@ class Subscriber:
                 await self.task
 
 
-async def connect(ws_url: str, token: str, count: int, after: int | None = None
-                  ) -> list[Subscriber]:
+async def connect(ws_url: str, token: str, count: int, after: int | None = None,
+                  query: str = SCORE_EVENTS) -> list[Subscriber]:
     """``count`` subscribers, connected a batch at a time."""
     subscribers: list[Subscriber] = []
     for start in range(0, count, CONNECT_BATCH):
-        batch = [Subscriber(ws_url, token, after) for _ in range(min(CONNECT_BATCH,
-                                                                     count - start))]
+        batch = [Subscriber(ws_url, token, after, query)
+                 for _ in range(min(CONNECT_BATCH, count - start))]
         for subscriber in batch:
             subscriber.start()
         await asyncio.wait_for(asyncio.gather(*(s.connected.wait() for s in batch)),
