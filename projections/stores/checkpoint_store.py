@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -132,6 +132,10 @@ class Connection(Protocol):
 
     def execute(self, sql: str, params: Any = ()) -> int: ...
 
+    def transaction(self) -> AbstractContextManager[None]: ...
+
+    def lock_ddl(self) -> None: ...
+
 
 class SqlCheckpointStore:
     """Checkpoints in the read-model database; ``connect`` opens a connection that the
@@ -156,6 +160,14 @@ class SqlCheckpointStore:
 
     @staticmethod
     def _create(conn: Connection) -> None:
+        # Under the store's DDL lock: processes starting together would otherwise race
+        # to create the same table (PostgreSQL fails one of them).
+        with conn.transaction():
+            conn.lock_ddl()
+            SqlCheckpointStore._create_table(conn)
+
+    @staticmethod
+    def _create_table(conn: Connection) -> None:
         types = conn.dialect.column_types
         uuid, time = types[ColumnKind.UUID], types[ColumnKind.TIMESTAMP]
         blob = "blob" if conn.dialect.name == "sqlite" else "bytea"

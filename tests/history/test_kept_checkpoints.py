@@ -191,3 +191,14 @@ def test_the_keeper_keeps_every_open_cycle_as_the_log_grows(
         for value in range(8):
             app.record_check_in(admin, quarter.c1, quarter.kr["c1"], value)
     assert keeper.keep_once() == 1
+
+
+@pytest.mark.parametrize("store_url", ["sqlite", "postgres"], indirect=True)
+def test_processes_starting_together_make_the_table_once(app: OkrApplication,
+                                                          store_url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    stores = [open_database(store_url).checkpoint_store() for _ in range(6)]
+    with ThreadPoolExecutor(len(stores)) as pool:
+        counts = list(pool.map(lambda store: store.count(), stores))
+    assert counts == [0] * len(stores)
