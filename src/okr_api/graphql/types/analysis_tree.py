@@ -11,8 +11,8 @@ from uuid import UUID
 import strawberry
 from strawberry import relay
 
-from okr_api.graphql.base import Info, composite_id, context, global_id
-from okr_api.graphql.types.org import Person, Team
+from okr_api.graphql.base import Info, composite_id, global_id
+from okr_api.graphql.types.org import Person, Team, person_of, team_of
 from okr_api.graphql.types.policy import ScoringPolicy
 from okr_domain import values
 from okr_domain.scoring import display
@@ -85,7 +85,7 @@ class TreeObjective:
         if self.owners is not None:
             row = self.owners.teams.get(self.owner_team_id)
             return Team(row=row) if row else None
-        return _load_team(info, self.owner_team_id)
+        return team_of(info, self.owner_team_id)
 
     @strawberry.field(graphql_type=Person | None)
     def owner_person(self, info: Info) -> Person | Awaitable[Person | None] | None:
@@ -95,7 +95,7 @@ class TreeObjective:
         if self.owners is not None:
             row = self.owners.people.get(self.owner_person_id)
             return Person(row=row) if row else None
-        return _load_person(info, self.owner_person_id)
+        return person_of(info, self.owner_person_id)
 
     key_results_: strawberry.Private[list[TreeKeyResult]]
 
@@ -126,16 +126,6 @@ class TreeObjective:
                     check_in_count=kr.check_in_count,
                     last_check_in_at=kr.last_check_in_at)
                 for kr in details.key_results])
-
-
-async def _load_team(info: Info, team_id: UUID) -> Team | None:
-    row = (await context(info).loaders.teams()).get(team_id)
-    return Team(row=row) if row else None
-
-
-async def _load_person(info: Info, person_id: UUID) -> Person | None:
-    row = await context(info).loaders.person.load(person_id)
-    return Person(row=row) if row else None
 
 
 @strawberry.type(description="One objective in the alignment tree (depth-first order). "
@@ -176,8 +166,7 @@ class TeamCoverage:
 
     @strawberry.field
     async def team(self, info: Info) -> Team | None:
-        row = (await context(info).loaders.teams()).get(UUID(hex=self.team_id.node_id))
-        return Team(row=row) if row else None
+        return await team_of(info, UUID(hex=self.team_id.node_id))
 
 
 @strawberry.type(description="Share of team and individual objectives that are aligned "

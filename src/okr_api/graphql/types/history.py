@@ -12,11 +12,11 @@ import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
 
-from okr_api.graphql.base import Info, context, global_id
+from okr_api.graphql.base import Info, global_id
 from okr_api.graphql.queries.history_events import MAX_SCANNED
 from okr_api.graphql.types.analysis_tree import hidden_count_field
 from okr_api.graphql.types.okr import Objective
-from okr_api.graphql.types.org import Person
+from okr_api.graphql.types.org import Person, person_of
 from okr_api.graphql.types.policy import ScoringPolicy
 from okr_domain import values
 from projections.analysis import timeline
@@ -53,10 +53,8 @@ class HistoryEvent:
 
     @strawberry.field
     async def actor(self, info: Info) -> Person | None:
-        if self.actor_id is None:
-            return None
-        row = await context(info).loaders.person.load(UUID(hex=self.actor_id.node_id))
-        return Person(row=row) if row else None
+        return await person_of(info, None if self.actor_id is None
+                               else UUID(hex=self.actor_id.node_id))
 
 
 @strawberry.type

@@ -4,8 +4,10 @@ for an id that names nothing the viewer may see."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Iterable
-from typing import Literal, Self, overload
+from typing import Literal, Protocol, Self, overload
+from uuid import UUID
 
+import strawberry
 from strawberry import relay
 
 from okr_api.graphql.base import Info
@@ -42,3 +44,18 @@ class LoadedNode(relay.Node):
     def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False,
                       ) -> Awaitable[Iterable[Self]] | Awaitable[Iterable[Self | None]]:
         return cls.load_nodes(info, node_ids)
+
+
+class HasId(Protocol):
+    @property
+    def id(self) -> UUID: ...
+
+
+class RowNode(LoadedNode):
+    """A node made of one read-model row, whose id is the row's."""
+
+    row: strawberry.Private[HasId]
+
+    @classmethod
+    def resolve_id(cls, root: Self, *, info: Info) -> str:
+        return root.row.id.hex

@@ -12,8 +12,8 @@ import strawberry
 from okr_api.graphql.base import Info, can_see, context
 from okr_api.graphql.dataloaders import load_all, node_uuids
 from okr_api.graphql.hr_mode import results_withheld
-from okr_api.graphql.types.node import LoadedNode
-from okr_api.graphql.types.org import Cycle, Person, Team
+from okr_api.graphql.types.node import RowNode
+from okr_api.graphql.types.org import Cycle, Person, Team, person_of, team_of
 from okr_api.history.past import Past
 from okr_domain import values
 from okr_domain.scoring import display
@@ -32,14 +32,10 @@ class Grade:
 
 
 @strawberry.type(description="The fields of Objective that lead to no other OKR node.")
-class ObjectiveFields(LoadedNode):
+class ObjectiveFields(RowNode):
     row: strawberry.Private[ObjectiveRow]
     past: strawberry.Private[Past | None] = None
     """Set for an objective shown as it was: its relations come from that state."""
-
-    @classmethod
-    def resolve_id(cls, root: Self, *, info: Info) -> str:
-        return root.row.id.hex
 
     @classmethod
     async def load_nodes(cls, info: Info, node_ids: Iterable[str]) -> list[Self | None]:
@@ -124,14 +120,8 @@ class ObjectiveFields(LoadedNode):
 
     @strawberry.field
     async def owner_team(self, info: Info) -> Team | None:
-        if self.row.owner_team_id is None:
-            return None
-        row = (await context(info).loaders.teams()).get(self.row.owner_team_id)
-        return Team(row=row) if row else None
+        return await team_of(info, self.row.owner_team_id)
 
     @strawberry.field
     async def owner_person(self, info: Info) -> Person | None:
-        if self.row.owner_person_id is None:
-            return None
-        row = await context(info).loaders.person.load(self.row.owner_person_id)
-        return Person(row=row) if row else None
+        return await person_of(info, self.row.owner_person_id)

@@ -15,8 +15,8 @@ from okr_api.graphql.base import Info, can_see_proposal, composite_id, context
 from okr_api.graphql.dataloaders import held_in_objectives, load_all, node_uuids
 from okr_api.graphql.hr_mode import engagement_withheld, results_withheld
 from okr_api.graphql.negotiation import awaits_viewer
-from okr_api.graphql.types.node import LoadedNode
-from okr_api.graphql.types.org import Person
+from okr_api.graphql.types.node import LoadedNode, RowNode
+from okr_api.graphql.types.org import Person, person_of
 from okr_api.history.past import Past
 from okr_domain import values
 from okr_domain.scoring import display
@@ -139,19 +139,12 @@ class CheckInFields(LoadedNode):
 
     @strawberry.field
     async def author(self, info: Info) -> Person | None:
-        if self.row.author_id is None:
-            return None
-        row = await context(info).loaders.person.load(self.row.author_id)
-        return Person(row=row) if row else None
+        return await person_of(info, self.row.author_id)
 
 
 @strawberry.type(description="The fields of AlignmentProposal that lead to no other OKR node.")
-class ProposalFields(LoadedNode):
+class ProposalFields(RowNode):
     row: strawberry.Private[ProposalRow]
-
-    @classmethod
-    def resolve_id(cls, root: Self, *, info: Info) -> str:
-        return root.row.id.hex
 
     @classmethod
     async def load_nodes(cls, info: Info, node_ids: Iterable[str]) -> list[Self | None]:
@@ -205,7 +198,4 @@ class ProposalFields(LoadedNode):
         return await self.proposer(info)
 
     async def proposer(self, info: Info) -> Person | None:
-        if self.row.proposed_by is None:
-            return None
-        row = await context(info).loaders.person.load(self.row.proposed_by)
-        return Person(row=row) if row else None
+        return await person_of(info, self.row.proposed_by)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Self
+from uuid import UUID
 
 import strawberry
 
 from okr_api.graphql.base import Info, context
 from okr_api.graphql.dataloaders import load_all, node_uuids
-from okr_api.graphql.types.node import LoadedNode
+from okr_api.graphql.types.node import RowNode
 from okr_domain import values
 from projections.catalog.rows import CycleRow, OrganizationRow, PersonRow, TeamRow
 
@@ -50,12 +51,8 @@ class OkrPolicy:
 
 
 @strawberry.type(description="The tenant: everything else belongs to one organization.")
-class Organization(LoadedNode):
+class Organization(RowNode):
     row: strawberry.Private[OrganizationRow]
-
-    @classmethod
-    def resolve_id(cls, root: Self, *, info: Info) -> str:
-        return root.row.id.hex
 
     @classmethod
     async def load_nodes(cls, info: Info, node_ids: Iterable[str]) -> list[Self | None]:
@@ -83,12 +80,8 @@ class Organization(LoadedNode):
 
 
 @strawberry.type(description="A team: the company root team, a department or a team.")
-class Team(LoadedNode):
+class Team(RowNode):
     row: strawberry.Private[TeamRow]
-
-    @classmethod
-    def resolve_id(cls, root: Self, *, info: Info) -> str:
-        return root.row.id.hex
 
     @classmethod
     async def load_nodes(cls, info: Info, node_ids: Iterable[str]) -> list[Self | None]:
@@ -105,10 +98,7 @@ class Team(LoadedNode):
 
     @strawberry.field
     async def parent(self, info: Info) -> Team | None:
-        if self.row.parent_team_id is None:
-            return None
-        row = (await context(info).loaders.teams()).get(self.row.parent_team_id)
-        return Team(row=row) if row else None
+        return await team_of(info, self.row.parent_team_id)
 
     @strawberry.field(description="The teams directly under this one.")
     async def children(self, info: Info) -> list[Team]:
@@ -117,19 +107,12 @@ class Team(LoadedNode):
 
     @strawberry.field
     async def lead(self, info: Info) -> Person | None:
-        if self.row.lead_id is None:
-            return None
-        row = await context(info).loaders.person.load(self.row.lead_id)
-        return Person(row=row) if row else None
+        return await person_of(info, self.row.lead_id)
 
 
 @strawberry.type(description="A person of the organization.")
-class Person(LoadedNode):
+class Person(RowNode):
     row: strawberry.Private[PersonRow]
-
-    @classmethod
-    def resolve_id(cls, root: Self, *, info: Info) -> str:
-        return root.row.id.hex
 
     @classmethod
     async def load_nodes(cls, info: Info, node_ids: Iterable[str]) -> list[Self | None]:
@@ -153,26 +136,16 @@ class Person(LoadedNode):
 
     @strawberry.field
     async def team(self, info: Info) -> Team | None:
-        if self.row.team_id is None:
-            return None
-        row = (await context(info).loaders.teams()).get(self.row.team_id)
-        return Team(row=row) if row else None
+        return await team_of(info, self.row.team_id)
 
     @strawberry.field
     async def manager(self, info: Info) -> Person | None:
-        if self.row.manager_id is None:
-            return None
-        row = await context(info).loaders.person.load(self.row.manager_id)
-        return Person(row=row) if row else None
+        return await person_of(info, self.row.manager_id)
 
 
 @strawberry.type(description="An OKR cycle (a quarter by default): PLANNING, ACTIVE, CLOSED.")
-class Cycle(LoadedNode):
+class Cycle(RowNode):
     row: strawberry.Private[CycleRow]
-
-    @classmethod
-    def resolve_id(cls, root: Self, *, info: Info) -> str:
-        return root.row.id.hex
 
     @classmethod
     async def load_nodes(cls, info: Info, node_ids: Iterable[str]) -> list[Self | None]:
@@ -207,3 +180,19 @@ class Cycle(LoadedNode):
     @strawberry.field
     def created_at(self) -> datetime:
         return self.row.created_at
+
+
+async def team_of(info: Info, team_id: UUID | None) -> Team | None:
+    """The team of ``team_id`` (None: no id, or no such team)."""
+    if team_id is None:
+        return None
+    row = (await context(info).loaders.teams()).get(team_id)
+    return Team(row=row) if row else None
+
+
+async def person_of(info: Info, person_id: UUID | None) -> Person | None:
+    """The person of ``person_id`` (None: no id, or no such person)."""
+    if person_id is None:
+        return None
+    row = await context(info).loaders.person.load(person_id)
+    return Person(row=row) if row else None
