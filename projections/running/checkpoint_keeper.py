@@ -9,7 +9,11 @@ import logging
 import threading
 
 from okr_domain import clock
-from projections.replay.checkpoint_builder import DEFAULT_KEEP_EVERY, CheckpointBuilder
+from projections.replay.checkpoint_builder import (
+    DEFAULT_KEEP_EVERY,
+    BuildProgress,
+    CheckpointBuilder,
+)
 from projections.replay.kept import KeptCheckpoints
 from projections.replay.open_cycles import open_cycles
 from projections.replay.stepping import MARGIN
@@ -29,13 +33,14 @@ class CheckpointKeeper:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def keep_once(self) -> int:
+    def keep_once(self, progress: BuildProgress | None = None) -> int:
         """Build every open cycle's checkpoints up to the safe past; how many were kept."""
         kept = 0
         for organization_id, cycle_id in open_cycles(self.source):
             if self._stop.is_set():
                 break
-            built = self.builder.build(organization_id, cycle_id, clock.now() - MARGIN)
+            built = self.builder.build(organization_id, cycle_id, clock.now() - MARGIN,
+                                       progress)
             if built.kept:
                 log.info("kept %d history checkpoints of cycle %s (to position %d)",
                          built.kept, cycle_id, built.read_to)

@@ -15,17 +15,13 @@ from typing import Any
 
 from eventsourcing.application import Application
 
-from okr_domain import clock
 from okr_domain.application import OkrApplication
 from okr_domain.persistence.settings import store_env
 from projections.replay.checkpoint_builder import (
     DEFAULT_KEEP_EVERY,
     BuildProgress,
-    CheckpointBuilder,
 )
 from projections.replay.kept import KeptCheckpoints
-from projections.replay.open_cycles import open_cycles
-from projections.replay.stepping import MARGIN
 from projections.running.batches import DEFAULT_BATCH, REBUILD_BATCH
 from projections.running.checkpoint_keeper import CheckpointKeeper
 from projections.running.rebuild import Progress, ProjectionStatus, rebuild_together, status
@@ -71,13 +67,10 @@ def keep_checkpoints(url: str, *, every_events: int = DEFAULT_KEEP_EVERY,
     kept."""
     app = open_events(url)
     try:
-        source = EventSource(app)
-        builder = CheckpointBuilder(source, KeptCheckpoints(open_database(url)
-                                                            .checkpoint_store()),
-                                    every_events=every_events)
-        until = clock.now() - MARGIN
-        return sum(builder.build(organization_id, cycle_id, until, progress).kept
-                   for organization_id, cycle_id in open_cycles(source))
+        keeper = CheckpointKeeper(EventSource(app),
+                                  KeptCheckpoints(open_database(url).checkpoint_store()),
+                                  every_events=every_events)
+        return keeper.keep_once(progress)
     finally:
         app.close()
 
