@@ -8,7 +8,7 @@ from datetime import datetime
 import strawberry
 from strawberry import relay
 
-from okr_api.graphql.types.analysis_tree import hidden_count_field
+from okr_api.graphql.types.analysis_tree import as_of_field, hidden_count_field, scoring_field
 from okr_api.graphql.types.policy import ScoringPolicy
 from okr_domain import values
 from projections import analysis
@@ -88,11 +88,8 @@ class StretchAnalysis:
     hidden_count: int = hidden_count_field()
     trends: list[AmbitionTrend] = strawberry.field(
         description="Ambition per person and team across cycles (flagged ones first).")
-    as_of: datetime | None = strawberry.field(
-        default=None, description="The moment it is as of (null: now, the live read model).")
-    scoring: ScoringPolicy | None = strawberry.field(
-        default=None, description="The policy it was re-scored under (null: the "
-                                  "organization's own).")
+    as_of: datetime | None = as_of_field()
+    scoring: ScoringPolicy | None = scoring_field()
 
 
 @strawberry.type
@@ -121,7 +118,6 @@ class OkrHealth:
     hidden_count: int = hidden_count_field()
     findings: list[HealthFinding]
     counts: list[HealthRuleCount]
-    as_of: datetime | None = strawberry.field(
-        default=None, description="The moment it is as of (null: now, the live read model).")
+    as_of: datetime | None = as_of_field()
 
 

@@ -33,6 +33,21 @@ def hidden_count_field() -> int:
     return value
 
 
+def as_of_field() -> datetime | None:
+    """The ``asOf`` of the analyses: the moment an answer is as of."""
+    value: datetime | None = strawberry.field(
+        default=None, description="The moment it is as of (null: now, the live read model).")
+    return value
+
+
+def scoring_field() -> ScoringPolicy | None:
+    """The ``scoring`` of the analyses: the policy an answer was re-scored under."""
+    value: ScoringPolicy | None = strawberry.field(
+        default=None, description="The policy it was re-scored under (null: the "
+                                  "organization's own).")
+    return value
+
+
 def _objective_id(value: UUID) -> relay.GlobalID:
     return global_id("Objective", value)
 
@@ -196,11 +211,8 @@ class AlignmentTree:
         description="Team and individual objectives aligned to nothing.")
     hidden_count: int = hidden_count_field()
     coverage: Coverage
-    as_of: datetime | None = strawberry.field(
-        default=None, description="The moment it is as of (null: now, the live read model).")
-    scoring: ScoringPolicy | None = strawberry.field(
-        default=None, description="The policy it was re-scored under (null: the "
-                                  "organization's own).")
+    as_of: datetime | None = as_of_field()
+    scoring: ScoringPolicy | None = scoring_field()
 
 
 @strawberry.type
