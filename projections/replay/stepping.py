@@ -182,6 +182,8 @@ class CycleStepper:
         notifications = self.source.recorder.select_notifications(
             start=self.read_to + 1, limit=limit, topics=CATALOG_TOPICS, stop=read_limit)
         if not notifications:
+            if read_limit is not None:
+                self.read_to = read_limit  # nothing a cycle replays up to there
             return False
         for notification in notifications:
             event = self.source.decode(notification)
