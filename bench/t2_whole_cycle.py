@@ -1,7 +1,8 @@
-"""T2: a whole cycle "as of" a moment, the first question of a fresh process: resumed
-from the checkpoint kept in the store furthest along before the moment, and replayed
-from the log's beginning (the baseline), each in a process of its own so that each
-peak of memory is its own.
+"""T2: a whole cycle "as of" a moment, the first question of a fresh process: replayed in
+parts from its own aggregates' events (what the API's whole-cycle answers use), resumed
+from the checkpoint kept in the store furthest along before the moment (what the
+timeline, the CLI's replay and exports use), and replayed from the log's beginning (the
+baseline), each in a process of its own so that each peak of memory is its own.
 
     python -m bench.t2_whole_cycle --database-url 'postgresql://...?schema=S' \\
         --as-of 2026-11-15T00:00:00+00:00
@@ -21,6 +22,32 @@ import subprocess
 import sys
 import time
 from datetime import datetime
+
+
+def measure_parts(url: str, moment: datetime) -> dict[str, float]:
+    """In this process: the last open cycle as of ``moment``, replayed in parts."""
+    from projections.replay.asof import AsOfReplayer
+    from projections.replay.open_cycles import open_cycles
+    from projections.replay.partial import PartialReplayer
+    from projections.running.service import open_events
+    from projections.source import EventSource
+    from projections.stores.database import open_database
+
+    app = open_events(url)
+    try:
+        source = EventSource(app)
+        organization_id, cycle_id = open_cycles(source)[-1]
+        replayer = PartialReplayer(AsOfReplayer(source), open_database(url))
+        started = time.perf_counter()
+        state = replayer.cycle_at(organization_id, cycle_id, moment)
+        seconds = time.perf_counter() - started
+    finally:
+        app.close()
+    if state is None:
+        raise SystemExit("the read models are behind the log: run the projections first")
+    return {"seconds": seconds, "objectives": len(state.objectives),
+            "key_results": len(state.key_results), "check_ins_counted": state.check_ins_recorded,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
 def measure(url: str, moment: datetime, kept: bool) -> dict[str, float]:
@@ -55,14 +82,17 @@ def main() -> None:
                         help="the store (PostgreSQL with ?schema=, or sqlite:///...)")
     parser.add_argument("--as-of", required=True, type=datetime.fromisoformat,
                         help="the moment (ISO 8601 with a time zone)")
-    parser.add_argument("--variant", choices=("kept", "scratch"),
+    parser.add_argument("--variant", choices=("parts", "kept", "scratch"),
                         help="measure one variant in this process (the default runs both, "
                              "each in a process of its own, and prints a line for each)")
     args = parser.parse_args()
+    if args.variant == "parts":
+        print(json.dumps(measure_parts(args.database_url, args.as_of)))
+        return
     if args.variant:
         print(json.dumps(measure(args.database_url, args.as_of, args.variant == "kept")))
         return
-    for variant in ("kept", "scratch"):
+    for variant in ("parts", "kept", "scratch"):
         out = subprocess.run(
             [sys.executable, "-m", "bench.t2_whole_cycle", "--database-url",
              args.database_url, "--as-of", args.as_of.isoformat(), "--variant", variant],

@@ -68,14 +68,18 @@ class CycleState:
     (``projections.replay.subtree``): the subtree's objectives, the root's parent, the
     organization, its people and teams and the cycle; no proposals."""
     answers: tuple[datetime, datetime | None] | None = None
-    """Set on subtree states: the one (as of, known at) they answer (some of their rows
-    are taken from the catalog as they hold then)."""
+    """Set on subtree states and cycles replayed in parts: the one (as of, known at) they
+    answer (some of their rows are taken from the catalog as they hold then)."""
+    check_ins_held: bool = True
+    """False on a cycle replayed in parts (``projections.replay.cycle_parts``): its
+    check-ins were counted, not kept."""
 
     @classmethod
     def of_rows(cls, organization_id: UUID, cycle_id: UUID, rows: RowSets, position: int,
                 changed_at: datetime | None, counts: Mapping[str, int],
                 valid_until: datetime | None = None, part: UUID | None = None,
-                answers: tuple[datetime, datetime | None] | None = None) -> CycleState:
+                answers: tuple[datetime, datetime | None] | None = None,
+                check_ins_held: bool = True) -> CycleState:
         """From the rows of a replay of this organization's cycle alone (see
         ``projections.replay.stepping``): every row there belongs to it."""
         by_table = {table.name: table_rows for table, table_rows in rows}
@@ -98,11 +102,14 @@ class CycleState:
             people=tuple(sorted(rows_in(PEOPLE), key=lambda r: (r.name, r.id.int))),
             proposals=tuple(sorted(rows_in(PROPOSALS), key=lambda r: (r.created_at, r.id.int))),
             counts=dict(counts), valid_until=valid_until, part=part, answers=answers,
+            check_ins_held=check_ins_held,
         )
 
     @cached_property
     def check_ins(self) -> tuple[CheckInRow, ...]:
         """Sorted when first asked for (a big quarter has many)."""
+        if not self.check_ins_held:
+            raise LookupError("this state was replayed in parts and holds no check-ins")
         return tuple(sorted(self.unordered_check_ins,
                             key=lambda r: (r.applies_at, r.sequence, r.id.int)))
 

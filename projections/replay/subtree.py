@@ -18,13 +18,11 @@ read models' position is read from the log (the tail) and added; a tail longer t
 
 from __future__ import annotations
 
-import threading
 from bisect import bisect_left
-from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.persistence import Notification
@@ -32,15 +30,13 @@ from eventsourcing.persistence import Notification
 from okr_domain import objective_events as ev
 from projections.catalog.rows import PersonRow, TeamRow
 from projections.catalog.tables import PEOPLE, TEAMS
-from projections.gc_pause import paused_gc
 from projections.indexes.alignment_links import AlignmentLinksProjection
 from projections.projection import Event
 from projections.registry import projection
 from projections.replay.aggregate_log import notifications_of
-from projections.replay.asof import AsOfReplayer
 from projections.replay.catalog_session import CATALOG_TOPICS
 from projections.replay.checkpoints import Checkpoint
-from projections.replay.cycle_state import CycleState, RowSets
+from projections.replay.cycle_state import RowSets
 from projections.replay.stepping import CycleStepper
 from projections.replay.subtree_reads import (
     linked_objectives,
@@ -49,12 +45,14 @@ from projections.replay.subtree_reads import (
 )
 from projections.source import EventSource
 from projections.stores.database import Database
+from projections.stores.session import StoreSession
 
 MAX_TAIL = 20_000
 """Events past the read models' position read from the log before giving up."""
 TAIL_BATCH = 5_000
 LINKS: AlignmentLinksProjection = projection("alignment_links")  # type: ignore[assignment]
 EVENT_INDEX_PROJECTION = projection("event_index")
+M = TypeVar("M")
 
 
 class SelectedLog:
@@ -102,11 +100,30 @@ class Selection:
     live: RowSets = ()
 
 
-def select(source: EventSource, database: Database, organization_id: UUID, cycle_id: UUID,
-           root: UUID, moment: datetime, known_at: datetime | None = None,
-           ) -> Selection | None:
-    """The aggregates the subtree of ``root`` can hold, as of any moment (None: the read
-    models are too far behind the log)."""
+@dataclass
+class Grounds:
+    """What the read models say at the log's ``head`` about an organization's people and
+    teams: the ids of those to replay (``structure``: the organization and cycle, and
+    every person or team with an event after the moment asked about, or all of them),
+    and the catalog's rows of the others. ``covered``: the read models' position (what
+    was written after it is read from the log by the caller)."""
+
+    head: int
+    covered: int
+    structure: set[UUID]
+    people: list[PersonRow]
+    teams: list[TeamRow]
+
+    def live(self) -> RowSets:
+        return ((PEOPLE, tuple(r for r in self.people if r.id not in self.structure)),
+                (TEAMS, tuple(r for r in self.teams if r.id not in self.structure)))
+
+
+def grounds(source: EventSource, database: Database, organization_id: UUID, cycle_id: UUID,
+            moment: datetime, known_at: datetime | None,
+            members: Callable[[StoreSession, Any], M]) -> tuple[Grounds, M] | None:
+    """The grounds of a replay of chosen aggregates, and ``members(session, catalog
+    reader)`` read at the same position (None: the read models are too far behind the log)."""
     head = source.head()
     database.setup([LINKS, EVENT_INDEX_PROJECTION])
     session = database.session()
@@ -117,7 +134,7 @@ def select(source: EventSource, database: Database, organization_id: UUID, cycle
                       session.position(EVENT_INDEX_PROJECTION) or 0, reader.position())
         if head - covered > MAX_TAIL:
             return None
-        below, above = linked_objectives(session, LINKS, organization_id, cycle_id, root)
+        chosen = members(session, reader)
         changed = structure_changed_after(session, organization_id, cutoff)
         if changed is None:
             structure = structure_ids(session, reader, organization_id)
@@ -131,14 +148,28 @@ def select(source: EventSource, database: Database, organization_id: UUID, cycle
         reader.close()
         session.close()
     structure |= {organization_id, cycle_id}
+    return Grounds(head, covered, structure, people, teams), chosen
+
+
+def select(source: EventSource, database: Database, organization_id: UUID, cycle_id: UUID,
+           root: UUID, moment: datetime, known_at: datetime | None = None,
+           ) -> Selection | None:
+    """The aggregates the subtree of ``root`` can hold, as of any moment (None: the read
+    models are too far behind the log)."""
+    found = grounds(source, database, organization_id, cycle_id, moment, known_at,
+                    lambda session, _: linked_objectives(session, LINKS, organization_id,
+                                                         cycle_id, root))
+    if found is None:
+        return None
+    ground, (below, above) = found
     tail_links: list[tuple[UUID, UUID]] = []
-    for event in _tail(source, covered, head):
+    for event in tail(source, ground.covered, ground.head):
         if event.organization_id != organization_id:
             continue
         if isinstance(event, ev.Aligned) and event.cycle_id == cycle_id:
             tail_links.append((event.originator_id, event.parent_id))
         elif event.cycle_id is None:
-            structure.add(event.originator_id)
+            ground.structure.add(event.originator_id)
     # Links recorded after the read model's position join the walk down (and up).
     above |= {parent for child, parent in tail_links if child == root}
     while True:
@@ -146,12 +177,12 @@ def select(source: EventSource, database: Database, organization_id: UUID, cycle
         if not more:
             break
         below |= more
-    live: RowSets = ((PEOPLE, tuple(r for r in people if r.id not in structure)),
-                     (TEAMS, tuple(r for r in teams if r.id not in structure)))
-    return Selection(head, frozenset(below | above), frozenset(structure), live)
+    return Selection(ground.head, frozenset(below | above), frozenset(ground.structure),
+                     ground.live())
 
 
-def _tail(source: EventSource, after: int, head: int) -> list[Event]:
+def tail(source: EventSource, after: int, head: int) -> list[Event]:
+    """The events relevant to a cycle written after ``after`` up to ``head``."""
     events: list[Event] = []
     start = after + 1
     while start <= head:
@@ -187,70 +218,3 @@ def with_live_rows(rows: RowSets, live: RowSets) -> RowSets:
     extra = dict(live)
     return tuple((table, table_rows + tuple(extra.get(table, ())))
                  for table, table_rows in rows)
-
-
-SubtreeKey = tuple[UUID, UUID, datetime | None, UUID, datetime]
-"""(organization, cycle, known at, root, moment): a state answers its own moment only
-(rows taken from the catalog hold for that moment)."""
-DEFAULT_KEPT = 16
-
-
-class SubtreeReplayer:
-    """Subtree states, the latest ``kept`` checkpoints remembered (each answers its
-    moments while nothing relevant was written after it)."""
-
-    def __init__(self, replayer: AsOfReplayer, database: Database,
-                 kept: int = DEFAULT_KEPT) -> None:
-        self.replayer = replayer
-        self.database = database
-        self.kept = kept
-        self._lock = threading.Lock()
-        self._states: OrderedDict[int, tuple[SubtreeKey, Checkpoint, CycleState]] = \
-            OrderedDict()
-
-    @property
-    def held(self) -> int:
-        return len(self._states)
-
-    def forget_stale(self) -> int:
-        """Forget the states something relevant was written after (a question about
-        them replays again anyway); the number forgotten."""
-        with self._lock:
-            kept = list(self._states.items())
-        stale = [ident for ident, (_, checkpoint, _) in kept
-                 if not self.replayer.fresh(checkpoint)]
-        with self._lock:
-            for ident in stale:
-                self._states.pop(ident, None)
-        return len(stale)
-
-    def state_at(self, organization_id: UUID, cycle_id: UUID, root: UUID, moment: datetime,
-                 known_at: datetime | None = None) -> CycleState | None:
-        """The subtree of ``root`` as of ``moment``, as recorded by ``known_at`` (None:
-        the read models are too far behind; replay the whole cycle instead)."""
-        key: SubtreeKey = (organization_id, cycle_id, known_at, root, moment)
-        with self._lock:
-            candidates = [(i, c, s) for i, (k, c, s) in self._states.items() if k == key]
-        for ident, checkpoint, state in candidates:
-            if self.replayer.fresh(checkpoint):
-                with self._lock:
-                    if ident in self._states:
-                        self._states.move_to_end(ident)
-                return state
-        selection = select(self.replayer.source, self.database, organization_id, cycle_id,
-                           root, moment, known_at)
-        if selection is None:
-            return None
-        with paused_gc():
-            checkpoint = subtree_checkpoint(self.replayer.source, selection, organization_id,
-                                            cycle_id, moment, known_at)
-            rows = with_live_rows(checkpoint.rows, selection.live)
-            state = CycleState.of_rows(organization_id, cycle_id, rows,
-                                       checkpoint.position, checkpoint.changed_at,
-                                       checkpoint.frontier.counts, checkpoint.valid_until,
-                                       part=root, answers=(moment, known_at))
-        with self._lock:
-            self._states[id(checkpoint)] = (key, checkpoint, state)
-            while len(self._states) > self.kept:
-                self._states.popitem(last=False)
-        return state

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from projections.catalog.tables import PEOPLE, TEAMS
+from projections.catalog.tables import OBJECTIVES, PEOPLE, PROPOSALS, TEAMS
 from projections.indexes.alignment_links import ALIGNMENT_LINKS, ever_above, ever_below
 from projections.indexes.event_index import EVENT_INDEX
 from projections.projection import Projection
@@ -84,3 +84,21 @@ def structure_changed_after(session: StoreSession, organization_id: UUID,
         f"AND occurred_at > {p(cutoff, ColumnKind.TIMESTAMP)} AND cycle_id IS NULL",
         p.values)
     return {_uuid(row[0]) for row in rows}
+
+
+def cycle_members(session: StoreSession, reader: Any, organization_id: UUID,
+                  cycle_id: UUID) -> set[UUID]:
+    """The ids of the cycle's objectives and alignment proposals in the catalog (neither
+    is ever deleted from it)."""
+    if not isinstance(session, SqlSession):
+        return ({o.id for o in reader.cycle_objectives(organization_id, cycle_id)}
+                | {p.id for p in reader.proposals(organization_id) if p.cycle_id == cycle_id})
+    found: set[UUID] = set()
+    for table in (OBJECTIVES, PROPOSALS):
+        p = Params(session.dialect)
+        rows = session.conn.fetchall(
+            f"SELECT id FROM {table.name} "
+            f"WHERE organization_id = {p(organization_id, ColumnKind.UUID)} "
+            f"AND cycle_id = {p(cycle_id, ColumnKind.UUID)}", p.values)
+        found.update(_uuid(row[0]) for row in rows)
+    return found

@@ -69,8 +69,8 @@ async def sweep(services: Services) -> None:
     position = await services.read_model.position()
     analysis_cache(services).forget_before(position)
     history: HistoryService | None = services.extras.get("history")
-    if history is not None and history.subtrees.held:
-        await asyncio.to_thread(history.subtrees.forget_stale)
+    if history is not None and history.partial.held:
+        await asyncio.to_thread(history.partial.forget_stale)
     if services.admission.running == 0:
         await asyncio.to_thread(trim)
 

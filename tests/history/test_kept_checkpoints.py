@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import random
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -22,6 +23,7 @@ from projections.replay.checkpoint_codec import decode, encode
 from projections.replay.checkpoints import Checkpoint
 from projections.replay.kept import KeptCheckpoints
 from projections.replay.stepping import CycleStepper
+from projections.replay.timeline_walk import StepMemo
 from projections.source import EventSource
 from projections.stores.checkpoint_store import CheckpointStore
 from projections.stores.database import open_database
@@ -29,6 +31,7 @@ from tests.history.conftest import QuarterApi
 from tests.history.quarter import WEEK_1, WEEK_2, WEEK_3, Quarter, at, build_quarter
 from tests.history.test_asof_api import STRETCH, TREE, ask
 from tests.history.test_bitemporal import fresh, rows
+from tests.history.test_history_queries import TIMELINE
 
 
 @pytest.fixture
@@ -160,20 +163,26 @@ def test_building_again_keeps_nothing_new_and_a_rebuild_discards_them(
 @pytest.mark.asyncio
 async def test_the_api_answers_from_checkpoints_the_worker_kept(
         fresh_quarter_api: QuarterApi, fresh_url: str) -> None:
-    """Over HTTP: a whole-cycle question as of a date answers the same once the
-    checkpoints are kept and this process has forgotten its own replays."""
+    """Over HTTP: the timeline, a walk through the whole cycle, answers the same once the
+    checkpoints are kept and this process has forgotten its own replays (and so do the
+    answers replayed in parts, which need none)."""
     from projections.running.service import keep_checkpoints
 
     qa = fresh_quarter_api
     history = qa.api.fastapi.state.services.extras["history"]
     moments = ("2026-07-08T00:00:00Z", "2026-07-18T00:00:00Z", "2026-09-01T00:00:00Z")
-    before = {(query, at_): await ask(qa, query, at=at_) for query in (TREE, STRETCH)
-              for at_ in moments}
+
+    async def answers() -> dict[tuple[str, str], Any]:
+        found = {(query, at_): await ask(qa, query, at=at_) for query in (TREE, STRETCH)
+                 for at_ in moments}
+        found |= {("timeline", at_): await ask(qa, TIMELINE, until=at_) for at_ in moments}
+        return found
+
+    before = await answers()
     assert await asyncio.to_thread(keep_checkpoints, fresh_url, every_events=6) > 0
     history.cache.clear()
-    after = {(query, at_): await ask(qa, query, at=at_) for query in (TREE, STRETCH)
-             for at_ in moments}
-    assert after == before
+    history.timeline_steps = StepMemo()
+    assert await answers() == before
     assert history.replayer.kept.loaded > 0
 
 

@@ -22,7 +22,7 @@ from projections.registry import PROJECTIONS
 from projections.replay import subtree
 from projections.replay.asof import AsOfReplayer
 from projections.replay.cycle_state import CycleState
-from projections.replay.subtree import SubtreeReplayer
+from projections.replay.partial import PartialReplayer
 from projections.running.batches import ProjectionWorker
 from projections.source import EventSource
 from projections.stores.database import Database, open_database
@@ -96,7 +96,7 @@ def realign_out_of_order(app: OkrApplication, q: Quarter) -> None:
 MOMENTS = [WEEK_1, WEEK_2, at(7, 17), WEEK_3, at(7, 27, 12), at(7, 29), at(8, 20), at(10, 2)]
 
 
-def compare(app: OkrApplication, q: Quarter, replayer: SubtreeReplayer,
+def compare(app: OkrApplication, q: Quarter, replayer: PartialReplayer,
             known_ats: list[datetime | None]) -> None:
     source = EventSource(app)
     member = analysis.Viewer(q.bob)
@@ -123,7 +123,7 @@ def test_subtree_answers_equal_a_replay_of_the_whole_cycle(
     q = busy_quarter(app)
     database = open_database(store_url)
     catch_up(app, database)
-    replayer = SubtreeReplayer(AsOfReplayer(EventSource(app)), database)
+    replayer = PartialReplayer(AsOfReplayer(EventSource(app)), database)
     compare(app, q, replayer, [None, at(7, 14), at(7, 27, 20)])
 
 
@@ -132,7 +132,7 @@ def test_writes_the_read_models_have_not_reached_are_read_from_the_log(
     q = busy_quarter(app, realign=False, close=False)
     database = open_database(store_url)
     catch_up(app, database)
-    replayer = SubtreeReplayer(AsOfReplayer(EventSource(app)), database)
+    replayer = PartialReplayer(AsOfReplayer(EventSource(app)), database)
     before = replayer.state_at(q.org, q.cycle, q.c1, at(8, 20))
     assert before is not None
     assert replayer.state_at(q.org, q.cycle, q.c1, at(8, 20)) is before  # kept
@@ -150,7 +150,7 @@ def test_read_models_far_behind_give_way_to_the_whole_replay(
     database = open_database(store_url)
     database.setup()
     monkeypatch.setattr(subtree, "MAX_TAIL", 10)
-    replayer = SubtreeReplayer(AsOfReplayer(EventSource(app)), database)
+    replayer = PartialReplayer(AsOfReplayer(EventSource(app)), database)
     assert replayer.state_at(q.org, q.cycle, q.c1, WEEK_3) is None
 
 
@@ -159,7 +159,7 @@ def test_states_something_relevant_was_written_after_are_forgotten(
     q = busy_quarter(app, realign=False, close=False)
     database = open_database(store_url)
     catch_up(app, database)
-    replayer = SubtreeReplayer(AsOfReplayer(EventSource(app)), database)
+    replayer = PartialReplayer(AsOfReplayer(EventSource(app)), database)
     assert replayer.state_at(q.org, q.cycle, q.c1, at(8, 20)) is not None
     assert replayer.forget_stale() == 0  # nothing written since: kept
     assert replayer.held == 1

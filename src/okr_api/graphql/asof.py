@@ -65,8 +65,9 @@ async def cycle_as_of(info: Info, key: str, as_of: datetime,
                       root: UUID | None = None) -> CycleState:
     """The caller's organization's cycle ``key`` as of ``as_of`` (valid time), as
     recorded by ``known_at`` (transaction time; None: everything recorded so far).
-    With ``root``, the state may hold only that objective's subtree (what an
-    alignment tree rooted there reads)."""
+    The state holds no check-ins (the answers read objectives and key results); with
+    ``root``, it may hold only that objective's subtree (what an alignment tree rooted
+    there reads)."""
     require_travel(info)
     org_id = context(info).principal.organization_id
     history = history_of(info)
@@ -75,17 +76,10 @@ async def cycle_as_of(info: Info, key: str, as_of: datetime,
         state = await history.subtree_at(org_id, cycle_id, root, moment(as_of),
                                          known(known_at))
     else:
-        state = await history.state_at(org_id, cycle_id, moment(as_of), known(known_at))
+        state = await history.cycle_at(org_id, cycle_id, moment(as_of), known(known_at))
     if not state.exists:
         raise ApiError("NOT_FOUND", f"no cycle {key} as of {moment(as_of).isoformat()}")
     return state
-
-
-async def cycle_id_as_of(info: Info, cycle_id: UUID, as_of: datetime,
-                         known_at: datetime | None = None) -> CycleState:
-    require_travel(info)
-    org_id = context(info).principal.organization_id
-    return await history_of(info).state_at(org_id, cycle_id, moment(as_of), known(known_at))
 
 
 def rescoring(policy: OkrPolicy, given: PolicyInput | None,

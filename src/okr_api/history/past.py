@@ -6,6 +6,7 @@ proposals from that state instead of the live read model.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -28,19 +29,26 @@ class Past(Protocol):
 
     def key_results_of(self, objective_id: UUID) -> list[KeyResultRow]: ...
 
-    def check_ins_of(self, key_result_id: UUID) -> list[CheckInRow]: ...
+    async def check_ins_of(self, key_result_id: UUID) -> list[CheckInRow]: ...
 
     def children_of(self, objective_id: UUID) -> list[ObjectiveRow]: ...
 
     def proposals_of(self, objective_id: UUID) -> list[ProposalRow]: ...
 
 
+SubtreeAt = Callable[[UUID], Awaitable[CycleState]]
+"""The subtree of an objective as of the same moment (it holds the objective's check-ins)."""
+
+
 @dataclass(frozen=True)
 class CyclePast:
-    """A cycle as of a moment (its objectives' parents in other cycles are unknown)."""
+    """A cycle as of a moment (its objectives' parents in other cycles are unknown). A
+    state replayed in parts holds no check-ins: an objective's are then read from its
+    subtree (``subtree_at``)."""
 
     state: CycleState
     as_of: datetime
+    subtree_at: SubtreeAt | None = None
 
     @property
     def position(self) -> int:
@@ -52,8 +60,13 @@ class CyclePast:
     def key_results_of(self, objective_id: UUID) -> list[KeyResultRow]:
         return self.state.key_results_of(objective_id)
 
-    def check_ins_of(self, key_result_id: UUID) -> list[CheckInRow]:
-        return self.state.check_ins_of(key_result_id)
+    async def check_ins_of(self, key_result_id: UUID) -> list[CheckInRow]:
+        if self.state.check_ins_held:
+            return self.state.check_ins_of(key_result_id)
+        held = next((kr for kr in self.state.key_results if kr.id == key_result_id), None)
+        if held is None or self.subtree_at is None:
+            return []
+        return (await self.subtree_at(held.objective_id)).check_ins_of(key_result_id)
 
     def children_of(self, objective_id: UUID) -> list[ObjectiveRow]:
         return self.state.children_of(objective_id)
@@ -83,7 +96,7 @@ class StepPast:
     def key_results_of(self, objective_id: UUID) -> list[KeyResultRow]:
         return list(self.step.key_results) if self.objective(objective_id) else []
 
-    def check_ins_of(self, key_result_id: UUID) -> list[CheckInRow]:
+    async def check_ins_of(self, key_result_id: UUID) -> list[CheckInRow]:
         return [c for c in self.step.check_ins if c.key_result_id == key_result_id]
 
     def children_of(self, objective_id: UUID) -> list[ObjectiveRow]:

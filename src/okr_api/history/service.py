@@ -36,7 +36,7 @@ from projections.replay.cycle_state import CycleState
 from projections.replay.kept import KeptCheckpoints
 from projections.replay.objective_history import ObjectiveStep, objective_steps
 from projections.replay.open_cycles import open_cycles
-from projections.replay.subtree import SubtreeReplayer
+from projections.replay.partial import PartialReplayer
 from projections.replay.timeline_walk import StepMemo
 from projections.running.checkpoint_keeper import CheckpointKeeper
 from projections.source import EventSource
@@ -67,7 +67,7 @@ class HistoryService:
             self.keeper = CheckpointKeeper(self.source, kept,
                                            every_events=options.keep_every_events)
             self.keeper.start()
-        self.subtrees = SubtreeReplayer(self.replayer, database)
+        self.partial = PartialReplayer(self.replayer, database)
         self.timeline_steps = StepMemo()
         self._event_index: AsyncEventIndexReader | None = None
         self._opening = asyncio.Lock()
@@ -84,9 +84,21 @@ class HistoryService:
 
     async def state_at(self, organization_id: UUID, cycle_id: UUID, moment: datetime,
                        known_at: datetime | None = None) -> CycleState:
-        """The cycle as of ``moment`` (valid time), as recorded by ``known_at``."""
+        """The cycle as of ``moment`` (valid time), as recorded by ``known_at``, with
+        every row (check-ins too): a replay of the whole cycle."""
         return await asyncio.to_thread(partial(
             self.replayer.state_at, organization_id, cycle_id, moment, known_at=known_at))
+
+    async def cycle_at(self, organization_id: UUID, cycle_id: UUID, moment: datetime,
+                       known_at: datetime | None = None) -> CycleState:
+        """The cycle's objectives, key results and people as of ``moment`` (valid time),
+        as recorded by ``known_at``: replayed in parts, holding no check-ins, when the
+        read models are current, else from the whole cycle's replay."""
+        state = await asyncio.to_thread(partial(
+            self.partial.cycle_at, organization_id, cycle_id, moment, known_at))
+        if state is None:
+            return await self.state_at(organization_id, cycle_id, moment, known_at)
+        return state
 
     async def subtree_at(self, organization_id: UUID, cycle_id: UUID, root: UUID,
                          moment: datetime, known_at: datetime | None = None) -> CycleState:
@@ -94,7 +106,7 @@ class HistoryService:
         ``known_at``: replayed from its own aggregates' events when the read models are
         current, else from the whole cycle's replay."""
         state = await asyncio.to_thread(partial(
-            self.subtrees.state_at, organization_id, cycle_id, root, moment, known_at))
+            self.partial.state_at, organization_id, cycle_id, root, moment, known_at))
         if state is None:
             return await self.state_at(organization_id, cycle_id, moment, known_at)
         return state

@@ -119,8 +119,10 @@ class HistoryQuery:
         live = await ctx.loaders.objective.load(objective_id)
         if live is None or not await can_see(ctx, live):
             return None
-        state = await history_of(info).state_at(ctx.principal.organization_id, live.cycle_id,
-                                                moment(as_of), known(known_at))
+        # The objective's subtree (with its parents) is all its fields read of the past.
+        state = await history_of(info).subtree_at(ctx.principal.organization_id,
+                                                  live.cycle_id, objective_id, moment(as_of),
+                                                  known(known_at))
         row = state.objective(objective_id)
         return None if row is None else Objective(row=row, past=CyclePast(state, moment(as_of)))
 

@@ -34,13 +34,15 @@ async def cycle_changes(info: Info, key: str, since: datetime, until: datetime,
     ctx = context(info)
     org_id = ctx.principal.organization_id
     cycle_id = ids.cycle_id(org_id, key)
-    before, after = await history_of(info).sample(org_id, cycle_id, [since, until],
-                                                  lambda s: s, known_at)
+    history = history_of(info)
+    before = await history.cycle_at(org_id, cycle_id, since, known_at)
+    after = await history.cycle_at(org_id, cycle_id, until, known_at)
     if not after.exists:
         raise ApiError("NOT_FOUND", f"no cycle {key} as of {until.isoformat()}")
     found = compare(cycle_id, _side(before, after), _side(after, after), after.directory,
                     Viewer.from_actor(ctx.principal.actor))
-    past = CyclePast(after, until)
+    past = CyclePast(after, until, lambda objective_id: history.subtree_at(
+        org_id, cycle_id, objective_id, until, known_at))
 
     def shown(objective_id: UUID) -> Objective:
         row = after.objective(objective_id)

@@ -126,7 +126,8 @@ class KeyResult(KeyResultFields):
             return Connection[CheckIn].from_page(Page([], [], False, None, 0),
                                                  lambda r: CheckIn(row=r))
         if self.past is not None:
-            page = check_ins_page(self.past.check_ins_of(self.row.id), first_of(first), after)
+            page = check_ins_page(await self.past.check_ins_of(self.row.id), first_of(first),
+                                  after)
             return Connection[CheckIn].from_page(page, lambda r: CheckIn(row=r))
         page = await ctx.services.read_model.check_ins_page(
             ctx.principal.organization_id, self.row.id, first=first_of(first), after=after)

@@ -1,0 +1,125 @@
+"""States replayed from chosen aggregates' events instead of the whole log: an objective's
+subtree (``projections.replay.subtree``) or a whole cycle in parts
+(``projections.replay.cycle_parts``), as of a moment, as known at a moment. The latest
+are remembered while nothing relevant was written after they were made: a subtree
+answers its own moment; a whole cycle every moment from its own up to its
+``valid_until`` (its rows of people and teams taken from the catalog had no event after
+its moment, so none later either)."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from datetime import datetime
+from uuid import UUID
+
+from projections.gc_pause import paused_gc
+from projections.replay.asof import AsOfReplayer
+from projections.replay.checkpoints import CacheStats, Checkpoint
+from projections.replay.cycle_parts import cycle_in_parts, select_cycle
+from projections.replay.cycle_state import CycleState
+from projections.replay.subtree import select, subtree_checkpoint, with_live_rows
+from projections.stores.database import Database
+
+PartialKey = tuple[UUID, UUID, datetime | None, UUID | None, datetime | None]
+"""(organization, cycle, known at, root, moment) for a subtree; (organization, cycle,
+known at, None, None) for a whole cycle."""
+DEFAULT_KEPT = 16
+DEFAULT_KEPT_CYCLES = 2
+"""Whole cycles remembered (each holds a quarter's objectives and key results)."""
+
+
+class PartialReplayer:
+    """Subtree and whole-cycle states, the latest ``kept`` subtrees and ``kept_cycles``
+    cycles remembered."""
+
+    def __init__(self, replayer: AsOfReplayer, database: Database,
+                 kept: int = DEFAULT_KEPT, kept_cycles: int = DEFAULT_KEPT_CYCLES) -> None:
+        self.replayer = replayer
+        self.database = database
+        self.kept = kept
+        self.kept_cycles = kept_cycles
+        self.stats = CacheStats()
+        self._lock = threading.Lock()
+        # By the checkpoint's id: (key, checkpoint, state, the moment it was made for).
+        self._states: OrderedDict[
+            int, tuple[PartialKey, Checkpoint, CycleState, datetime]] = OrderedDict()
+
+    @property
+    def held(self) -> int:
+        return len(self._states)
+
+    def forget_stale(self) -> int:
+        """Forget the states something relevant was written after (a question about
+        them replays again anyway); the number forgotten."""
+        with self._lock:
+            kept = list(self._states.items())
+        stale = [ident for ident, (_, checkpoint, _, _) in kept
+                 if not self.replayer.fresh(checkpoint)]
+        with self._lock:
+            for ident in stale:
+                self._states.pop(ident, None)
+        return len(stale)
+
+    def state_at(self, organization_id: UUID, cycle_id: UUID, root: UUID, moment: datetime,
+                 known_at: datetime | None = None) -> CycleState | None:
+        """The subtree of ``root`` as of ``moment``, as recorded by ``known_at`` (None:
+        the read models are too far behind; replay the whole cycle instead)."""
+        key: PartialKey = (organization_id, cycle_id, known_at, root, moment)
+        found = self._remembered(key, moment)
+        if found is not None:
+            return found
+        selection = select(self.replayer.source, self.database, organization_id, cycle_id,
+                           root, moment, known_at)
+        if selection is None:
+            return None
+        with paused_gc():
+            checkpoint = subtree_checkpoint(self.replayer.source, selection, organization_id,
+                                            cycle_id, moment, known_at)
+            rows = with_live_rows(checkpoint.rows, selection.live)
+            state = CycleState.of_rows(organization_id, cycle_id, rows,
+                                       checkpoint.position, checkpoint.changed_at,
+                                       checkpoint.frontier.counts, checkpoint.valid_until,
+                                       part=root, answers=(moment, known_at))
+        return self._remember(key, checkpoint, state, moment)
+
+    def cycle_at(self, organization_id: UUID, cycle_id: UUID, moment: datetime,
+                 known_at: datetime | None = None) -> CycleState | None:
+        """The whole cycle as of ``moment`` without its check-ins, replayed in parts
+        (None: the read models are too far behind; replay the whole cycle instead)."""
+        key: PartialKey = (organization_id, cycle_id, known_at, None, None)
+        found = self._remembered(key, moment)
+        if found is not None:
+            return found
+        selection = select_cycle(self.replayer.source, self.database, organization_id,
+                                 cycle_id, moment, known_at)
+        if selection is None:
+            return None
+        with paused_gc():
+            watch, state = cycle_in_parts(self.replayer.source, selection, organization_id,
+                                          cycle_id, moment, known_at)
+        return self._remember(key, watch, state, moment)
+
+    def _remembered(self, key: PartialKey, moment: datetime) -> CycleState | None:
+        with self._lock:
+            candidates = [(i, c, s) for i, (k, c, s, since) in self._states.items()
+                          if k == key and since <= moment < c.valid_until]
+        for ident, checkpoint, state in candidates:
+            if self.replayer.fresh(checkpoint):
+                with self._lock:
+                    if ident in self._states:
+                        self._states.move_to_end(ident)
+                self.stats.hits += 1
+                return state
+        self.stats.misses += 1
+        return None
+
+    def _remember(self, key: PartialKey, checkpoint: Checkpoint, state: CycleState,
+                  moment: datetime) -> CycleState:
+        with self._lock:
+            self._states[id(checkpoint)] = (key, checkpoint, state, moment)
+            for whole, limit in ((False, self.kept), (True, self.kept_cycles)):
+                held = [i for i, (k, *_) in self._states.items() if (k[3] is None) == whole]
+                for ident in held[:max(0, len(held) - limit)]:
+                    del self._states[ident]
+        return state

@@ -1,0 +1,122 @@
+"""Whole cycles replayed in parts (``projections.replay.cycle_parts``): the rows and
+analyses of a cycle replayed a few aggregates at a time from their own events equal those
+of a replay of the whole cycle from the log's beginning, on every store, for sampled
+moments on both time axes, with the late and out-of-order writes of ``busy_quarter``;
+the state holds no check-ins but counts them; writes the read models have not reached are
+read from the log; read models far behind give way to the whole replay."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+import pytest
+
+from okr_domain.application import OkrApplication
+from projections import analysis
+from projections.replay import cycle_parts, subtree
+from projections.replay.asof import AsOfReplayer
+from projections.replay.cycle_state import CycleState
+from projections.replay.partial import PartialReplayer
+from projections.source import EventSource
+from projections.stores.database import open_database
+from tests.history.quarter import WEEK_1, WEEK_3, Quarter, at
+from tests.history.test_subtree_replay import busy_quarter, catch_up, realign_out_of_order
+
+
+def answers(state: CycleState, viewer: analysis.Viewer, now: datetime) -> object:
+    if not state.exists:
+        return "no cycle"
+    assert state.cycle is not None
+    assert state.organization is not None
+    args = (state.objectives, state.key_results, state.directory, viewer,
+            state.organization.policy)
+    return (analysis.alignment_tree(state.cycle.id, *args),
+            analysis.stretch_analysis(state.cycle, *args, now),
+            analysis.okr_health(state.cycle, *args, now))
+
+
+def compare(app: OkrApplication, q: Quarter, replayer: PartialReplayer,
+            known_ats: list[datetime | None]) -> None:
+    source = EventSource(app)
+    member = analysis.Viewer(q.bob)
+    rng = random.Random(5)
+    moments = [at(6, 20), WEEK_1, WEEK_3, at(7, 20, 14), at(7, 20, 16), at(7, 27, 12),
+               at(8, 20), at(10, 2)]
+    moments += [at(6, 20) + timedelta(hours=rng.randint(0, 2600)) for _ in range(4)]
+    for known_at in known_ats:
+        for moment in moments:
+            whole = AsOfReplayer(source).state_at(q.org, q.cycle, moment, known_at=known_at)
+            parts = replayer.cycle_at(q.org, q.cycle, moment, known_at)
+            assert parts is not None
+            assert not parts.check_ins_held
+            assert parts.exists == whole.exists, (moment, known_at)
+            assert parts.objectives == whole.objectives, (moment, known_at)
+            assert parts.key_results == whole.key_results, (moment, known_at)
+            assert parts.proposals == whole.proposals, (moment, known_at)
+            assert parts.check_ins_recorded == whole.check_ins_recorded, (moment, known_at)
+            assert parts.position == whole.position, (moment, known_at)
+            for viewer in (analysis.Viewer.admin(), member):
+                assert answers(parts, viewer, moment) == answers(whole, viewer, moment), (
+                    moment, known_at, viewer)
+
+
+def test_a_cycle_in_parts_equals_a_replay_of_the_whole_cycle(
+        app: OkrApplication, store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cycle_parts, "PART_AGGREGATES", 2)  # parts of two aggregates
+    q = busy_quarter(app)
+    database = open_database(store_url)
+    catch_up(app, database)
+    replayer = PartialReplayer(AsOfReplayer(EventSource(app)), database)
+    compare(app, q, replayer, [None, at(7, 14), at(7, 27, 20)])
+
+
+def test_a_cycle_in_parts_holds_no_check_ins(app: OkrApplication, store_url: str) -> None:
+    q = busy_quarter(app, realign=False, close=False)
+    database = open_database(store_url)
+    catch_up(app, database)
+    state = PartialReplayer(AsOfReplayer(EventSource(app)), database).cycle_at(
+        q.org, q.cycle, at(8, 20))
+    assert state is not None
+    assert state.check_ins_recorded > 0
+    assert state.unordered_check_ins == ()
+    with pytest.raises(LookupError):
+        state.check_ins_of(state.key_results[0].id)
+
+
+def test_cycle_writes_the_read_models_have_not_reached_are_read_from_the_log(
+        app: OkrApplication, store_url: str) -> None:
+    q = busy_quarter(app, realign=False, close=False)
+    database = open_database(store_url)
+    catch_up(app, database)
+    replayer = PartialReplayer(AsOfReplayer(EventSource(app)), database)
+    before = replayer.cycle_at(q.org, q.cycle, at(8, 20))
+    assert before is not None
+    assert replayer.cycle_at(q.org, q.cycle, at(8, 20)) is before  # kept
+    realign_out_of_order(app, q)  # the read models do not see it yet
+    after = replayer.cycle_at(q.org, q.cycle, at(8, 20))
+    assert after is not None
+    assert after is not before
+    assert after.objective(q.i2).parent_id == q.c1  # type: ignore[union-attr]
+    compare(app, q, replayer, [None])
+
+
+def test_only_the_latest_whole_cycles_are_kept(app: OkrApplication, store_url: str) -> None:
+    q = busy_quarter(app, realign=False, close=False)
+    database = open_database(store_url)
+    catch_up(app, database)
+    replayer = PartialReplayer(AsOfReplayer(EventSource(app)), database, kept_cycles=2)
+    for day in (1, 2, 3):
+        assert replayer.cycle_at(q.org, q.cycle, at(8, day)) is not None
+    assert replayer.state_at(q.org, q.cycle, q.c1, at(8, 1)) is not None
+    assert replayer.held == 3  # two cycles and the subtree
+
+
+def test_read_models_far_behind_give_way_to_the_whole_replay(
+        app: OkrApplication, store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    q = busy_quarter(app, realign=False, close=False)
+    database = open_database(store_url)
+    database.setup()
+    monkeypatch.setattr(subtree, "MAX_TAIL", 10)
+    replayer = PartialReplayer(AsOfReplayer(EventSource(app)), database)
+    assert replayer.cycle_at(q.org, q.cycle, at(8, 20)) is None
