@@ -8,10 +8,11 @@ Objectives the viewer may not see are left out of every figure, check-ins includ
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from uuid import UUID
 
 from okr_domain.values import CycleStatus, Kind, OkrPolicy
 from projections.analysis.clock import as_utc
@@ -96,17 +97,33 @@ class TimelineStep:
     coverage: Coverage
 
 
+CheckInCounts = Mapping[UUID, tuple[int, int]]
+"""Per objective: its check-ins applied by a step, and those of them that apply after the
+step before (all of them at the first step)."""
+
+
+def count_check_ins(check_ins: Iterable[CheckInRow], since: datetime | None,
+                    ) -> dict[UUID, tuple[int, int]]:
+    """Check-ins counted per objective: all, and those applying after ``since``."""
+    counts: dict[UUID, tuple[int, int]] = {}
+    for check_in in check_ins:
+        total, recent = counts.get(check_in.objective_id, (0, 0))
+        counts[check_in.objective_id] = (
+            total + 1, recent + (since is None or as_utc(check_in.applies_at) > since))
+    return counts
+
+
 @dataclass(frozen=True)
 class StepInput:
-    """What one step is computed from: the rows as of ``at`` and when the step before
-    ended."""
+    """What one step is computed from: the rows as of ``at``, the check-ins counted
+    since the step before (``previous_at``)."""
 
     at: datetime
     position: int
     cycle: CycleRow
     objectives: Iterable[ObjectiveRow]
     key_results: Iterable[KeyResultRow]
-    check_ins: Iterable[CheckInRow]
+    check_ins: CheckInCounts
     directory: Directory
     previous_at: datetime | None
 
@@ -130,11 +147,10 @@ def timeline_step(given: StepInput, viewer: Viewer, policy: OkrPolicy,
                      and (since is None or as_utc(o.last_check_in_at) > since)
                      and as_utc(o.last_check_in_at) <= given.at)
     check_ins_total = check_ins = 0
-    for check_in in given.check_ins:
-        if check_in.objective_id not in rows.unseen:
-            check_ins_total += 1
-            if since is None or as_utc(check_in.applies_at) > since:
-                check_ins += 1
+    for objective_id, (total, recent) in given.check_ins.items():
+        if objective_id not in rows.unseen:
+            check_ins_total += total
+            check_ins += recent
     return TimelineStep(
         at=given.at, position=given.position, status=given.cycle.status,
         objective_count=len(chosen), aspirational_count=len(aspirational),

@@ -1,11 +1,13 @@
-"""A whole cycle "as of" a moment, replayed part by part, for the answers that read its
-objectives and key results alone (the alignment tree, the stretch analysis, OKR health).
+"""A whole cycle "as of" moments, replayed part by part, for the answers that read its
+objectives and key results and count its check-ins (the alignment tree, the stretch
+analysis, OKR health, changes, the timeline).
 
 Each aggregate's catalog rows depend on its own events alone (see
 ``projections.replay.subtree``), so the cycle's objectives and alignment proposals are
-replayed ``PART_AGGREGATES`` at a time from their own events, read by aggregate, and the
-organization's people and teams once beside them. Each part leaves its objectives', key
-results' and proposals' rows and the count of its events; its check-ins and events are
+replayed ``PART_AGGREGATES`` at a time from their own events, read by aggregate, walked
+through the moments asked about, and the organization's people and teams once beside
+them. At each moment a part leaves its objectives', key results' and proposals' rows, the
+count of its events and of its objectives' check-ins; its check-ins and events are
 dropped before the next part is read. So an answer about a whole quarter holds one
 part's events at a time and the rows it reports, never the quarter's check-ins or log.
 """
@@ -13,26 +15,28 @@ part's events at a time and the rows it reports, never the quarter's check-ins o
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from projections.analysis.timeline import CheckInCounts, count_check_ins
 from projections.catalog.tables import CHECK_INS, KEY_RESULTS, OBJECTIVES, PROPOSALS
 from projections.replay.checkpoints import Checkpoint
 from projections.replay.cycle_state import CycleState, RowSets
-from projections.replay.stepping import Frontier
+from projections.replay.stepping import Frontier, Progress
 from projections.replay.subtree import (
     Selection,
+    checkpoint_at,
     grounds,
-    subtree_checkpoint,
+    selected_stepper,
     tail,
     with_live_rows,
 )
 from projections.replay.subtree_reads import cycle_members
 from projections.source import EventSource
 from projections.stores.database import Database
-from projections.tables import Table
 
 PART_AGGREGATES = 250
 """Objectives and proposals replayed together (a part holds their events and check-ins)."""
@@ -42,8 +46,8 @@ PART_TABLES = (OBJECTIVES, KEY_RESULTS, PROPOSALS)
 def select_cycle(source: EventSource, database: Database, organization_id: UUID,
                  cycle_id: UUID, moment: datetime,
                  known_at: datetime | None = None) -> Selection | None:
-    """Every aggregate of the cycle, as of any moment (None: the read models are too far
-    behind the log)."""
+    """Every aggregate of the cycle, for moments from ``moment`` on (None: the read
+    models are too far behind the log)."""
     found = grounds(source, database, organization_id, cycle_id, moment, known_at,
                     lambda session, reader: cycle_members(session, reader, organization_id,
                                                           cycle_id))
@@ -61,43 +65,90 @@ def select_cycle(source: EventSource, database: Database, organization_id: UUID,
                      frozenset(ground.structure), ground.live())
 
 
-def cycle_in_parts(source: EventSource, selection: Selection, organization_id: UUID,
-                   cycle_id: UUID, moment: datetime, known_at: datetime | None = None,
-                   part_size: int | None = None) -> tuple[Checkpoint, CycleState]:
-    """The cycle as of ``moment`` (valid time), as recorded by ``known_at``, without its
-    check-ins (``CycleState.check_ins_held`` is false; their number is in the counts),
-    and a checkpoint to tell whether it still holds (it holds no rows)."""
-    structure = subtree_checkpoint(source, replace(selection, objectives=frozenset()),
-                                   organization_id, cycle_id, moment, known_at)
-    counts = Counter(structure.frontier.counts)
-    kept: dict[str, list[Any]] = {table.name: [] for table in PART_TABLES}
-    position, changed_at = structure.position, structure.changed_at
-    valid_until = structure.valid_until
+@dataclass
+class _Moment:
+    """What the parts replayed so far leave of one moment."""
+
+    structure: Checkpoint
+    since: datetime | None
+    rows: dict[str, list[Any]] = field(
+        default_factory=lambda: {table.name: [] for table in PART_TABLES})
+    counts: Counter[str] = field(default_factory=Counter)
+    check_ins: CheckInCounts = field(default_factory=dict)
+    position: int = field(init=False)
+    changed_at: datetime | None = field(init=False)
+    valid_until: datetime = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.position = self.structure.position
+        self.changed_at = self.structure.changed_at
+        self.valid_until = self.structure.valid_until
+        self.counts.update(self.structure.frontier.counts)
+
+    def add(self, part: Checkpoint) -> None:
+        for table, rows in part.rows:
+            if table.name in self.rows:
+                self.rows[table.name] += rows
+            elif table is CHECK_INS:
+                self.check_ins.update(count_check_ins(rows, self.since))
+        self.counts.update(part.frontier.counts)
+        self.position = max(self.position, part.position)
+        self.valid_until = min(self.valid_until, part.valid_until)
+        if part.changed_at is not None and (self.changed_at is None
+                                            or part.changed_at > self.changed_at):
+            self.changed_at = part.changed_at
+
+    def state(self, selection: Selection) -> CycleState:
+        # The catalog's rows of people and teams stand for events a whole replay applies.
+        position = max([self.position,
+                        *(row.position for _, rows in selection.live for row in rows)])
+        structure: RowSets = tuple(
+            (table, table_rows) for table, table_rows
+            in with_live_rows(self.structure.rows, selection.live)
+            if table.name not in self.rows and table is not CHECK_INS)
+        parts: RowSets = tuple((table, tuple(self.rows[table.name])) for table in PART_TABLES)
+        s = self.structure
+        return CycleState.of_rows(s.organization_id, s.cycle_id, structure + parts, position,
+                                  self.changed_at, self.counts, self.valid_until,
+                                  check_ins_held=False)
+
+
+def walk_in_parts(source: EventSource, selection: Selection, organization_id: UUID,
+                  cycle_id: UUID, moments: Sequence[datetime],
+                  known_at: datetime | None = None, part_size: int | None = None,
+                  progress: Progress | None = None) -> list[tuple[CycleState, CheckInCounts]]:
+    """The cycle at each of ``moments`` (valid time, in increasing order, none before
+    the one ``selection`` was made for), as recorded by ``known_at``, without its
+    check-ins (``CycleState.check_ins_held`` is false; the number of events applied is
+    in the counts) but with its objectives' check-ins counted, those applying after the
+    moment before (or all, at the first). ``progress`` is told the aggregates replayed
+    so far, out of all of them."""
+    structure = selected_stepper(source, replace(selection, objectives=frozenset()),
+                                 organization_id, cycle_id, known_at)
+    walked = [_Moment(checkpoint_at(structure, selection, moment), since)
+              for moment, since in zip(moments, [None, *moments], strict=False)]
+    del structure
     ordered = sorted(selection.objectives, key=lambda u: u.int)
     size = part_size or PART_AGGREGATES
     for start in range(0, len(ordered), size):
         part = Selection(selection.head, frozenset(ordered[start:start + size]),
                          frozenset())
-        checkpoint = subtree_checkpoint(source, part, organization_id, cycle_id, moment,
-                                        known_at)
-        for table, rows in checkpoint.rows:
-            if table.name in kept:
-                kept[table.name] += rows
-        counts.update(checkpoint.frontier.counts)
-        position = max(position, checkpoint.position)
-        valid_until = min(valid_until, checkpoint.valid_until)
-        if checkpoint.changed_at is not None and (changed_at is None
-                                                  or checkpoint.changed_at > changed_at):
-            changed_at = checkpoint.changed_at
-    # The catalog's rows of people and teams stand for events a whole replay applies.
-    position = max([position, *(row.position for _, rows in selection.live for row in rows)])
-    rows: RowSets = tuple((table, table_rows) for table, table_rows
-                          in with_live_rows(structure.rows, selection.live)
-                          if table.name not in kept and table is not CHECK_INS)
-    parts: tuple[tuple[Table[Any], tuple[Any, ...]], ...] = tuple(
-        (table, tuple(kept[table.name])) for table in PART_TABLES)
-    state = CycleState.of_rows(organization_id, cycle_id, rows + parts, position, changed_at,
-                               counts, valid_until, check_ins_held=False)
-    watch = Checkpoint(organization_id, cycle_id, known_at, (), position,
-                       Frontier(read_to=selection.head), valid_until, selection.head)
+        stepper = selected_stepper(source, part, organization_id, cycle_id, known_at)
+        for moment, at in zip(moments, walked, strict=True):
+            at.add(checkpoint_at(stepper, part, moment))
+        if progress is not None:
+            progress(min(start + size, len(ordered)), len(ordered))
+    return [(at.state(selection), at.check_ins) for at in walked]
+
+
+def cycle_in_parts(source: EventSource, selection: Selection, organization_id: UUID,
+                   cycle_id: UUID, moment: datetime, known_at: datetime | None = None,
+                   progress: Progress | None = None) -> tuple[Checkpoint, CycleState]:
+    """The cycle as of ``moment``, and a checkpoint to tell whether it still holds (it
+    holds no rows)."""
+    [(state, _)] = walk_in_parts(source, selection, organization_id, cycle_id, [moment],
+                                 known_at, progress=progress)
+    assert state.valid_until is not None
+    watch = Checkpoint(organization_id, cycle_id, known_at, (), state.position,
+                       Frontier(read_to=selection.head), state.valid_until, selection.head)
     return watch, state

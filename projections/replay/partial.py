@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
+from projections.analysis.timeline import CheckInCounts
 from projections.gc_pause import paused_gc
 from projections.replay.asof import AsOfReplayer
 from projections.replay.checkpoints import CacheStats, Checkpoint
-from projections.replay.cycle_parts import cycle_in_parts, select_cycle
+from projections.replay.cycle_parts import cycle_in_parts, select_cycle, walk_in_parts
 from projections.replay.cycle_state import CycleState
+from projections.replay.stepping import Progress
 from projections.replay.subtree import select, subtree_checkpoint, with_live_rows
 from projections.stores.database import Database
 
@@ -84,7 +87,8 @@ class PartialReplayer:
         return self._remember(key, checkpoint, state, moment)
 
     def cycle_at(self, organization_id: UUID, cycle_id: UUID, moment: datetime,
-                 known_at: datetime | None = None) -> CycleState | None:
+                 known_at: datetime | None = None,
+                 progress: Progress | None = None) -> CycleState | None:
         """The whole cycle as of ``moment`` without its check-ins, replayed in parts
         (None: the read models are too far behind; replay the whole cycle instead)."""
         key: PartialKey = (organization_id, cycle_id, known_at, None, None)
@@ -97,8 +101,25 @@ class PartialReplayer:
             return None
         with paused_gc():
             watch, state = cycle_in_parts(self.replayer.source, selection, organization_id,
-                                          cycle_id, moment, known_at)
+                                          cycle_id, moment, known_at, progress)
         return self._remember(key, watch, state, moment)
+
+    def walk(self, organization_id: UUID, cycle_id: UUID, moments: Sequence[datetime],
+             known_at: datetime | None = None, progress: Progress | None = None,
+             ) -> list[tuple[CycleState, CheckInCounts]] | None:
+        """The whole cycle at each of ``moments`` (in increasing order) without its
+        check-ins, with its objectives' check-ins counted since the moment before (None:
+        the read models are too far behind; walk a replay of the whole cycle instead).
+        Not remembered: the timeline remembers its steps."""
+        if not moments:
+            return []
+        selection = select_cycle(self.replayer.source, self.database, organization_id,
+                                 cycle_id, moments[0], known_at)
+        if selection is None:
+            return None
+        with paused_gc():
+            return walk_in_parts(self.replayer.source, selection, organization_id, cycle_id,
+                                 moments, known_at, progress=progress)
 
     def _remembered(self, key: PartialKey, moment: datetime) -> CycleState | None:
         with self._lock:

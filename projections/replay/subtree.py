@@ -195,22 +195,36 @@ def tail(source: EventSource, after: int, head: int) -> list[Event]:
     return events
 
 
-def subtree_checkpoint(source: EventSource, selection: Selection, organization_id: UUID,
-                       cycle_id: UUID, moment: datetime,
-                       known_at: datetime | None = None) -> Checkpoint:
-    """The selected aggregates replayed as of ``moment`` (valid time), as recorded by
-    ``known_at``: a checkpoint read to ``selection.head``."""
+def selected_stepper(source: EventSource, selection: Selection, organization_id: UUID,
+                     cycle_id: UUID, known_at: datetime | None = None) -> CycleStepper:
+    """A stepper over the selected aggregates' events alone (up to ``selection.head``),
+    as recorded by ``known_at``."""
     notifications = notifications_of(source.recorder,
                                      selection.objectives | selection.structure,
                                      CATALOG_TOPICS, selection.head)
     log = SelectedLog(source, notifications, selection.head)
-    stepper = CycleStepper(log, organization_id, cycle_id,  # type: ignore[arg-type]
-                           known_at=known_at)
+    return CycleStepper(log, organization_id, cycle_id,  # type: ignore[arg-type]
+                        known_at=known_at)
+
+
+def checkpoint_at(stepper: CycleStepper, selection: Selection,
+                  moment: datetime) -> Checkpoint:
+    """``stepper`` advanced to ``moment`` (valid time): a checkpoint read to
+    ``selection.head``."""
     stepper.advance(moment)
     # Every event of the chosen aggregates up to the head is read: freshness is checked
     # from there.
     stepper.read_to = max(stepper.read_to, selection.head)
     return Checkpoint.of(stepper)
+
+
+def subtree_checkpoint(source: EventSource, selection: Selection, organization_id: UUID,
+                       cycle_id: UUID, moment: datetime,
+                       known_at: datetime | None = None) -> Checkpoint:
+    """The selected aggregates replayed as of ``moment`` (valid time), as recorded by
+    ``known_at``: a checkpoint read to ``selection.head``."""
+    stepper = selected_stepper(source, selection, organization_id, cycle_id, known_at)
+    return checkpoint_at(stepper, selection, moment)
 
 
 def with_live_rows(rows: RowSets, live: RowSets) -> RowSets:

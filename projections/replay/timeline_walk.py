@@ -1,5 +1,7 @@
-"""A cycle's timeline: one replay walked through the step moments, each state turned
-into a ``TimelineStep`` as the walk passes it."""
+"""A cycle's timeline: the cycle walked through the step moments, each state turned into a
+``TimelineStep`` as the walk passes it: in parts (``projections.replay.cycle_parts``)
+when a ``PartialReplayer`` is given and the read models are current, else one replay of
+the whole cycle."""
 
 from __future__ import annotations
 
@@ -13,10 +15,18 @@ from uuid import UUID
 from okr_domain.values import OkrPolicy
 from projections.analysis.options import NORMAL_RULES, ScoringOptions
 from projections.analysis.scope import ORGANIZATION, Scope
-from projections.analysis.timeline import StepInput, TimelineStep, empty_step, timeline_step
+from projections.analysis.timeline import (
+    CheckInCounts,
+    StepInput,
+    TimelineStep,
+    count_check_ins,
+    empty_step,
+    timeline_step,
+)
 from projections.analysis.visibility import Viewer
 from projections.replay.asof import AsOfReplayer
 from projections.replay.cycle_state import CycleState
+from projections.replay.partial import PartialReplayer
 from projections.replay.stepping import Progress
 
 Rescore = Callable[[OkrPolicy], tuple[OkrPolicy, ScoringOptions]]
@@ -71,6 +81,11 @@ class _Sampler:
         self.options = NORMAL_RULES
 
     def __call__(self, state: CycleState) -> TimelineStep:
+        """The step of a state that holds its check-ins."""
+        since = self.previous.at if self.previous else None
+        return self.step(state, lambda: count_check_ins(state.unordered_check_ins, since))
+
+    def step(self, state: CycleState, check_ins: Callable[[], CheckInCounts]) -> TimelineStep:
         at = next(self.moments)
         if state.cycle is None or state.organization is None:
             step = empty_step(at, state.position)
@@ -85,7 +100,7 @@ class _Sampler:
             step = known or timeline_step(StepInput(
                 at=at, position=state.position, cycle=state.cycle,
                 objectives=state.objectives, key_results=state.key_results,
-                check_ins=state.unordered_check_ins, directory=state.directory,
+                check_ins=check_ins(), directory=state.directory,
                 previous_at=previous.at if previous else None),
                 self.viewer, self.policy, self.scope, self.options)
             if self.memo is not None and key is not None and known is None:
@@ -98,11 +113,16 @@ def cycle_timeline(replayer: AsOfReplayer, organization_id: UUID, cycle_id: UUID
                    moments: Sequence[datetime], viewer: Viewer, scope: Scope = ORGANIZATION,
                    rescore: Rescore = normal_rules, progress: Progress | None = None,
                    memo: StepMemo | None = None, known_at: datetime | None = None,
-                   ) -> Timeline:
+                   partial: PartialReplayer | None = None) -> Timeline:
     """``moments`` in increasing order (``analysis.timeline.step_moments``); ``memo``
     keeps steps between calls."""
     ordered = sorted(moments)
     sampler = _Sampler(ordered, viewer, scope, rescore, memo)
-    steps = replayer.sample(organization_id, cycle_id, ordered, sampler, progress,
-                            known_at=known_at)
+    walked = None if partial is None else partial.walk(organization_id, cycle_id, ordered,
+                                                        known_at, progress)
+    if walked is not None:
+        steps = [sampler.step(state, lambda c=counts: c) for state, counts in walked]
+    else:
+        steps = replayer.sample(organization_id, cycle_id, ordered, sampler, progress,
+                                known_at=known_at)
     return Timeline(steps, sampler.policy, sampler.options)

@@ -2,22 +2,25 @@
 analyses of a cycle replayed a few aggregates at a time from their own events equal those
 of a replay of the whole cycle from the log's beginning, on every store, for sampled
 moments on both time axes, with the late and out-of-order writes of ``busy_quarter``;
-the state holds no check-ins but counts them; writes the read models have not reached are
+the state holds no check-ins but counts them; a timeline walked in parts equals one
+walked through a replay of the whole cycle; writes the read models have not reached are
 read from the log; read models far behind give way to the whole replay."""
 
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from okr_domain.application import OkrApplication
 from projections import analysis
+from projections.analysis.timeline import Interval, step_moments
 from projections.replay import cycle_parts, subtree
 from projections.replay.asof import AsOfReplayer
 from projections.replay.cycle_state import CycleState
 from projections.replay.partial import PartialReplayer
+from projections.replay.timeline_walk import cycle_timeline
 from projections.source import EventSource
 from projections.stores.database import open_database
 from tests.history.quarter import WEEK_1, WEEK_3, Quarter, at
@@ -120,3 +123,25 @@ def test_read_models_far_behind_give_way_to_the_whole_replay(
     monkeypatch.setattr(subtree, "MAX_TAIL", 10)
     replayer = PartialReplayer(AsOfReplayer(EventSource(app)), database)
     assert replayer.cycle_at(q.org, q.cycle, at(8, 20)) is None
+
+
+@pytest.mark.parametrize("every", [Interval.WEEK, Interval.DAY])
+def test_a_timeline_walked_in_parts_equals_one_of_the_whole_cycle(
+        app: OkrApplication, store_url: str, monkeypatch: pytest.MonkeyPatch,
+        every: Interval) -> None:
+    monkeypatch.setattr(cycle_parts, "PART_AGGREGATES", 2)
+    q = busy_quarter(app)
+    database = open_database(store_url)
+    catch_up(app, database)
+    source = EventSource(app)
+    partial = PartialReplayer(AsOfReplayer(source), database)
+    member = analysis.Viewer(q.bob)
+    moments = step_moments(date(2026, 7, 1), date(2026, 9, 30), every, at(10, 3))
+    for known_at in (None, at(7, 14), at(7, 27, 20)):
+        for viewer in (analysis.Viewer.admin(), member):
+            whole = cycle_timeline(AsOfReplayer(source), q.org, q.cycle, moments, viewer,
+                                   known_at=known_at)
+            parts = cycle_timeline(AsOfReplayer(source), q.org, q.cycle, moments, viewer,
+                                   known_at=known_at, partial=partial)
+            assert parts == whole, (known_at, viewer)
+            assert any(step.check_ins for step in whole.steps)

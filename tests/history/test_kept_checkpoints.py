@@ -17,11 +17,13 @@ from okr_domain.access import Actor
 from okr_domain.application import OkrApplication
 from okr_domain.clock import simulated_time
 from okr_domain.values import Level, MetricType
+from projections.replay import subtree
 from projections.replay.asof import AsOfReplayer
 from projections.replay.checkpoint_builder import CheckpointBuilder
 from projections.replay.checkpoint_codec import decode, encode
 from projections.replay.checkpoints import Checkpoint
 from projections.replay.kept import KeptCheckpoints
+from projections.replay.partial import PartialReplayer
 from projections.replay.stepping import CycleStepper
 from projections.replay.timeline_walk import StepMemo
 from projections.source import EventSource
@@ -162,10 +164,11 @@ def test_building_again_keeps_nothing_new_and_a_rebuild_discards_them(
 
 @pytest.mark.asyncio
 async def test_the_api_answers_from_checkpoints_the_worker_kept(
-        fresh_quarter_api: QuarterApi, fresh_url: str) -> None:
-    """Over HTTP: the timeline, a walk through the whole cycle, answers the same once the
-    checkpoints are kept and this process has forgotten its own replays (and so do the
-    answers replayed in parts, which need none)."""
+        fresh_quarter_api: QuarterApi, fresh_url: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over HTTP: whole-cycle answers (the timeline too) replayed in parts equal those a
+    process gives from the checkpoints the worker kept when its read models are too far
+    behind for parts (and it has forgotten its own replays)."""
     from projections.running.service import keep_checkpoints
 
     qa = fresh_quarter_api
@@ -179,8 +182,11 @@ async def test_the_api_answers_from_checkpoints_the_worker_kept(
         return found
 
     before = await answers()
+    assert history.replayer.kept.loaded == 0  # all in parts
     assert await asyncio.to_thread(keep_checkpoints, fresh_url, every_events=6) > 0
+    monkeypatch.setattr(subtree, "MAX_TAIL", -1)  # no part replays: the whole cycle's
     history.cache.clear()
+    history.partial = PartialReplayer(history.replayer, history.database)
     history.timeline_steps = StepMemo()
     assert await answers() == before
     assert history.replayer.kept.loaded > 0

@@ -77,7 +77,9 @@ def replay_command(
     from projections.analysis import Viewer
     from projections.analysis.timeline import Interval, step_moments
     from projections.replay.asof import AsOfReplayer
+    from projections.replay.partial import PartialReplayer
     from projections.replay.timeline_walk import cycle_timeline
+    from projections.stores.database import open_database
 
     try:
         interval = Interval(every.upper())
@@ -94,9 +96,11 @@ def replay_command(
         moments = step_moments(target.starts_on, target.ends_on, interval, moment)
         with _bar(f"replaying {cycle}") as progress:
             replayer = AsOfReplayer(target.source, kept=kept_checkpoints(url))
+            # In parts when the read models are current, else one replay of the cycle.
+            partial = PartialReplayer(replayer, open_database(url))
             timeline = cycle_timeline(replayer, target.organization_id,
                                       target.cycle_id, moments, Viewer.admin(),
-                                      progress=progress, known_at=known)
+                                      progress=progress, known_at=known, partial=partial)
     table = Table("step", "as of (UTC)", "status", "objectives", "mean", "median", "low",
                   "progress", "sweet", "high", "too safe", "check-ins", "total", "aligned",
                   title=f"{target.slug} {cycle}: aspirational scores, bands, check-ins")
@@ -142,6 +146,7 @@ def export_command(
     from okr_api.history.export_run import ExportRequest, run_export
     from okr_api.history.formats import ExportError
     from okr_api.history.offline import TargetError, kept_checkpoints, opened
+    from projections.stores.database import open_database
 
     url = url_from_options(data_dir, database_url)
     with opened(url) as app:
@@ -149,7 +154,7 @@ def export_command(
             with _bar(f"exporting {what} of {cycle}") as progress:
                 path, count = run_export(app, ExportRequest(
                     cycle, what, format, out, until, every, organization, known_at), progress,
-                    kept_checkpoints(url))
+                    kept_checkpoints(url), open_database(url))
         except (TargetError, ExportError, ValueError) as error:
             raise _fail(str(error), 2) from None
     console.print(f"wrote {count:,} rows to {path}")

@@ -21,7 +21,9 @@ from projections.analysis import Viewer
 from projections.analysis.timeline import Interval, step_moments
 from projections.replay.asof import AsOfReplayer
 from projections.replay.kept import KeptCheckpoints
+from projections.replay.partial import PartialReplayer
 from projections.replay.timeline_walk import cycle_timeline
+from projections.stores.database import Database
 
 Progress = Callable[[int, int], None]
 
@@ -39,7 +41,7 @@ class ExportRequest:
 
 
 def _rows(target: Target, request: ExportRequest, progress: Progress | None,
-          kept: KeptCheckpoints | None) -> Iterable[Row]:
+          kept: KeptCheckpoints | None, database: Database | None) -> Iterable[Row]:
     moment = parse_moment(request.until)
     known = None if request.known_at is None else parse_moment(request.known_at)
     if request.what == "events":
@@ -47,6 +49,9 @@ def _rows(target: Target, request: ExportRequest, progress: Progress | None,
         return event_rows(target.source, target.organization_id, target.cycle_id,
                           recorded_by, progress=progress)
     replayer = AsOfReplayer(target.source, kept=kept)
+    # Timelines and objectives in parts when the read models are current (no check-in
+    # rows held); check-ins from one replay of the whole cycle.
+    partial = None if database is None else PartialReplayer(replayer, database)
     if request.what == "timeline":
         try:
             interval = Interval(request.every.upper())
@@ -54,10 +59,16 @@ def _rows(target: Target, request: ExportRequest, progress: Progress | None,
             raise TargetError("--every takes week or day") from None
         moments = step_moments(target.starts_on, target.ends_on, interval, moment)
         timeline = cycle_timeline(replayer, target.organization_id, target.cycle_id, moments,
-                                  Viewer.admin(), progress=progress, known_at=known)
+                                  Viewer.admin(), progress=progress, known_at=known,
+                                  partial=partial)
         return timeline_rows(timeline.steps)
-    state = replayer.state_at(target.organization_id, target.cycle_id, moment, progress,
-                              known_at=known)
+    state = None
+    if partial is not None and request.what == "objectives":
+        state = partial.cycle_at(target.organization_id, target.cycle_id, moment, known,
+                                 progress)
+    if state is None:
+        state = replayer.state_at(target.organization_id, target.cycle_id, moment, progress,
+                                  known_at=known)
     if not state.exists:
         raise TargetError(f"{target.cycle_key} did not exist yet at {moment.isoformat()}")
     if request.what == "objectives":
@@ -67,9 +78,11 @@ def _rows(target: Target, request: ExportRequest, progress: Progress | None,
 
 def run_export(app: OkrApplication, request: ExportRequest,
                progress: Progress | None = None,
-               kept: KeptCheckpoints | None = None) -> tuple[Path, int]:
+               kept: KeptCheckpoints | None = None,
+               database: Database | None = None) -> tuple[Path, int]:
     """Write the export; the file and the number of rows (replays resume from ``kept``
-    checkpoints when given)."""
+    checkpoints when given; with the read models' ``database``, timelines and
+    objectives are replayed in parts)."""
     if request.what not in COLUMNS:
         raise TargetError(f"--what takes {', '.join(COLUMNS)}")
     if request.format is Format.PARQUET:
@@ -80,5 +93,5 @@ def run_export(app: OkrApplication, request: ExportRequest,
     path = request.out or Path(
         f"{target.slug}-{request.cycle}-{request.what}.{request.format.value}")
     count = write_rows(path, request.format, COLUMNS[request.what],
-                       _rows(target, request, progress, kept))
+                       _rows(target, request, progress, kept, database))
     return path, count

@@ -1,4 +1,4 @@
-"""``cycleTimeline``: one replay of the cycle, sampled at the end of every step."""
+"""``cycleTimeline``: the cycle walked through the end of every step."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ async def cycle_timeline(info: Info, key: str, every: Interval, until: datetime,
     found = await asyncio.to_thread(
         walk, history.replayer, org_id, cycle.id, moments,
         Viewer.from_actor(ctx.principal.actor), scope, rescore, None, history.timeline_steps,
-        known_at)
+        known_at, history.partial)
     policy = found.policy
     if policy is None:  # no step saw the cycle: report the organization's rules now
         organization = await ctx.services.read_model.organization(org_id)
