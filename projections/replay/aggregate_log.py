@@ -44,17 +44,22 @@ def _chunks(ids: list[UUID]) -> Iterator[list[UUID]]:
 
 def _postgres(recorder: PostgresApplicationRecorder, ids: list[UUID], topics: Sequence[str],
               up_to: int) -> list[Notification]:
+    # Positions past ``up_to`` are left out here, not in SQL: given both conditions the
+    # planner may AND the primary key's bitmap with one of the position index's whole
+    # range (the log's every row) for a few thousand events. JIT compilation, which a
+    # high row estimate can trigger, costs more than such a query.
     statement = sql.SQL(
         "SELECT notification_id, originator_id, originator_version, topic, state "
-        "FROM {}.{} WHERE originator_id = ANY(%s) AND topic = ANY(%s) "
-        "AND notification_id <= %s").format(sql.Identifier(recorder.datastore.schema),
-                                            sql.Identifier(recorder.events_table_name))
-    with recorder.datastore.get_connection() as conn, conn.cursor() as curs:
-        curs.execute(statement, (ids, list(topics), up_to))
+        "FROM {}.{} WHERE originator_id = ANY(%s) AND topic = ANY(%s)").format(
+        sql.Identifier(recorder.datastore.schema), sql.Identifier(recorder.events_table_name))
+    with recorder.datastore.get_connection() as conn, conn.transaction(), \
+            conn.cursor() as curs:
+        curs.execute("SET LOCAL jit = off")
+        curs.execute(statement, (ids, list(topics)))
         return [Notification(id=row["notification_id"], originator_id=row["originator_id"],
                              originator_version=row["originator_version"],
                              topic=row["topic"], state=bytes(row["state"]))
-                for row in curs.fetchall()]
+                for row in curs.fetchall() if row["notification_id"] <= up_to]
 
 
 def _sqlite(recorder: SQLiteApplicationRecorder, ids: list[UUID], topics: Sequence[str],

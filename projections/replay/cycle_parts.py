@@ -38,7 +38,7 @@ from projections.replay.subtree_reads import cycle_members
 from projections.source import EventSource
 from projections.stores.database import Database
 
-PART_AGGREGATES = 250
+PART_AGGREGATES = 1_000
 """Objectives and proposals replayed together (a part holds their events and check-ins)."""
 PART_TABLES = (OBJECTIVES, KEY_RESULTS, PROPOSALS)
 

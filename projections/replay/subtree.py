@@ -62,11 +62,17 @@ class SelectedLog:
     def __init__(self, source: EventSource, notifications: Sequence[Notification],
                  head: int) -> None:
         self.source = source
-        self.recorder = self
         self.notifications = list(notifications)
         self._ids = [n.id for n in self.notifications]
         self._head = head
         self._decoded: dict[int, Event] = {}
+
+    @property
+    def recorder(self) -> SelectedLog:
+        # A property, not an attribute holding itself: a replay of many parts runs with
+        # the cyclic collector paused, so each part's log must be freed by reference
+        # counting alone.
+        return self
 
     def select_notifications(self, start: int, limit: int, stop: int | None = None,
                              topics: Sequence[str] = (), **_: Any) -> list[Notification]:
