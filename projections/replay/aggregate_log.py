@@ -23,16 +23,17 @@ SCAN_BATCH = 5_000
 
 
 def notifications_of(recorder: Any, originators: Collection[UUID], topics: Sequence[str],
-                     up_to: int) -> list[Notification]:
-    """The notifications of ``originators`` with one of ``topics``, at positions up to
-    ``up_to``, in position order."""
+                     up_to: int, after: int = 0) -> list[Notification]:
+    """The notifications of ``originators`` with one of ``topics``, at positions after
+    ``after`` up to ``up_to``, in position order."""
     ids = sorted(originators, key=lambda u: u.int)
+    span = (after, up_to)
     if isinstance(recorder, PostgresApplicationRecorder):
-        found = [n for chunk in _chunks(ids) for n in _postgres(recorder, chunk, topics, up_to)]
+        found = [n for chunk in _chunks(ids) for n in _postgres(recorder, chunk, topics, span)]
     elif isinstance(recorder, SQLiteApplicationRecorder):
-        found = [n for chunk in _chunks(ids) for n in _sqlite(recorder, chunk, topics, up_to)]
+        found = [n for chunk in _chunks(ids) for n in _sqlite(recorder, chunk, topics, span)]
     else:
-        found = list(_scan(recorder, set(ids), topics, up_to))
+        found = [n for n in _scan(recorder, set(ids), topics, up_to) if n.id > after]
     found.sort(key=lambda n: n.id)
     return found
 
@@ -43,33 +44,37 @@ def _chunks(ids: list[UUID]) -> Iterator[list[UUID]]:
 
 
 def _postgres(recorder: PostgresApplicationRecorder, ids: list[UUID], topics: Sequence[str],
-              up_to: int) -> list[Notification]:
-    # Positions past ``up_to`` are left out here, not in SQL: given both conditions the
-    # planner may AND the primary key's bitmap with one of the position index's whole
-    # range (the log's every row) for a few thousand events. JIT compilation, which a
-    # high row estimate can trigger, costs more than such a query.
+              span: tuple[int, int]) -> list[Notification]:
+    # "notification_id + 0": the positions filter the rows the primary key finds, never
+    # an index scan of their own (given one, the planner may AND the primary key's
+    # bitmap with one of the position index's whole range, the log's every row, for a
+    # few thousand events). JIT compilation, which a high row estimate can trigger,
+    # costs more than such a query.
     statement = sql.SQL(
         "SELECT notification_id, originator_id, originator_version, topic, state "
-        "FROM {}.{} WHERE originator_id = ANY(%s) AND topic = ANY(%s)").format(
+        "FROM {}.{} WHERE originator_id = ANY(%s) AND topic = ANY(%s) "
+        "AND notification_id + 0 > %s AND notification_id + 0 <= %s").format(
         sql.Identifier(recorder.datastore.schema), sql.Identifier(recorder.events_table_name))
     with recorder.datastore.get_connection() as conn, conn.transaction(), \
             conn.cursor() as curs:
         curs.execute("SET LOCAL jit = off")
-        curs.execute(statement, (ids, list(topics)))
+        curs.execute(statement, (ids, list(topics), *span))
         return [Notification(id=row["notification_id"], originator_id=row["originator_id"],
                              originator_version=row["originator_version"],
                              topic=row["topic"], state=bytes(row["state"]))
-                for row in curs.fetchall() if row["notification_id"] <= up_to]
+                for row in curs.fetchall()]
 
 
 def _sqlite(recorder: SQLiteApplicationRecorder, ids: list[UUID], topics: Sequence[str],
-            up_to: int) -> list[Notification]:
+            span: tuple[int, int]) -> list[Notification]:
+    # "+rowid": the positions filter what the originator index finds.
     statement = (f"SELECT rowid, originator_id, originator_version, topic, state "
                  f"FROM {recorder.events_table_name} "
                  f"WHERE originator_id IN ({','.join('?' * len(ids))}) "
-                 f"AND topic IN ({','.join('?' * len(topics))}) AND rowid <= ?")
+                 f"AND topic IN ({','.join('?' * len(topics))}) "
+                 f"AND +rowid > ? AND +rowid <= ?")
     with recorder.datastore.transaction(commit=False) as curs:
-        curs.execute(statement, [*(u.hex for u in ids), *topics, up_to])
+        curs.execute(statement, [*(u.hex for u in ids), *topics, *span])
         return [Notification(id=row["rowid"],
                              originator_id=recorder.convert_originator_id(row["originator_id"]),
                              originator_version=row["originator_version"],

@@ -15,7 +15,7 @@ part's events at a time and the rows it reports, never the quarter's check-ins o
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -23,10 +23,14 @@ from uuid import UUID
 
 from projections.analysis.timeline import CheckInCounts, count_check_ins
 from projections.catalog.tables import CHECK_INS, KEY_RESULTS, OBJECTIVES, PROPOSALS
+from projections.replay.aggregate_log import notifications_of
+from projections.replay.catalog_session import CATALOG_TOPICS
+from projections.replay.checkpoint_codec import STRUCTURE, Buckets, bucket_of
 from projections.replay.checkpoints import Checkpoint
 from projections.replay.cycle_state import CycleState, RowSets
-from projections.replay.stepping import Frontier, Progress
+from projections.replay.stepping import CycleStepper, Frontier, Progress
 from projections.replay.subtree import (
+    SelectedLog,
     Selection,
     checkpoint_at,
     grounds,
@@ -44,13 +48,14 @@ PART_TABLES = (OBJECTIVES, KEY_RESULTS, PROPOSALS)
 
 
 def select_cycle(source: EventSource, database: Database, organization_id: UUID,
-                 cycle_id: UUID, moment: datetime,
-                 known_at: datetime | None = None) -> Selection | None:
+                 cycle_id: UUID, moment: datetime, known_at: datetime | None = None,
+                 since_position: int | None = None) -> Selection | None:
     """Every aggregate of the cycle, for moments from ``moment`` on (None: the read
-    models are too far behind the log)."""
+    models are too far behind the log); with ``since_position``, for a replay resuming
+    from a checkpoint read to there (see ``grounds``)."""
     found = grounds(source, database, organization_id, cycle_id, moment, known_at,
                     lambda session, reader: cycle_members(session, reader, organization_id,
-                                                          cycle_id))
+                                                          cycle_id), since_position)
     if found is None:
         return None
     ground, members = found
@@ -85,13 +90,15 @@ class _Moment:
         self.valid_until = self.structure.valid_until
         self.counts.update(self.structure.frontier.counts)
 
-    def add(self, part: Checkpoint) -> None:
+    def add(self, part: Checkpoint, base: Mapping[str, int]) -> None:
+        """``base``: the counts the part's replay started from."""
         for table, rows in part.rows:
             if table.name in self.rows:
                 self.rows[table.name] += rows
             elif table is CHECK_INS:
                 self.check_ins.update(count_check_ins(rows, self.since))
         self.counts.update(part.frontier.counts)
+        self.counts.subtract(base)
         self.position = max(self.position, part.position)
         self.valid_until = min(self.valid_until, part.valid_until)
         if part.changed_at is not None and (self.changed_at is None
@@ -109,45 +116,74 @@ class _Moment:
         parts: RowSets = tuple((table, tuple(self.rows[table.name])) for table in PART_TABLES)
         s = self.structure
         return CycleState.of_rows(s.organization_id, s.cycle_id, structure + parts, position,
-                                  self.changed_at, self.counts, self.valid_until,
+                                  self.changed_at, +self.counts, self.valid_until,
                                   check_ins_held=False)
 
 
 def walk_in_parts(source: EventSource, selection: Selection, organization_id: UUID,
                   cycle_id: UUID, moments: Sequence[datetime],
                   known_at: datetime | None = None, part_size: int | None = None,
-                  progress: Progress | None = None) -> list[tuple[CycleState, CheckInCounts]]:
+                  progress: Progress | None = None, start: Buckets | None = None,
+                  ) -> list[tuple[CycleState, CheckInCounts]]:
     """The cycle at each of ``moments`` (valid time, in increasing order, none before
     the one ``selection`` was made for), as recorded by ``known_at``, without its
     check-ins (``CycleState.check_ins_held`` is false; the number of events applied is
     in the counts) but with its objectives' check-ins counted, those applying after the
-    moment before (or all, at the first). ``progress`` is told the aggregates replayed
-    so far, out of all of them."""
-    structure = selected_stepper(source, replace(selection, objectives=frozenset()),
-                                 organization_id, cycle_id, known_at)
+    moment before (or all, at the first). From the kept checkpoint ``start`` when given
+    (``selection`` made for it): each of its buckets is a part, resumed from its rows
+    and waiting events, reading only its aggregates' events written after it; else from
+    the beginning, ``part_size`` aggregates a part. ``progress`` is told the parts
+    replayed so far, out of all of them."""
+    ordered = sorted(selection.objectives, key=lambda u: u.int)
+    if start is None:
+        size = part_size or PART_AGGREGATES
+        parts = [frozenset(ordered[i:i + size]) for i in range(0, len(ordered), size)]
+        structure = selected_stepper(source, replace(selection, objectives=frozenset()),
+                                     organization_id, cycle_id, known_at)
+        base: Mapping[str, int] = {}
+    else:
+        grouped: dict[int, set[UUID]] = {}
+        for aggregate in ordered:
+            grouped.setdefault(bucket_of(aggregate, start.count), set()).add(aggregate)
+        parts = [frozenset(grouped.get(b, ())) for b in range(start.count)]
+        structure = _resumed(source, selection, selection.structure, start, STRUCTURE,
+                             known_at)
+        base = start.counts
     walked = [_Moment(checkpoint_at(structure, selection, moment), since)
               for moment, since in zip(moments, [None, *moments], strict=False)]
     del structure
-    ordered = sorted(selection.objectives, key=lambda u: u.int)
-    size = part_size or PART_AGGREGATES
-    for start in range(0, len(ordered), size):
-        part = Selection(selection.head, frozenset(ordered[start:start + size]),
-                         frozenset())
-        stepper = selected_stepper(source, part, organization_id, cycle_id, known_at)
+    for done, members in enumerate(parts, 1):
+        part = Selection(selection.head, members, frozenset())
+        stepper = (selected_stepper(source, part, organization_id, cycle_id, known_at)
+                   if start is None
+                   else _resumed(source, part, members, start, done - 1, known_at))
         for moment, at in zip(moments, walked, strict=True):
-            at.add(checkpoint_at(stepper, part, moment))
+            at.add(checkpoint_at(stepper, part, moment), base)
         if progress is not None:
-            progress(min(start + size, len(ordered)), len(ordered))
+            progress(done, len(parts))
     return [(at.state(selection), at.check_ins) for at in walked]
+
+
+def _resumed(source: EventSource, selection: Selection, aggregates: frozenset[UUID],
+             start: Buckets, bucket: int, known_at: datetime | None) -> CycleStepper:
+    """A stepper resuming from one bucket of a kept checkpoint, reading ``aggregates``'
+    events written after it."""
+    resumed = start.part(bucket)
+    log = SelectedLog(source, notifications_of(source.recorder, aggregates, CATALOG_TOPICS,
+                                               selection.head, after=start.read_to),
+                      selection.head)
+    return resumed.stepper(CycleStepper(log, resumed.organization_id,  # type: ignore[arg-type]
+                                        resumed.cycle_id, known_at=known_at))
 
 
 def cycle_in_parts(source: EventSource, selection: Selection, organization_id: UUID,
                    cycle_id: UUID, moment: datetime, known_at: datetime | None = None,
-                   progress: Progress | None = None) -> tuple[Checkpoint, CycleState]:
+                   progress: Progress | None = None, start: Buckets | None = None,
+                   ) -> tuple[Checkpoint, CycleState]:
     """The cycle as of ``moment``, and a checkpoint to tell whether it still holds (it
     holds no rows)."""
     [(state, _)] = walk_in_parts(source, selection, organization_id, cycle_id, [moment],
-                                 known_at, progress=progress)
+                                 known_at, progress=progress, start=start)
     assert state.valid_until is not None
     watch = Checkpoint(organization_id, cycle_id, known_at, (), state.position,
                        Frontier(read_to=selection.head), state.valid_until, selection.head)

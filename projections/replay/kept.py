@@ -8,7 +8,7 @@ import logging
 import zlib
 from datetime import datetime
 
-from projections.replay.checkpoint_codec import CATALOG_LAYOUT, decode, encode
+from projections.replay.checkpoint_codec import CATALOG_LAYOUT, Buckets, decode, encode
 from projections.replay.checkpoints import Checkpoint, CycleKey
 from projections.stores.checkpoint_store import CheckpointStore, KeptCheckpoint, Wanted
 
@@ -39,6 +39,22 @@ class KeptCheckpoints:
             return None
         self.loaded += 1
         return checkpoint
+
+    def latest_buckets(self, key: CycleKey, moment: datetime,
+                       reach: datetime) -> Buckets | None:
+        """As ``latest``, to be read one bucket at a time (a replay in parts)."""
+        organization_id, cycle_id, known_at = key
+        payload = self.store.latest(Wanted(organization_id, cycle_id, self.layout, moment,
+                                           reach, known_at))
+        if payload is None:
+            return None
+        try:
+            buckets = Buckets(payload)
+        except (ValueError, KeyError, zlib.error):
+            log.exception("a kept checkpoint of cycle %s does not read back", cycle_id)
+            return None
+        self.loaded += 1
+        return buckets
 
     def furthest_read(self, key: CycleKey, moment: datetime, reach: datetime) -> int:
         """The log position read by the checkpoint ``latest`` would give (0: none)."""

@@ -17,6 +17,7 @@ from uuid import UUID
 from projections.analysis.timeline import CheckInCounts
 from projections.gc_pause import paused_gc
 from projections.replay.asof import AsOfReplayer
+from projections.replay.checkpoint_codec import Buckets
 from projections.replay.checkpoints import CacheStats, Checkpoint
 from projections.replay.cycle_parts import cycle_in_parts, select_cycle, walk_in_parts
 from projections.replay.cycle_state import CycleState
@@ -95,13 +96,15 @@ class PartialReplayer:
         found = self._remembered(key, moment)
         if found is not None:
             return found
+        start = self._kept(organization_id, cycle_id, known_at, moment, moment)
         selection = select_cycle(self.replayer.source, self.database, organization_id,
-                                 cycle_id, moment, known_at)
+                                 cycle_id, moment, known_at,
+                                 None if start is None else start.read_to)
         if selection is None:
             return None
         with paused_gc():
             watch, state = cycle_in_parts(self.replayer.source, selection, organization_id,
-                                          cycle_id, moment, known_at, progress)
+                                          cycle_id, moment, known_at, progress, start)
         return self._remember(key, watch, state, moment)
 
     def walk(self, organization_id: UUID, cycle_id: UUID, moments: Sequence[datetime],
@@ -113,13 +116,23 @@ class PartialReplayer:
         Not remembered: the timeline remembers its steps."""
         if not moments:
             return []
+        start = self._kept(organization_id, cycle_id, known_at, moments[0], moments[-1])
         selection = select_cycle(self.replayer.source, self.database, organization_id,
-                                 cycle_id, moments[0], known_at)
+                                 cycle_id, moments[0], known_at,
+                                 None if start is None else start.read_to)
         if selection is None:
             return None
         with paused_gc():
             return walk_in_parts(self.replayer.source, selection, organization_id, cycle_id,
-                                 moments, known_at, progress=progress)
+                                 moments, known_at, progress=progress, start=start)
+
+    def _kept(self, organization_id: UUID, cycle_id: UUID, known_at: datetime | None,
+              moment: datetime, reach: datetime) -> Buckets | None:
+        """The kept checkpoint furthest along to resume from (None: none suits)."""
+        kept = self.replayer.kept
+        if kept is None:
+            return None
+        return kept.latest_buckets((organization_id, cycle_id, known_at), moment, reach)
 
     def _remembered(self, key: PartialKey, moment: datetime) -> CycleState | None:
         with self._lock:

@@ -41,6 +41,7 @@ from projections.replay.stepping import CycleStepper
 from projections.replay.subtree_reads import (
     linked_objectives,
     structure_changed_after,
+    structure_changed_since,
     structure_ids,
 )
 from projections.source import EventSource
@@ -127,9 +128,13 @@ class Grounds:
 
 def grounds(source: EventSource, database: Database, organization_id: UUID, cycle_id: UUID,
             moment: datetime, known_at: datetime | None,
-            members: Callable[[StoreSession, Any], M]) -> tuple[Grounds, M] | None:
+            members: Callable[[StoreSession, Any], M],
+            since_position: int | None = None) -> tuple[Grounds, M] | None:
     """The grounds of a replay of chosen aggregates, and ``members(session, catalog
-    reader)`` read at the same position (None: the read models are too far behind the log)."""
+    reader)`` read at the same position (None: the read models are too far behind the
+    log). With ``since_position`` (a replay resuming from a checkpoint read to there,
+    which holds every person and team as of then), ``structure`` is those with an event
+    after it, and no rows are taken from the catalog."""
     head = source.head()
     database.setup([LINKS, EVENT_INDEX_PROJECTION])
     session = database.session()
@@ -141,15 +146,18 @@ def grounds(source: EventSource, database: Database, organization_id: UUID, cycl
         if head - covered > MAX_TAIL:
             return None
         chosen = members(session, reader)
-        changed = structure_changed_after(session, organization_id, cutoff)
+        changed = (structure_changed_after(session, organization_id, cutoff)
+                   if since_position is None
+                   else structure_changed_since(session, organization_id, since_position))
         if changed is None:
             structure = structure_ids(session, reader, organization_id)
             people: list[PersonRow] = []
             teams: list[TeamRow] = []
         else:
             structure = set(changed)
-            people = reader.people(organization_id)
-            teams = reader.teams(organization_id)
+            resumed = since_position is not None
+            people = [] if resumed else reader.people(organization_id)
+            teams = [] if resumed else reader.teams(organization_id)
     finally:
         reader.close()
         session.close()

@@ -102,3 +102,18 @@ def cycle_members(session: StoreSession, reader: Any, organization_id: UUID,
             f"AND cycle_id = {p(cycle_id, ColumnKind.UUID)}", p.values)
         found.update(_uuid(row[0]) for row in rows)
     return found
+
+
+def structure_changed_since(session: StoreSession, organization_id: UUID,
+                            position: int) -> set[UUID] | None:
+    """The organization's aggregates outside any cycle with an event after log position
+    ``position``, from the event index (None: this store is not asked; replay them
+    all)."""
+    if not isinstance(session, SqlSession):
+        return None
+    p = Params(session.dialect)
+    rows = session.conn.fetchall(
+        f"SELECT DISTINCT aggregate_id FROM {EVENT_INDEX.name} "
+        f"WHERE organization_id = {p(organization_id, ColumnKind.UUID)} "
+        f"AND cycle_id IS NULL AND position > {p(position, ColumnKind.INT)}", p.values)
+    return {_uuid(row[0]) for row in rows}

@@ -9,16 +9,21 @@ read from the log; read models far behind give way to the whole replay."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
 
+from okr_domain.access import Actor
 from okr_domain.application import OkrApplication
+from okr_domain.clock import simulated_time
 from projections import analysis
 from projections.analysis.timeline import Interval, step_moments
-from projections.replay import cycle_parts, subtree
+from projections.replay import checkpoint_codec, cycle_parts, subtree
 from projections.replay.asof import AsOfReplayer
+from projections.replay.checkpoint_builder import CheckpointBuilder
 from projections.replay.cycle_state import CycleState
+from projections.replay.kept import KeptCheckpoints
 from projections.replay.partial import PartialReplayer
 from projections.replay.timeline_walk import cycle_timeline
 from projections.source import EventSource
@@ -39,8 +44,18 @@ def answers(state: CycleState, viewer: analysis.Viewer, now: datetime) -> object
             analysis.okr_health(state.cycle, *args, now))
 
 
+def content(state: CycleState) -> object:
+    """Rows without their positions (a row's position may differ when late check-ins
+    are applied in another order, as a replay resumed from a checkpoint does)."""
+    return ({o.id: (o.status, o.score, o.parent_id, o.title, o.last_check_in_at)
+             for o in state.objectives},
+            {k.id: (k.current, k.score, k.weight, k.check_in_count, k.last_check_in_at)
+             for k in state.key_results},
+            state.check_ins_recorded, state.cycle.status if state.cycle else None)
+
+
 def compare(app: OkrApplication, q: Quarter, replayer: PartialReplayer,
-            known_ats: list[datetime | None]) -> None:
+            known_ats: list[datetime | None], *, exact: bool = True) -> None:
     source = EventSource(app)
     member = analysis.Viewer(q.bob)
     rng = random.Random(5)
@@ -54,11 +69,12 @@ def compare(app: OkrApplication, q: Quarter, replayer: PartialReplayer,
             assert parts is not None
             assert not parts.check_ins_held
             assert parts.exists == whole.exists, (moment, known_at)
-            assert parts.objectives == whole.objectives, (moment, known_at)
-            assert parts.key_results == whole.key_results, (moment, known_at)
-            assert parts.proposals == whole.proposals, (moment, known_at)
-            assert parts.check_ins_recorded == whole.check_ins_recorded, (moment, known_at)
-            assert parts.position == whole.position, (moment, known_at)
+            assert content(parts) == content(whole), (moment, known_at)
+            if exact:
+                assert parts.objectives == whole.objectives, (moment, known_at)
+                assert parts.key_results == whole.key_results, (moment, known_at)
+                assert parts.proposals == whole.proposals, (moment, known_at)
+                assert parts.position == whole.position, (moment, known_at)
             for viewer in (analysis.Viewer.admin(), member):
                 assert answers(parts, viewer, moment) == answers(whole, viewer, moment), (
                     moment, known_at, viewer)
@@ -145,3 +161,37 @@ def test_a_timeline_walked_in_parts_equals_one_of_the_whole_cycle(
                                    known_at=known_at, partial=partial)
             assert parts == whole, (known_at, viewer)
             assert any(step.check_ins for step in whole.steps)
+
+
+def test_parts_resumed_from_kept_checkpoints_equal_a_replay_of_the_whole_cycle(
+        app: OkrApplication, store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each bucket of a kept checkpoint resumes as a part, reading only its aggregates'
+    events written after the checkpoint: the late check-ins, the correction, the
+    re-alignment and the close written after it count as in a replay from the start."""
+    monkeypatch.setattr(checkpoint_codec, "BUCKET_OBJECTIVES", 2)
+    q = busy_quarter(app, realign=False, close=False)
+    database = open_database(store_url)
+    kept = KeptCheckpoints(database.checkpoint_store())
+    source = EventSource(app)
+    assert CheckpointBuilder(source, kept, every_events=8).build(
+        q.org, q.cycle, at(9, 25)).kept > 0
+    realign_out_of_order(app, q)  # written after every checkpoint
+    with simulated_time(at(10, 1, 9)):
+        app.close_cycle(Actor.system(q.org), q.cycle)
+    catch_up(app, database)
+    replayer = PartialReplayer(AsOfReplayer(source, kept=kept), database)
+    compare(app, q, replayer, [None, at(7, 27, 20)], exact=False)
+    assert kept.loaded > 0
+    moments = step_moments(date(2026, 7, 1), date(2026, 9, 30), Interval.WEEK, at(10, 3))
+    for known_at in (None, at(9, 20)):
+        loaded = kept.loaded
+        whole = cycle_timeline(AsOfReplayer(source), q.org, q.cycle, moments,
+                               analysis.Viewer.admin(), known_at=known_at)
+        parts = cycle_timeline(AsOfReplayer(source), q.org, q.cycle, moments[3:],
+                               analysis.Viewer.admin(), known_at=known_at,
+                               partial=replayer)
+        # The first step of a walk counts every check-in so far as its own.
+        first = whole.steps[3]
+        assert parts.steps[0] == replace(first, check_ins=first.check_ins_total), known_at
+        assert parts.steps[1:] == whole.steps[4:], known_at
+        assert kept.loaded > loaded
