@@ -1,8 +1,10 @@
-"""T2: a whole cycle "as of" a moment, the first question of a fresh process: replayed in
-parts from its own aggregates' events (what the API's whole-cycle answers use), resumed
-from the checkpoint kept in the store furthest along before the moment (what the
-timeline, the CLI's replay and exports use), and replayed from the log's beginning (the
-baseline), each in a process of its own so that each peak of memory is its own.
+"""T2: a whole cycle "as of" a moment, the first question of a fresh process, each way in
+a process of its own so that each peak of memory is its own: in parts, each resumed
+from its bucket of the kept checkpoint furthest along before the moment (what the API's
+whole-cycle answers, the timeline, ``okr-api replay`` and most exports do); in parts
+from the aggregates' first events (no checkpoint kept); whole, resumed from the kept
+checkpoint (what a check-in export, and any answer while the read models are far
+behind, does); and whole from the log's beginning (the baseline).
 
     python -m bench.t2_whole_cycle --database-url 'postgresql://...?schema=S' \\
         --as-of 2026-11-15T00:00:00+00:00
@@ -24,9 +26,11 @@ import time
 from datetime import datetime
 
 
-def measure_parts(url: str, moment: datetime) -> dict[str, float]:
-    """In this process: the last open cycle as of ``moment``, replayed in parts."""
+def measure_parts(url: str, moment: datetime, kept: bool) -> dict[str, float]:
+    """In this process: the last open cycle as of ``moment``, replayed in parts (each
+    resumed from the kept checkpoint furthest along, when ``kept``)."""
     from projections.replay.asof import AsOfReplayer
+    from projections.replay.kept import KeptCheckpoints
     from projections.replay.open_cycles import open_cycles
     from projections.replay.partial import PartialReplayer
     from projections.running.service import open_events
@@ -37,7 +41,9 @@ def measure_parts(url: str, moment: datetime) -> dict[str, float]:
     try:
         source = EventSource(app)
         organization_id, cycle_id = open_cycles(source)[-1]
-        replayer = PartialReplayer(AsOfReplayer(source), open_database(url))
+        database = open_database(url)
+        store = KeptCheckpoints(database.checkpoint_store()) if kept else None
+        replayer = PartialReplayer(AsOfReplayer(source, kept=store), database)
         started = time.perf_counter()
         state = replayer.cycle_at(organization_id, cycle_id, moment)
         seconds = time.perf_counter() - started
@@ -47,6 +53,7 @@ def measure_parts(url: str, moment: datetime) -> dict[str, float]:
         raise SystemExit("the read models are behind the log: run the projections first")
     return {"seconds": seconds, "objectives": len(state.objectives),
             "key_results": len(state.key_results), "check_ins_counted": state.check_ins_recorded,
+            "checkpoints_loaded": store.loaded if store else 0,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
@@ -82,17 +89,17 @@ def main() -> None:
                         help="the store (PostgreSQL with ?schema=, or sqlite:///...)")
     parser.add_argument("--as-of", required=True, type=datetime.fromisoformat,
                         help="the moment (ISO 8601 with a time zone)")
-    parser.add_argument("--variant", choices=("parts", "kept", "scratch"),
+    parser.add_argument("--variant", choices=("parts", "parts-scratch", "kept", "scratch"),
                         help="measure one variant in this process (the default runs both, "
                              "each in a process of its own, and prints a line for each)")
     args = parser.parse_args()
-    if args.variant == "parts":
-        print(json.dumps(measure_parts(args.database_url, args.as_of)))
+    if args.variant in ("parts", "parts-scratch"):
+        print(json.dumps(measure_parts(args.database_url, args.as_of, args.variant == "parts")))
         return
     if args.variant:
         print(json.dumps(measure(args.database_url, args.as_of, args.variant == "kept")))
         return
-    for variant in ("parts", "kept", "scratch"):
+    for variant in ("parts", "parts-scratch", "kept", "scratch"):
         out = subprocess.run(
             [sys.executable, "-m", "bench.t2_whole_cycle", "--database-url",
              args.database_url, "--as-of", args.as_of.isoformat(), "--variant", variant],
