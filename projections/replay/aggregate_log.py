@@ -9,7 +9,7 @@ in-memory one) is read through and filtered.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.persistence import Notification
@@ -17,6 +17,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from psycopg import sql
 
+T = TypeVar("T")
 CHUNK = 5_000
 """Ids per statement (SQLite's bound variables, PostgreSQL's array size)."""
 SCAN_BATCH = 5_000
@@ -38,9 +39,59 @@ def notifications_of(recorder: Any, originators: Collection[UUID], topics: Seque
     return found
 
 
-def _chunks(ids: list[UUID]) -> Iterator[list[UUID]]:
+def notifications_at(recorder: Any, positions: Collection[int],
+                     topics: Sequence[str]) -> list[Notification]:
+    """The notifications at ``positions`` with one of ``topics``, in position order (by
+    the position index: the rows wanted and no others)."""
+    wanted = sorted(positions)
+    if not wanted:
+        return []
+    if isinstance(recorder, PostgresApplicationRecorder):
+        found = [n for chunk in _chunks(wanted) for n in _postgres_at(recorder, chunk, topics)]
+    elif isinstance(recorder, SQLiteApplicationRecorder):
+        found = [n for chunk in _chunks(wanted) for n in _sqlite_at(recorder, chunk, topics)]
+    else:
+        chosen = set(wanted)
+        found = [n for n in _scan_from(recorder, wanted[0], topics, wanted[-1])
+                 if n.id in chosen]
+    found.sort(key=lambda n: n.id)
+    return found
+
+
+def _chunks(ids: list[T]) -> Iterator[list[T]]:
     for start in range(0, len(ids), CHUNK):
         yield ids[start:start + CHUNK]
+
+
+def _postgres_at(recorder: PostgresApplicationRecorder, positions: list[int],
+                 topics: Sequence[str]) -> list[Notification]:
+    statement = sql.SQL(
+        "SELECT notification_id, originator_id, originator_version, topic, state "
+        "FROM {}.{} WHERE notification_id = ANY(%s) AND topic = ANY(%s)").format(
+        sql.Identifier(recorder.datastore.schema), sql.Identifier(recorder.events_table_name))
+    with recorder.datastore.get_connection() as conn, conn.transaction(), \
+            conn.cursor() as curs:
+        curs.execute("SET LOCAL jit = off")
+        curs.execute(statement, (positions, list(topics)))
+        return [Notification(id=row["notification_id"], originator_id=row["originator_id"],
+                             originator_version=row["originator_version"],
+                             topic=row["topic"], state=bytes(row["state"]))
+                for row in curs.fetchall()]
+
+
+def _sqlite_at(recorder: SQLiteApplicationRecorder, positions: list[int],
+               topics: Sequence[str]) -> list[Notification]:
+    statement = (f"SELECT rowid, originator_id, originator_version, topic, state "
+                 f"FROM {recorder.events_table_name} "
+                 f"WHERE rowid IN ({','.join('?' * len(positions))}) "
+                 f"AND topic IN ({','.join('?' * len(topics))})")
+    with recorder.datastore.transaction(commit=False) as curs:
+        curs.execute(statement, [*positions, *topics])
+        return [Notification(id=row["rowid"],
+                             originator_id=recorder.convert_originator_id(row["originator_id"]),
+                             originator_version=row["originator_version"],
+                             topic=row["topic"], state=row["state"])
+                for row in curs.fetchall()]
 
 
 def _postgres(recorder: PostgresApplicationRecorder, ids: list[UUID], topics: Sequence[str],
@@ -84,11 +135,15 @@ def _sqlite(recorder: SQLiteApplicationRecorder, ids: list[UUID], topics: Sequen
 
 def _scan(recorder: Any, ids: set[UUID], topics: Sequence[str],
           up_to: int) -> Iterator[Notification]:
-    start = 1
+    yield from (n for n in _scan_from(recorder, 1, topics, up_to) if n.originator_id in ids)
+
+
+def _scan_from(recorder: Any, start: int, topics: Sequence[str],
+               up_to: int) -> Iterator[Notification]:
     while start <= up_to:
         batch = recorder.select_notifications(start=start, limit=SCAN_BATCH, stop=up_to,
                                               topics=topics)
         if not batch:
             return
-        yield from (n for n in batch if n.originator_id in ids)
+        yield from batch
         start = batch[-1].id + 1

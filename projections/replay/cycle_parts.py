@@ -23,7 +23,7 @@ from uuid import UUID
 
 from projections.analysis.timeline import CheckInCounts, count_check_ins
 from projections.catalog.tables import CHECK_INS, KEY_RESULTS, OBJECTIVES, PROPOSALS
-from projections.replay.aggregate_log import notifications_of
+from projections.replay.aggregate_log import notifications_at, notifications_of
 from projections.replay.catalog_session import CATALOG_TOPICS
 from projections.replay.checkpoint_codec import STRUCTURE, Buckets, bucket_of
 from projections.replay.checkpoints import Checkpoint
@@ -38,36 +38,58 @@ from projections.replay.subtree import (
     tail,
     with_live_rows,
 )
-from projections.replay.subtree_reads import cycle_members
+from projections.replay.subtree_reads import cycle_members, cycle_positions
 from projections.source import EventSource
 from projections.stores.database import Database
+from projections.stores.session import StoreSession
 
 PART_AGGREGATES = 1_000
 """Objectives and proposals replayed together (a part holds their events and check-ins)."""
 PART_TABLES = (OBJECTIVES, KEY_RESULTS, PROPOSALS)
 
 
+Written = dict[UUID, list[int]]
+"""Per aggregate, the positions of its events written after a checkpoint."""
+
+
 def select_cycle(source: EventSource, database: Database, organization_id: UUID,
                  cycle_id: UUID, moment: datetime, known_at: datetime | None = None,
-                 since_position: int | None = None) -> Selection | None:
+                 since_position: int | None = None,
+                 ) -> tuple[Selection, Written | None] | None:
     """Every aggregate of the cycle, for moments from ``moment`` on (None: the read
     models are too far behind the log); with ``since_position``, for a replay resuming
-    from a checkpoint read to there (see ``grounds``)."""
-    found = grounds(source, database, organization_id, cycle_id, moment, known_at,
-                    lambda session, reader: cycle_members(session, reader, organization_id,
-                                                          cycle_id), since_position)
+    from a checkpoint read to there (see ``grounds``), with the positions of the
+    cycle's events written after it (None: this store cannot say)."""
+    def read(session: StoreSession, reader: Any,
+             covered: int) -> tuple[set[UUID], list[tuple[int, UUID]] | None]:
+        return (cycle_members(session, reader, organization_id, cycle_id),
+                None if since_position is None
+                else cycle_positions(session, organization_id, cycle_id, since_position,
+                                     covered))
+
+    found = grounds(source, database, organization_id, cycle_id, moment, known_at, read,
+                    since_position)
     if found is None:
         return None
-    ground, members = found
-    for event in tail(source, ground.covered, ground.head):
+    ground, (members, indexed) = found
+    written: Written | None = None
+    if indexed is not None:
+        written = {}
+        for position, aggregate in indexed:
+            written.setdefault(aggregate, []).append(position)
+    for position, event in tail(source, ground.covered, ground.head):
         if event.organization_id != organization_id:
             continue
         if event.cycle_id == cycle_id:
             members.add(event.originator_id)
+            if written is not None and since_position is not None \
+                    and position > since_position:
+                written.setdefault(event.originator_id, []).append(position)
         elif event.cycle_id is None:
             ground.structure.add(event.originator_id)
-    return Selection(ground.head, frozenset(members - ground.structure),
-                     frozenset(ground.structure), ground.live())
+    selection = Selection(ground.head, frozenset(members - ground.structure),
+                          frozenset(ground.structure), ground.live())
+    return selection, written
 
 
 @dataclass
@@ -124,14 +146,15 @@ def walk_in_parts(source: EventSource, selection: Selection, organization_id: UU
                   cycle_id: UUID, moments: Sequence[datetime],
                   known_at: datetime | None = None, part_size: int | None = None,
                   progress: Progress | None = None, start: Buckets | None = None,
-                  ) -> list[tuple[CycleState, CheckInCounts]]:
+                  written: Written | None = None) -> list[tuple[CycleState, CheckInCounts]]:
     """The cycle at each of ``moments`` (valid time, in increasing order, none before
     the one ``selection`` was made for), as recorded by ``known_at``, without its
     check-ins (``CycleState.check_ins_held`` is false; the number of events applied is
     in the counts) but with its objectives' check-ins counted, those applying after the
     moment before (or all, at the first). From the kept checkpoint ``start`` when given
     (``selection`` made for it): each of its buckets is a part, resumed from its rows
-    and waiting events, reading only its aggregates' events written after it; else from
+    and waiting events, reading only its aggregates' events written after it (at the
+    ``written`` positions, when known); else from
     the beginning, ``part_size`` aggregates a part. ``progress`` is told the parts
     replayed so far, out of all of them."""
     ordered = sorted(selection.objectives, key=lambda u: u.int)
@@ -147,7 +170,7 @@ def walk_in_parts(source: EventSource, selection: Selection, organization_id: UU
             grouped.setdefault(bucket_of(aggregate, start.count), set()).add(aggregate)
         parts = [frozenset(grouped.get(b, ())) for b in range(start.count)]
         structure = _resumed(source, selection, selection.structure, start, STRUCTURE,
-                             known_at)
+                             known_at, None)
         base = start.counts
     walked = [_Moment(checkpoint_at(structure, selection, moment), since)
               for moment, since in zip(moments, [None, *moments], strict=False)]
@@ -156,7 +179,7 @@ def walk_in_parts(source: EventSource, selection: Selection, organization_id: UU
         part = Selection(selection.head, members, frozenset())
         stepper = (selected_stepper(source, part, organization_id, cycle_id, known_at)
                    if start is None
-                   else _resumed(source, part, members, start, done - 1, known_at))
+                   else _resumed(source, part, members, start, done - 1, known_at, written))
         for moment, at in zip(moments, walked, strict=True):
             at.add(checkpoint_at(stepper, part, moment), base)
         if progress is not None:
@@ -165,13 +188,19 @@ def walk_in_parts(source: EventSource, selection: Selection, organization_id: UU
 
 
 def _resumed(source: EventSource, selection: Selection, aggregates: frozenset[UUID],
-             start: Buckets, bucket: int, known_at: datetime | None) -> CycleStepper:
+             start: Buckets, bucket: int, known_at: datetime | None,
+             written: Written | None) -> CycleStepper:
     """A stepper resuming from one bucket of a kept checkpoint, reading ``aggregates``'
-    events written after it."""
+    events written after it (at the ``written`` positions, when known)."""
     resumed = start.part(bucket)
-    log = SelectedLog(source, notifications_of(source.recorder, aggregates, CATALOG_TOPICS,
-                                               selection.head, after=start.read_to),
-                      selection.head)
+    if written is None:
+        notifications = notifications_of(source.recorder, aggregates, CATALOG_TOPICS,
+                                         selection.head, after=start.read_to)
+    else:
+        notifications = notifications_at(
+            source.recorder, [p for a in aggregates for p in written.get(a, ())],
+            CATALOG_TOPICS)
+    log = SelectedLog(source, notifications, selection.head)
     return resumed.stepper(CycleStepper(log, resumed.organization_id,  # type: ignore[arg-type]
                                         resumed.cycle_id, known_at=known_at))
 
@@ -179,11 +208,11 @@ def _resumed(source: EventSource, selection: Selection, aggregates: frozenset[UU
 def cycle_in_parts(source: EventSource, selection: Selection, organization_id: UUID,
                    cycle_id: UUID, moment: datetime, known_at: datetime | None = None,
                    progress: Progress | None = None, start: Buckets | None = None,
-                   ) -> tuple[Checkpoint, CycleState]:
+                   written: Written | None = None) -> tuple[Checkpoint, CycleState]:
     """The cycle as of ``moment``, and a checkpoint to tell whether it still holds (it
     holds no rows)."""
     [(state, _)] = walk_in_parts(source, selection, organization_id, cycle_id, [moment],
-                                 known_at, progress=progress, start=start)
+                                 known_at, progress=progress, start=start, written=written)
     assert state.valid_until is not None
     watch = Checkpoint(organization_id, cycle_id, known_at, (), state.position,
                        Frontier(read_to=selection.head), state.valid_until, selection.head)

@@ -97,14 +97,16 @@ class PartialReplayer:
         if found is not None:
             return found
         start = self._kept(organization_id, cycle_id, known_at, moment, moment)
-        selection = select_cycle(self.replayer.source, self.database, organization_id,
-                                 cycle_id, moment, known_at,
-                                 None if start is None else start.read_to)
-        if selection is None:
+        selected = select_cycle(self.replayer.source, self.database, organization_id,
+                                cycle_id, moment, known_at,
+                                None if start is None else start.read_to)
+        if selected is None:
             return None
+        selection, written = selected
         with paused_gc():
             watch, state = cycle_in_parts(self.replayer.source, selection, organization_id,
-                                          cycle_id, moment, known_at, progress, start)
+                                          cycle_id, moment, known_at, progress, start,
+                                          written)
         return self._remember(key, watch, state, moment)
 
     def walk(self, organization_id: UUID, cycle_id: UUID, moments: Sequence[datetime],
@@ -117,14 +119,16 @@ class PartialReplayer:
         if not moments:
             return []
         start = self._kept(organization_id, cycle_id, known_at, moments[0], moments[-1])
-        selection = select_cycle(self.replayer.source, self.database, organization_id,
-                                 cycle_id, moments[0], known_at,
-                                 None if start is None else start.read_to)
-        if selection is None:
+        selected = select_cycle(self.replayer.source, self.database, organization_id,
+                                cycle_id, moments[0], known_at,
+                                None if start is None else start.read_to)
+        if selected is None:
             return None
+        selection, written = selected
         with paused_gc():
             return walk_in_parts(self.replayer.source, selection, organization_id, cycle_id,
-                                 moments, known_at, progress=progress, start=start)
+                                 moments, known_at, progress=progress, start=start,
+                                 written=written)
 
     def _kept(self, organization_id: UUID, cycle_id: UUID, known_at: datetime | None,
               moment: datetime, reach: datetime) -> Buckets | None:

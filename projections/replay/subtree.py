@@ -128,10 +128,10 @@ class Grounds:
 
 def grounds(source: EventSource, database: Database, organization_id: UUID, cycle_id: UUID,
             moment: datetime, known_at: datetime | None,
-            members: Callable[[StoreSession, Any], M],
+            members: Callable[[StoreSession, Any, int], M],
             since_position: int | None = None) -> tuple[Grounds, M] | None:
     """The grounds of a replay of chosen aggregates, and ``members(session, catalog
-    reader)`` read at the same position (None: the read models are too far behind the
+    reader, covered)`` read at the same position (None: the read models are too far behind the
     log). With ``since_position`` (a replay resuming from a checkpoint read to there,
     which holds every person and team as of then), ``structure`` is those with an event
     after it, and no rows are taken from the catalog."""
@@ -145,7 +145,7 @@ def grounds(source: EventSource, database: Database, organization_id: UUID, cycl
                       session.position(EVENT_INDEX_PROJECTION) or 0, reader.position())
         if head - covered > MAX_TAIL:
             return None
-        chosen = members(session, reader)
+        chosen = members(session, reader, covered)
         changed = (structure_changed_after(session, organization_id, cutoff)
                    if since_position is None
                    else structure_changed_since(session, organization_id, since_position))
@@ -171,13 +171,13 @@ def select(source: EventSource, database: Database, organization_id: UUID, cycle
     """The aggregates the subtree of ``root`` can hold, as of any moment (None: the read
     models are too far behind the log)."""
     found = grounds(source, database, organization_id, cycle_id, moment, known_at,
-                    lambda session, _: linked_objectives(session, LINKS, organization_id,
+                    lambda session, _, __: linked_objectives(session, LINKS, organization_id,
                                                          cycle_id, root))
     if found is None:
         return None
     ground, (below, above) = found
     tail_links: list[tuple[UUID, UUID]] = []
-    for event in tail(source, ground.covered, ground.head):
+    for _, event in tail(source, ground.covered, ground.head):
         if event.organization_id != organization_id:
             continue
         if isinstance(event, ev.Aligned) and event.cycle_id == cycle_id:
@@ -195,16 +195,17 @@ def select(source: EventSource, database: Database, organization_id: UUID, cycle
                      ground.live())
 
 
-def tail(source: EventSource, after: int, head: int) -> list[Event]:
-    """The events relevant to a cycle written after ``after`` up to ``head``."""
-    events: list[Event] = []
+def tail(source: EventSource, after: int, head: int) -> list[tuple[int, Event]]:
+    """The events relevant to a cycle written after ``after`` up to ``head``, with their
+    positions."""
+    events: list[tuple[int, Event]] = []
     start = after + 1
     while start <= head:
         batch = source.recorder.select_notifications(start=start, limit=TAIL_BATCH,
                                                      stop=head, topics=CATALOG_TOPICS)
         if not batch:
             break
-        events += (source.decode(n) for n in batch)
+        events += ((n.id, source.decode(n)) for n in batch)
         start = batch[-1].id + 1
     return events
 

@@ -117,3 +117,19 @@ def structure_changed_since(session: StoreSession, organization_id: UUID,
         f"WHERE organization_id = {p(organization_id, ColumnKind.UUID)} "
         f"AND cycle_id IS NULL AND position > {p(position, ColumnKind.INT)}", p.values)
     return {_uuid(row[0]) for row in rows}
+
+
+def cycle_positions(session: StoreSession, organization_id: UUID, cycle_id: UUID,
+                    after: int, up_to: int) -> list[tuple[int, UUID]] | None:
+    """The positions (and aggregates) of the cycle's events after ``after`` up to
+    ``up_to``, from the event index (None: this store is not asked)."""
+    if not isinstance(session, SqlSession):
+        return None
+    p = Params(session.dialect)
+    rows = session.conn.fetchall(
+        f"SELECT position, aggregate_id FROM {EVENT_INDEX.name} "
+        f"WHERE organization_id = {p(organization_id, ColumnKind.UUID)} "
+        f"AND cycle_id = {p(cycle_id, ColumnKind.UUID)} "
+        f"AND position > {p(after, ColumnKind.INT)} AND position <= {p(up_to, ColumnKind.INT)}",
+        p.values)
+    return [(int(row[0]), _uuid(row[1])) for row in rows]
