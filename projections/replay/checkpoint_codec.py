@@ -187,6 +187,7 @@ def encode(checkpoint: Checkpoint, buckets: int | None = None) -> bytes:
         by_bucket: dict[int, list[Any]] = {}
         if table.name in PART_TABLES:
             owner = table.owner
+            assert owner is not None  # every part table's rows have an owner
             for row in rows:
                 by_bucket.setdefault(bucket_of(getattr(row, owner), count), []).append(row)
         else:

@@ -101,7 +101,7 @@ class _Moment:
     rows: dict[str, list[Any]] = field(
         default_factory=lambda: {table.name: [] for table in PART_TABLES})
     counts: Counter[str] = field(default_factory=Counter)
-    check_ins: CheckInCounts = field(default_factory=dict)
+    check_ins: dict[UUID, tuple[int, int]] = field(default_factory=dict)
     position: int = field(init=False)
     changed_at: datetime | None = field(init=False)
     valid_until: datetime = field(init=False)

@@ -109,6 +109,10 @@ class _Sampler:
         return step
 
 
+def _given(counts: CheckInCounts) -> Callable[[], CheckInCounts]:
+    return lambda: counts
+
+
 def cycle_timeline(replayer: AsOfReplayer, organization_id: UUID, cycle_id: UUID,
                    moments: Sequence[datetime], viewer: Viewer, scope: Scope = ORGANIZATION,
                    rescore: Rescore = normal_rules, progress: Progress | None = None,
@@ -121,7 +125,7 @@ def cycle_timeline(replayer: AsOfReplayer, organization_id: UUID, cycle_id: UUID
     walked = None if partial is None else partial.walk(organization_id, cycle_id, ordered,
                                                         known_at, progress)
     if walked is not None:
-        steps = [sampler.step(state, lambda c=counts: c) for state, counts in walked]
+        steps = [sampler.step(state, _given(counts)) for state, counts in walked]
     else:
         steps = replayer.sample(organization_id, cycle_id, ordered, sampler, progress,
                                 known_at=known_at)
