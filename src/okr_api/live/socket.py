@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope
 from starlette.types import Send as ASGISend
-from starlette.websockets import WebSocket
+from starlette.websockets import WebSocket, WebSocketState
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
@@ -35,6 +35,7 @@ from okr_api.context import Context, Services, hr_mode_for
 from okr_api.graphql.schema import schema
 from okr_api.http.endpoint import authenticate
 from okr_api.live.render import SEND, Send
+from okr_api.live.transport_ws import LeanConnection, picks_transport_ws
 from okr_api.request_loaders import RequestLoaders
 from okr_domain.access import Actor
 
@@ -52,11 +53,11 @@ class SocketContext(Context):
 
     async def reauthenticate(self) -> Principal:
         """The connection's token checked again now (expiry, revocation)."""
-        header = _token_header(self.connection_params, self.handshake_authorization)
+        header = token_header(self.connection_params, self.handshake_authorization)
         return await authenticate({"authorization": header}, self.services)
 
 
-def _token_header(params: Any, handshake: str | None) -> str | None:
+def token_header(params: Any, handshake: str | None) -> str | None:
     if isinstance(params, dict):
         for key in ("Authorization", "authorization"):
             if isinstance(params.get(key), str):
@@ -117,7 +118,7 @@ class SocketView(GraphQL[SocketContext, None]):
                              handshake_authorization=request.headers.get("authorization"))
 
     async def on_ws_connect(self, context: SocketContext) -> UnsetType | dict[str, object] | None:
-        header = _token_header(context.connection_params, context.handshake_authorization)
+        header = token_header(context.connection_params, context.handshake_authorization)
         try:
             principal = await authenticate({"authorization": header}, context.services)
         except AuthError as error:
@@ -141,17 +142,58 @@ async def graphql_socket(websocket: WebSocket) -> None:
     await _view.run(websocket)
 
 
+async def fallback_handler(connection: LeanConnection) -> TransportWSHandler:
+    """strawberry's handler for a lean connection's operations it does not serve itself
+    (``okr_api.live.transport_ws``): past connection_init, with the connection's
+    principal and token."""
+    assert connection.principal is not None
+
+    async def send(message: Any) -> None:
+        if message["type"] == "websocket.close":
+            connection.closed = True
+        await connection.send(message)
+
+    websocket = WebSocket(connection.scope, receive=connection.receive, send=send)
+    websocket.client_state = websocket.application_state = WebSocketState.CONNECTED
+    services = connection.services
+    principal = connection.principal
+    context = SocketContext(
+        services=services, principal=principal,
+        loaders=RequestLoaders(services.read_model, principal.organization_id),
+        connection_params={"Authorization": connection.header} if connection.header else {},
+        hr_mode=await hr_mode_for(services, principal), authenticated=True)
+    handler = TransportWSHandler(
+        view=_view, websocket=_view.websocket_adapter_class(_view, websocket, websocket),
+        context=context, root_value=None, schema=schema,
+        connection_init_wait_timeout=_view.connection_init_wait_timeout,
+        max_subscriptions_per_connection=_view.max_subscriptions_per_connection)
+    handler.connection_init_received = handler.connection_acknowledged = True
+    return handler
+
+
 class SocketRoute:
     """ASGI middleware: the WebSocket upgrade of /graphql goes straight to the socket
     view. Through the router, each open connection would also keep the layers it passed
     (exception handlers, the route's dependency stacks: some 9 KB a connection, for as
-    long as it is open)."""
+    long as it is open). A graphql-transport-ws connection is ours
+    (``okr_api.live.transport_ws``) unless ``OKR_LIVE_LEAN_SOCKETS`` is false or a page
+    of another origin opens it (strawberry's view decides whether it may)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: ASGISend) -> None:
         if scope["type"] == "websocket" and scope["path"] == PATH:
+            services: Services = scope["app"].state.services
+            if (services.settings.live_lean_sockets
+                    and picks_transport_ws(scope.get("subprotocols", ()))):
+                headers = dict(scope["headers"])
+                if b"origin" not in headers:
+                    authorization = headers.get(b"authorization")
+                    await LeanConnection(
+                        scope, receive, send, services,
+                        authorization.decode("latin-1") if authorization else None).run()
+                    return
             await graphql_socket(WebSocket(scope, receive=receive, send=send))
             return
         await self.app(scope, receive, send)
