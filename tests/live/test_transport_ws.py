@@ -8,6 +8,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -19,9 +20,26 @@ from okr_api.live import transport_ws
 from okr_api.live.hub import Subscriber
 from okr_api.live.transport_ws import LeanSubscription
 from okr_domain.access import Actor
-from tests.live.support import TRANSPORT_WS, Server, World, gid, wait_subscribed
+from tests.live.support import (
+    TRANSPORT_WS,
+    Server,
+    World,
+    gid,
+    serve_here,
+    settings_for,
+    wait_subscribed,
+)
 
 pytestmark = pytest.mark.parametrize("live_url", ["sqlite"], indirect=True)
+
+
+@pytest.fixture
+async def server(live_url: str, tmp_path: Path) -> AsyncIterator[Server]:
+    """The server with the protocols ``okr-api serve`` gives uvicorn (the lean
+    WebSocket protocol's queue, event and parser under the lean connections)."""
+    async with serve_here(settings_for(live_url, tmp_path / "data"),
+                          service_protocols=True) as running:
+        yield running
 
 SCORES = "subscription S($after: Int) { scoreEvents(after: $after) { position type note } }"
 OKRS = "subscription O { okrEvents { position type objectiveId } }"

@@ -190,6 +190,10 @@ class SocketRoute:
                 headers = dict(scope["headers"])
                 if b"origin" not in headers:
                     authorization = headers.get(b"authorization")
+                    # Nothing reads the handshake's headers again (the server logs the
+                    # client's address and the path): the scope would keep them, some
+                    # 1.5 KB, for as long as the connection is open.
+                    scope["headers"] = []
                     await LeanConnection(
                         scope, receive, send, services,
                         authorization.decode("latin-1") if authorization else None).run()
