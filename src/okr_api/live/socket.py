@@ -176,28 +176,39 @@ class SocketRoute:
     view. Through the router, each open connection would also keep the layers it passed
     (exception handlers, the route's dependency stacks: some 9 KB a connection, for as
     long as it is open). A graphql-transport-ws connection is ours
-    (``okr_api.live.transport_ws``) unless ``OKR_LIVE_LEAN_SOCKETS`` is false or a page
-    of another origin opens it (strawberry's view decides whether it may)."""
+    (``okr_api.live.transport_ws``) unless ``OKR_LIVE_LEAN_SOCKETS`` is false or the
+    handshake has an Origin (a browser's page: strawberry's view decides whether that
+    origin may connect)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: ASGISend) -> None:
         if scope["type"] == "websocket" and scope["path"] == PATH:
-            services: Services = scope["app"].state.services
-            if (services.settings.live_lean_sockets
-                    and picks_transport_ws(scope.get("subprotocols", ()))):
-                headers = dict(scope["headers"])
-                if b"origin" not in headers:
-                    authorization = headers.get(b"authorization")
-                    # Nothing reads the handshake's headers again (the server logs the
-                    # client's address and the path): the scope would keep them, some
-                    # 1.5 KB, for as long as the connection is open.
-                    scope["headers"] = []
-                    await LeanConnection(
-                        scope, receive, send, services,
-                        authorization.decode("latin-1") if authorization else None).run()
-                    return
-            await graphql_socket(WebSocket(scope, receive=receive, send=send))
+            lean = _lean_connection(scope, receive, send)
+            if lean is not None:
+                await lean.run()
+            else:
+                await graphql_socket(WebSocket(scope, receive=receive, send=send))
             return
         await self.app(scope, receive, send)
+
+
+def _lean_connection(scope: Scope, receive: Receive, send: ASGISend) -> LeanConnection | None:
+    """A lean connection for this upgrade, or None when strawberry's view takes it. (A
+    function of its own: the caller's frame lasts as long as the connection, this one's
+    locals, the handshake's headers among them, do not.)"""
+    services: Services = scope["app"].state.services
+    if (not services.settings.live_lean_sockets
+            or not picks_transport_ws(scope.get("subprotocols", ()))):
+        return None
+    headers = dict(scope["headers"])
+    if b"origin" in headers:
+        return None
+    authorization = headers.get(b"authorization")
+    # Nothing reads the handshake's headers again (the server logs the client's address
+    # and the path): the scope would keep them, some 1.5 KB, for as long as the
+    # connection is open.
+    scope["headers"] = []
+    return LeanConnection(scope, receive, send, services,
+                          authorization.decode("latin-1") if authorization else None)
