@@ -30,7 +30,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 from strawberry.types.unset import UNSET, UnsetType
 
-from okr_api.auth import AuthError, Principal
+from okr_api.auth import AuthError, Principal, token_header
 from okr_api.context import Context, Services, hr_mode_for
 from okr_api.graphql.schema import schema
 from okr_api.http.endpoint import authenticate
@@ -55,17 +55,6 @@ class SocketContext(Context):
         """The connection's token checked again now (expiry, revocation)."""
         header = token_header(self.connection_params, self.handshake_authorization)
         return await authenticate({"authorization": header}, self.services)
-
-
-def token_header(params: Any, handshake: str | None) -> str | None:
-    if isinstance(params, dict):
-        for key in ("Authorization", "authorization"):
-            if isinstance(params.get(key), str):
-                return str(params[key])
-        for key in ("authToken", "token"):
-            if isinstance(params.get(key), str):
-                return f"Bearer {params[key]}"
-    return handshake
 
 
 def _sender(websocket: Any, operation_id: str, kind: str) -> Send:
@@ -163,7 +152,8 @@ async def fallback_handler(connection: LeanConnection) -> TransportWSHandler:
         connection_params={"Authorization": connection.header} if connection.header else {},
         hr_mode=await hr_mode_for(services, principal), authenticated=True)
     handler = TransportWSHandler(
-        view=_view, websocket=_view.websocket_adapter_class(_view, websocket, websocket),
+        view=_view,
+        websocket=_view.websocket_adapter_class(cast(Any, _view), websocket, websocket),
         context=context, root_value=None, schema=schema,
         connection_init_wait_timeout=_view.connection_init_wait_timeout,
         max_subscriptions_per_connection=_view.max_subscriptions_per_connection)
@@ -211,4 +201,5 @@ def _lean_connection(scope: Scope, receive: Receive, send: ASGISend) -> LeanConn
     # connection is open.
     scope["headers"] = []
     return LeanConnection(scope, receive, send, services,
-                          authorization.decode("latin-1") if authorization else None)
+                          authorization.decode("latin-1") if authorization else None,
+                          fallback_handler)
