@@ -16,6 +16,7 @@ from typing import Any, cast
 from uuid import UUID
 
 import orjson
+from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope
@@ -34,6 +35,7 @@ from okr_api.auth import AuthError, Principal, token_header
 from okr_api.context import Context, Services, hr_mode_for
 from okr_api.graphql.schema import schema
 from okr_api.http.endpoint import authenticate
+from okr_api.http.request_limits import headers_too_large
 from okr_api.live.render import SEND, Send
 from okr_api.live.transport_ws import LeanConnection, picks_transport_ws
 from okr_api.request_loaders import RequestLoaders
@@ -166,22 +168,35 @@ class SocketRoute:
     view. Through the router, each open connection would also keep the layers it passed
     (exception handlers, the route's dependency stacks: some 9 KB a connection, for as
     long as it is open). A graphql-transport-ws connection is ours
-    (``okr_api.live.transport_ws``) unless ``OKR_LIVE_LEAN_SOCKETS`` is false or the
-    handshake has an Origin (a browser's page: strawberry's view decides whether that
-    origin may connect)."""
+    (``okr_api.live.transport_ws``, taken by ``SocketFirstAPI`` before any layer) unless
+    ``OKR_LIVE_LEAN_SOCKETS`` is false or the handshake has an Origin (a browser's page:
+    strawberry's view decides whether that origin may connect)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: ASGISend) -> None:
         if scope["type"] == "websocket" and scope["path"] == PATH:
+            await graphql_socket(WebSocket(scope, receive=receive, send=send))
+            return
+        await self.app(scope, receive, send)
+
+
+class SocketFirstAPI(FastAPI):
+    """FastAPI, taking a lean graphql-transport-ws connection of /graphql before its
+    middleware stack (the header limits checked first): the stack's layers (errors,
+    telemetry, body limits, CORS, header limits, ``SocketRoute``) would each keep a frame,
+    some 2.5 KB in all, for as long as the connection is open."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: ASGISend) -> None:
+        if scope["type"] == "websocket" and scope["path"] == PATH and not headers_too_large(
+                scope):
+            scope["app"] = self  # as Starlette sets it
             lean = _lean_connection(scope, receive, send)
             if lean is not None:
                 await lean.run()
-            else:
-                await graphql_socket(WebSocket(scope, receive=receive, send=send))
-            return
-        await self.app(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
 
 
 def _lean_connection(scope: Scope, receive: Receive, send: ASGISend) -> LeanConnection | None:

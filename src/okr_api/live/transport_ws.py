@@ -1,22 +1,19 @@
 """graphql-transport-ws connections of our own, for the subscriptions a cohort renders.
 
-An open ``scoreEvents``/``okrEvents`` subscription through strawberry's handler keeps, for
-as long as it lasts, an operation task and the chain of async generators it runs
-(strawberry's, graphql-core's, the resolver's, the stream's), graphql-core's execution
-context, strawberry's extension state and a connection context with its loaders: some
-tens of KB each. Most subscribers ask for the live feed from now on, with a selection a
-cohort renders (``okr_api.live.render``): such a subscription here is one small object
-registered with the hub (``okr_api.live.lean_subscriptions``); the connection's own task
-(the one the server runs the application in) reads the client's messages, and a task
-that lives only while a batch is being written sends the cohort's bytes.
+Through strawberry's handler an open ``scoreEvents``/``okrEvents`` subscription keeps an
+operation task, the async generators it runs (strawberry's, graphql-core's, the
+resolver's, the stream's), graphql-core's execution context, strawberry's extension
+state and a connection context with its loaders: tens of KB each. Most subscribers ask
+for the live feed from now on, with a selection a cohort renders: such a subscription
+here is one small listener of the hub (``okr_api.live.lean_subscriptions``); the
+connection's own task reads the client's messages, and a task that lives only while a
+batch is written sends the cohort's bytes.
 
 What this serves: ``okr_api.live.lean_documents``, by a principal holding the feed's
 roles. Everything else (other documents, queries and mutations over the socket,
 ``after``, ``filter``, refusals) goes to strawberry's handler, made for the connection
-the first time it is needed: it answers as it always has. The protocol is
-graphql-transport-ws's (connection_init/connection_ack, ping/pong,
-subscribe/next/error/complete; 4400, 4401, 4403, 4408, 4409, 4429), with the same close
-reasons as strawberry's.
+the first time it is needed: it answers as it always has. The protocol and its close
+codes and reasons (4400, 4401, 4403, 4408, 4409, 4429) are strawberry's.
 """
 
 from __future__ import annotations
@@ -86,29 +83,35 @@ class LeanConnection:
             return
         await self.send({"type": "websocket.accept", "subprotocol": PROTOCOL})
         self._init_timer = asyncio.get_running_loop().call_later(INIT_SECONDS, self._init_due)
+        del message
         try:
             while not self.closed:
-                message = await self.receive()
-                kind = message["type"]
-                if kind == "websocket.disconnect":
-                    self.closed = True
-                    break
-                if kind != "websocket.receive":
-                    continue
-                text = message.get("text")
-                if text is None:
-                    await self.close(4400, "WebSocket message type must be text")
-                    break
-                try:
-                    parsed = orjson.loads(text)
-                except orjson.JSONDecodeError:
-                    await self.close(4400, "WebSocket message must be valid JSON")
-                    break
-                await self.handle(parsed)
+                await self.next_message()
         except OSError:  # the client went away while a message was being answered
             self.closed = True
         finally:
             await self.shutdown()
+
+    async def next_message(self) -> None:
+        """Read and answer one message. (A method of its own: while the connection
+        waits, no frame keeps the last message, its query text and parsed payload.)"""
+        message = await self.receive()
+        kind = message["type"]
+        if kind == "websocket.disconnect":
+            self.closed = True
+            return
+        if kind != "websocket.receive":
+            return
+        text = message.get("text")
+        if text is None:
+            await self.close(4400, "WebSocket message type must be text")
+            return
+        try:
+            parsed = orjson.loads(text)
+        except orjson.JSONDecodeError:
+            await self.close(4400, "WebSocket message must be valid JSON")
+            return
+        await self.handle(parsed)
 
     async def handle(self, message: Any) -> None:
         try:
