@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
@@ -71,11 +72,6 @@ class LeanConnection:
         self._ready: list[LeanSubscription] | None = None
         self._flusher: asyncio.Task[None] | None = None
         self._init_timer: asyncio.TimerHandle | None = None
-
-    @property
-    def feed(self) -> LiveFeed:
-        feed: LiveFeed = self.services.extras["live"]
-        return feed
 
     async def run(self) -> None:
         message = await self.receive()
@@ -143,7 +139,9 @@ class LeanConnection:
             await self.close(4429, "Too many initialisation requests")
             return
         self.init_received = True
-        self.header = token_header(payload, self.header)
+        header = token_header(payload, self.header)
+        # Connections that sent the same token (a service's subscribers) share one copy.
+        self.header = sys.intern(header) if header is not None else None
         try:
             self.principal = await authenticate({"authorization": self.header},
                                                 self.services)
@@ -201,7 +199,7 @@ class LeanConnection:
             return False  # refused there the same way, with its message
         if roles and not principal.has(*roles):
             return False
-        feed = self.feed
+        feed: LiveFeed = self.services.extras["live"]
         audience = await feed.audience_for(principal)
         if self.closed:
             return True
@@ -225,7 +223,7 @@ class LeanConnection:
     def forget(self, subscription: LeanSubscription) -> None:
         subscription.ended = True
         subscription.items = None
-        self.feed.hub.unsubscribe(subscription)
+        self.services.extras["live"].hub.unsubscribe(subscription)
         if self.operations.get(subscription.id) is subscription:
             del self.operations[subscription.id]
         if not self.operations:
