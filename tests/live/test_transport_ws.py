@@ -17,7 +17,6 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from okr_api.live import transport_ws
-from okr_api.live.hub import Subscriber
 from okr_api.live.transport_ws import LeanSubscription
 from okr_domain.access import Actor
 from tests.live.support import (
@@ -292,4 +291,3 @@ async def test_closing_the_socket_unregisters_its_subscriptions(
     while listeners(server):
         assert time.monotonic() < deadline, "the closed socket's listeners stayed"
         await asyncio.sleep(0.02)
-    assert not [s for s in listeners(server) if isinstance(s, Subscriber)]
