@@ -30,7 +30,7 @@ from okr_api.http.endpoint import graphql_endpoint
 from okr_api.http.request_limits import HeaderLimits
 from okr_api.live.drain import drain_on_signals
 from okr_api.live.service import LiveFeed
-from okr_api.live.socket import SocketRoute
+from okr_api.live.socket import SocketFirstAPI, SocketRoute
 from okr_api.memory import Sweeper, limit_arenas
 from okr_api.metrics import Metrics
 from okr_api.query_limits import Limits
@@ -100,8 +100,8 @@ def create_app(settings: Settings | None = None, *, run_projections: bool = True
             await asyncio.to_thread(commands.shutdown)
             await asyncio.to_thread(application.close)
 
-    api = FastAPI(title="okr-history", lifespan=lifespan, docs_url=None, redoc_url=None,
-                  openapi_url=None)
+    api = SocketFirstAPI(title="okr-history", lifespan=lifespan, docs_url=None,
+                         redoc_url=None, openapi_url=None)
     api.add_api_route("/graphql", graphql_endpoint, methods=["GET", "POST"])
     api.add_api_route("/healthz", healthz, methods=["GET"])
     api.add_api_route("/readyz", readyz, methods=["GET"])

@@ -163,3 +163,17 @@ def bearer_token(authorization: str | None) -> str | None:
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthError("the Authorization header must be 'Bearer <token>'")
     return token.strip()
+
+
+def token_header(params: Any, handshake: str | None) -> str | None:
+    """The connection's ``Authorization``: from connection_init's payload
+    (``Authorization``, or ``authToken``/``token`` as a bearer token), else the
+    handshake's header."""
+    if isinstance(params, dict):
+        for key in ("Authorization", "authorization"):
+            if isinstance(params.get(key), str):
+                return str(params[key])
+        for key in ("authToken", "token"):
+            if isinstance(params.get(key), str):
+                return f"Bearer {params[key]}"
+    return handshake

@@ -37,6 +37,11 @@ class Settings(BaseSettings):
         default=1.0, gt=0,
         description="Longest wait between two reads of the event log by the live "
                     "tailer (NOTIFY and local saves wake it sooner).")
+    live_lean_sockets: bool = Field(
+        default=True,
+        description="Serve graphql-transport-ws subscriptions to the live feeds from now on "
+                    "(no after, no filter) without strawberry's per-operation machinery "
+                    "(false: strawberry's handler serves every operation).")
     webhooks_enabled: bool = Field(
         default=True, description="Run the webhook delivery worker here (one process delivers at "
                                   "a time; the others stand by).")

@@ -24,6 +24,7 @@ from strawberry.relay import to_base64
 
 from okr_api.app import create_app
 from okr_api.auth import TokenKeys, mint_token
+from okr_api.http.server_protocol import server_options
 from okr_api.settings import Settings
 from okr_domain.access import Actor
 from okr_domain.application import OkrApplication
@@ -197,9 +198,10 @@ def settings_for(url: str, data_dir: Path, **overrides: Any) -> Settings:
 
 @contextlib.asynccontextmanager
 async def serve_here(settings: Settings, *, send_buffer: int | None = None,
-                     ) -> AsyncIterator[Server]:
+                     service_protocols: bool = False) -> AsyncIterator[Server]:
     """uvicorn in this event loop (a real socket; shares the loop with the test).
-    ``send_buffer`` caps the kernel's send buffer of every connection (like a slow link)."""
+    ``send_buffer`` caps the kernel's send buffer of every connection (like a slow link);
+    ``service_protocols``: uvicorn's protocols as ``okr-api serve`` sets them."""
     fastapi = create_app(settings)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -207,8 +209,9 @@ async def serve_here(settings: Settings, *, send_buffer: int | None = None,
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, send_buffer)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
+    options = server_options() if service_protocols else {}
     config = uvicorn.Config(fastapi, log_level="warning", lifespan="on",
-                            ws_ping_interval=None, timeout_graceful_shutdown=5)
+                            ws_ping_interval=None, timeout_graceful_shutdown=5, **options)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
     deadline = time.monotonic() + 30

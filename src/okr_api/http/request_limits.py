@@ -57,6 +57,15 @@ async def read_body(request: Request, limit: int, *, seconds: float) -> bytes:
     return bytes(body)
 
 
+def headers_too_large(scope: Scope, max_headers: int = MAX_HEADERS,
+                      max_bytes: int = MAX_HEADER_BYTES) -> bool:
+    """Too many headers, or too many header bytes. (A function of its own: a WebSocket
+    connection's frames last as long as it does, this one's locals do not.)"""
+    headers = scope.get("headers", [])
+    size = sum(len(name) + len(value) for name, value in headers)
+    return len(headers) > max_headers or size > max_bytes
+
+
 class HeaderLimits:
     """ASGI middleware: 431 for a request with too many headers or too many header
     bytes (the server already bounds the whole head; this keeps the count small)."""
@@ -68,12 +77,10 @@ class HeaderLimits:
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] in ("http", "websocket"):
-            headers = scope.get("headers", [])
-            size = sum(len(name) + len(value) for name, value in headers)
-            if len(headers) > self.max_headers or size > self.max_bytes:
-                await self._refuse(scope, send)
-                return
+        if scope["type"] in ("http", "websocket") and headers_too_large(
+                scope, self.max_headers, self.max_bytes):
+            await self._refuse(scope, send)
+            return
         await self.app(scope, receive, send)
 
     async def _refuse(self, scope: Scope, send: Send) -> None:

@@ -69,24 +69,25 @@ class Cohort:
         self.audience = audience
         self.where = where
         self.plan = plan
-        self.subscribers: set[Subscriber] = set()
+        self.subscribers: set[Listener] = set()
 
     @property
     def key(self) -> tuple[Audience, EventFilter, Plan | None]:
         return self.audience, self.where, self.plan
 
 
-class Subscriber:
+class Listener:
+    """What a cohort hands its batches to: a ``Subscriber`` (a queue a stream reads), or
+    another kind that delivers them itself (``okr_api.live.socket``'s lean
+    subscriptions)."""
+
+    __slots__ = ("cohort", "limit", "start_position", "state")
+
     def __init__(self, cohort: Cohort, limit: int, start_position: int) -> None:
         self.cohort = cohort
         self.limit = limit
         self.start_position = start_position
         self.state = State.OPEN
-        self._items: deque[Item] = deque()
-        self._ready = asyncio.Event()
-        self._alarm: asyncio.TimerHandle | None = None
-        self._alarm_for: float | None = None
-        """The deadline the alarm is (or was, once it rang) set for."""
 
     @property
     def audience(self) -> Audience:
@@ -95,6 +96,28 @@ class Subscriber:
     @property
     def where(self) -> EventFilter:
         return self.cohort.where
+
+    def offer(self, items: Sequence[Item]) -> None:
+        raise NotImplementedError
+
+    def narrow(self) -> None:
+        """Drop queued events the (new) audience may not see."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class Subscriber(Listener):
+    __slots__ = ("_alarm", "_alarm_for", "_items", "_ready")
+
+    def __init__(self, cohort: Cohort, limit: int, start_position: int) -> None:
+        super().__init__(cohort, limit, start_position)
+        self._items: deque[Item] = deque()
+        self._ready = asyncio.Event()
+        self._alarm: asyncio.TimerHandle | None = None
+        self._alarm_for: float | None = None
+        """The deadline the alarm is (or was, once it rang) set for."""
 
     def offer(self, items: Sequence[Item]) -> None:
         """Queue a batch. A subscriber still holding ``limit`` events from before has
@@ -112,7 +135,6 @@ class Subscriber:
             self._ready.set()
 
     def narrow(self) -> None:
-        """Drop queued events the (new) audience may not see."""
         audience = self.audience
         self._items = deque(i for i in self._items if audience.sees(i.event))
 
@@ -177,34 +199,39 @@ class Hub:
 
     def subscribe(self, audience: Audience, where: EventFilter, plan: Plan | None = None,
                   limit: int | None = None) -> Subscriber:
-        subscriber = Subscriber(self._cohort(audience, where, plan),
+        subscriber = Subscriber(self.cohort(audience, where, plan),
                                 limit or self.queue_size, self.position)
-        if self.closed:
-            subscriber.close()
-        else:
-            subscriber.cohort.subscribers.add(subscriber)
+        self.join(subscriber)
         return subscriber
 
-    def _cohort(self, audience: Audience, where: EventFilter, plan: Plan | None) -> Cohort:
+    def join(self, listener: Listener) -> None:
+        """Register a listener made for one of this hub's cohorts (``cohort``) with
+        ``start_position`` the hub's position now."""
+        if self.closed:
+            listener.close()
+        else:
+            listener.cohort.subscribers.add(listener)
+
+    def cohort(self, audience: Audience, where: EventFilter, plan: Plan | None) -> Cohort:
         key = (audience, where, plan)
         cohort = self._cohorts.get(key)
         if cohort is None:
             cohort = self._cohorts[key] = Cohort(audience, where, plan)
         return cohort
 
-    def unsubscribe(self, subscriber: Subscriber) -> None:
+    def unsubscribe(self, subscriber: Listener) -> None:
         cohort = subscriber.cohort
         cohort.subscribers.discard(subscriber)
         if not cohort.subscribers and self._cohorts.get(cohort.key) is cohort:
             del self._cohorts[cohort.key]
 
-    def regroup(self, subscriber: Subscriber, audience: Audience) -> None:
+    def regroup(self, subscriber: Listener, audience: Audience) -> None:
         """Move a subscriber to the cohort of its new audience."""
         if audience == subscriber.audience:
             return
         registered = subscriber in subscriber.cohort.subscribers
         self.unsubscribe(subscriber)
-        subscriber.cohort = self._cohort(audience, subscriber.where, subscriber.cohort.plan)
+        subscriber.cohort = self.cohort(audience, subscriber.where, subscriber.cohort.plan)
         if registered:
             subscriber.cohort.subscribers.add(subscriber)
         subscriber.narrow()

@@ -16,11 +16,12 @@ from typing import Any, cast
 from uuid import UUID
 
 import orjson
+from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope
 from starlette.types import Send as ASGISend
-from starlette.websockets import WebSocket
+from starlette.websockets import WebSocket, WebSocketState
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
@@ -30,11 +31,13 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 from strawberry.types.unset import UNSET, UnsetType
 
-from okr_api.auth import AuthError, Principal
+from okr_api.auth import AuthError, Principal, token_header
 from okr_api.context import Context, Services, hr_mode_for
 from okr_api.graphql.schema import schema
 from okr_api.http.endpoint import authenticate
+from okr_api.http.request_limits import headers_too_large
 from okr_api.live.render import SEND, Send
+from okr_api.live.transport_ws import LeanConnection, picks_transport_ws
 from okr_api.request_loaders import RequestLoaders
 from okr_domain.access import Actor
 
@@ -52,19 +55,8 @@ class SocketContext(Context):
 
     async def reauthenticate(self) -> Principal:
         """The connection's token checked again now (expiry, revocation)."""
-        header = _token_header(self.connection_params, self.handshake_authorization)
+        header = token_header(self.connection_params, self.handshake_authorization)
         return await authenticate({"authorization": header}, self.services)
-
-
-def _token_header(params: Any, handshake: str | None) -> str | None:
-    if isinstance(params, dict):
-        for key in ("Authorization", "authorization"):
-            if isinstance(params.get(key), str):
-                return str(params[key])
-        for key in ("authToken", "token"):
-            if isinstance(params.get(key), str):
-                return f"Bearer {params[key]}"
-    return handshake
 
 
 def _sender(websocket: Any, operation_id: str, kind: str) -> Send:
@@ -117,7 +109,7 @@ class SocketView(GraphQL[SocketContext, None]):
                              handshake_authorization=request.headers.get("authorization"))
 
     async def on_ws_connect(self, context: SocketContext) -> UnsetType | dict[str, object] | None:
-        header = _token_header(context.connection_params, context.handshake_authorization)
+        header = token_header(context.connection_params, context.handshake_authorization)
         try:
             principal = await authenticate({"authorization": header}, context.services)
         except AuthError as error:
@@ -141,11 +133,44 @@ async def graphql_socket(websocket: WebSocket) -> None:
     await _view.run(websocket)
 
 
+async def fallback_handler(connection: LeanConnection) -> TransportWSHandler:
+    """strawberry's handler for a lean connection's operations it does not serve itself
+    (``okr_api.live.transport_ws``): past connection_init, with the connection's
+    principal and token."""
+    assert connection.principal is not None
+
+    async def send(message: Any) -> None:
+        if message["type"] == "websocket.close":
+            connection.closed = True
+        await connection.send(message)
+
+    websocket = WebSocket(connection.scope, receive=connection.receive, send=send)
+    websocket.client_state = websocket.application_state = WebSocketState.CONNECTED
+    services = connection.services
+    principal = connection.principal
+    context = SocketContext(
+        services=services, principal=principal,
+        loaders=RequestLoaders(services.read_model, principal.organization_id),
+        connection_params={"Authorization": connection.header} if connection.header else {},
+        hr_mode=await hr_mode_for(services, principal), authenticated=True)
+    handler = TransportWSHandler(
+        view=_view,
+        websocket=_view.websocket_adapter_class(cast(Any, _view), websocket, websocket),
+        context=context, root_value=None, schema=schema,
+        connection_init_wait_timeout=_view.connection_init_wait_timeout,
+        max_subscriptions_per_connection=_view.max_subscriptions_per_connection)
+    handler.connection_init_received = handler.connection_acknowledged = True
+    return handler
+
+
 class SocketRoute:
     """ASGI middleware: the WebSocket upgrade of /graphql goes straight to the socket
     view. Through the router, each open connection would also keep the layers it passed
     (exception handlers, the route's dependency stacks: some 9 KB a connection, for as
-    long as it is open)."""
+    long as it is open). A graphql-transport-ws connection is ours
+    (``okr_api.live.transport_ws``, taken by ``SocketFirstAPI`` before any layer) unless
+    ``OKR_LIVE_LEAN_SOCKETS`` is false or the handshake has an Origin (a browser's page:
+    strawberry's view decides whether that origin may connect)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -155,3 +180,41 @@ class SocketRoute:
             await graphql_socket(WebSocket(scope, receive=receive, send=send))
             return
         await self.app(scope, receive, send)
+
+
+class SocketFirstAPI(FastAPI):
+    """FastAPI, taking a lean graphql-transport-ws connection of /graphql before its
+    middleware stack (the header limits checked first): the stack's layers (errors,
+    telemetry, body limits, CORS, header limits, ``SocketRoute``) would each keep a frame,
+    some 2.5 KB in all, for as long as the connection is open."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: ASGISend) -> None:
+        if scope["type"] == "websocket" and scope["path"] == PATH and not headers_too_large(
+                scope):
+            scope["app"] = self  # as Starlette sets it
+            lean = _lean_connection(scope, receive, send)
+            if lean is not None:
+                await lean.run()
+                return
+        await super().__call__(scope, receive, send)
+
+
+def _lean_connection(scope: Scope, receive: Receive, send: ASGISend) -> LeanConnection | None:
+    """A lean connection for this upgrade, or None when strawberry's view takes it. (A
+    function of its own: the caller's frame lasts as long as the connection, this one's
+    locals, the handshake's headers among them, do not.)"""
+    services: Services = scope["app"].state.services
+    if (not services.settings.live_lean_sockets
+            or not picks_transport_ws(scope.get("subprotocols", ()))):
+        return None
+    headers = dict(scope["headers"])
+    if b"origin" in headers:
+        return None
+    authorization = headers.get(b"authorization")
+    # Nothing reads the handshake's headers again (the server logs the client's address
+    # and the path): the scope would keep them, some 1.5 KB, for as long as the
+    # connection is open.
+    scope["headers"] = []
+    return LeanConnection(scope, receive, send, services,
+                          authorization.decode("latin-1") if authorization else None,
+                          fallback_handler)
