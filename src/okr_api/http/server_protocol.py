@@ -155,9 +155,14 @@ class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
             # headers) in its frame for the connection's life; a fresh frame parser, in
             # the same state (open, nothing buffered: the client waits for the
             # response before it sends a frame), holds nothing of it.
+            # (websockets' internals: when a release has them no more, the old frame
+            # is simply kept.)
             conn = self.conn
-            if conn.state is OPEN and not conn.reader.buffer:
-                conn.parser = Protocol.parse(conn)
+            reader = getattr(conn, "reader", None)
+            parse = getattr(Protocol, "parse", None)
+            if conn.state is OPEN and parse is not None and reader is not None \
+                    and not getattr(reader, "buffer", True):
+                conn.parser = parse(conn)
                 next(conn.parser)
 
 
