@@ -17,6 +17,7 @@ import pytest
 from okr_domain.access import Actor
 from okr_domain.application import OkrApplication
 from okr_domain.clock import simulated_time
+from okr_domain.values import Level
 from projections import analysis
 from projections.analysis.timeline import Interval, step_moments
 from projections.replay import checkpoint_codec, cycle_parts, subtree
@@ -69,6 +70,8 @@ def compare(app: OkrApplication, q: Quarter, replayer: PartialReplayer,
             assert parts is not None
             assert not parts.check_ins_held
             assert parts.exists == whole.exists, (moment, known_at)
+            assert {p.id: p.status for p in parts.proposals} == {
+                p.id: p.status for p in whole.proposals}, (moment, known_at)
             assert content(parts) == content(whole), (moment, known_at)
             if exact:
                 assert parts.objectives == whole.objectives, (moment, known_at)
@@ -80,14 +83,32 @@ def compare(app: OkrApplication, q: Quarter, replayer: PartialReplayer,
                     moment, known_at, viewer)
 
 
+def with_proposals(app: OkrApplication, q: Quarter) -> None:
+    """Two objectives proposed below C1 in August, one accepted, one declined."""
+    admin = Actor.system(q.org)
+    for day, accept in ((3, True), (4, False)):
+        with simulated_time(at(8, day, 9)):
+            child = app.create_objective(admin, q.cycle, Level.TEAM, f"Proposed {day}",
+                                         owner_team_id=q.platform).id
+            proposal = app.propose_alignment(admin, child, q.c1, message="shall we?").id
+        with simulated_time(at(8, day, 15)):
+            app.respond_to_alignment_proposal(admin, proposal, accept, "" if accept else "no")
+
+
 def test_a_cycle_in_parts_equals_a_replay_of_the_whole_cycle(
         app: OkrApplication, store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cycle_parts, "PART_AGGREGATES", 2)  # parts of two aggregates
-    q = busy_quarter(app)
+    q = busy_quarter(app, close=False)
+    with_proposals(app, q)
+    with simulated_time(at(10, 1, 9)):
+        app.close_cycle(Actor.system(q.org), q.cycle)
     database = open_database(store_url)
     catch_up(app, database)
     replayer = PartialReplayer(AsOfReplayer(EventSource(app)), database)
     compare(app, q, replayer, [None, at(7, 14), at(7, 27, 20)])
+    august = replayer.cycle_at(q.org, q.cycle, at(8, 20))
+    assert august is not None
+    assert len(august.proposals) == 2
 
 
 def test_a_cycle_in_parts_holds_no_check_ins(app: OkrApplication, store_url: str) -> None:
