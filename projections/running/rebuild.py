@@ -86,6 +86,8 @@ class _Shadow:
 
     def close(self) -> None:
         try:
+            if isinstance(self.store, RememberedRows):
+                self.store.close()  # its write under way uses the session
             if self.locked:
                 self.session.unlock(self.lock)
         finally:
