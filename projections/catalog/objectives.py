@@ -129,14 +129,16 @@ class ObjectiveRows:
                     continue
                 if old is not None:
                     row.position = old.position
-                    if row == old:
+                    # Rows of one class: their fields compared as dictionaries (values
+                    # the copy shares with the original compare by identity first).
+                    if row.__dict__ == old.__dict__:
                         continue
                 row.position = position
                 out.append(Upsert(table, row))
         new, objective = self.objective, self._before
         if new is not objective:
             new.position, new.updated_at = objective.position, objective.updated_at
-            if new != objective:
+            if new.__dict__ != objective.__dict__:
                 new.position, new.updated_at = position, at
                 out.append(Upsert(OBJECTIVES, new))
         return out
