@@ -19,7 +19,7 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from functools import cached_property
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 from uuid import UUID
 
 from okr_domain.values import OkrPolicy
@@ -152,14 +152,14 @@ class Tables:
         return len(self._rows[table.name])
 
     def put(self, table: Table[R], row: R) -> None:
-        key = table.key_of(row)
+        key = getattr(row, table.key)
         rows = self._rows[table.name]
         if table.owner:
             owned = self._owned[table.name]
-            owner = table.owner_of(row)
+            owner = getattr(row, table.owner)
             old = rows.get(key)
             if old is not None:
-                old_owner = table.owner_of(old)
+                old_owner = getattr(old, table.owner)
                 if old_owner != owner:
                     self._forget_owned(owned, old_owner, key)
             mine = owned.get(owner)
@@ -183,10 +183,10 @@ class Tables:
                 del owned[owner]
 
     def apply(self, change: Change) -> None:
-        if isinstance(change, Upsert):
+        if type(change) is Upsert:
             self.put(change.table, change.row)
         else:
-            self.delete(change.table, change.key)
+            self.delete(change.table, cast(Delete, change).key)
 
 
 _NONE: dict[Any, Any] = {}
@@ -202,13 +202,17 @@ class ChangeSet:
         self.tables: dict[str, Table[Any]] = {}
 
     def add(self, change: Change) -> None:
-        name = change.table.name
-        self.tables[name] = change.table
-        if isinstance(change, Upsert):
-            key = change.table.key_of(change.row)
-            self.deletes[name].discard(key)
+        table = change.table
+        name = table.name
+        self.tables[name] = table
+        if type(change) is Upsert:
+            key = getattr(change.row, table.key)
+            deletes = self.deletes.get(name)
+            if deletes:
+                deletes.discard(key)
             self.upserts[name][key] = change.row
         else:
+            assert isinstance(change, Delete)
             self.upserts[name].pop(change.key, None)
             self.deletes[name].add(change.key)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from fractions import Fraction
+from operator import attrgetter
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -25,6 +26,8 @@ from projections.projection import View
 from projections.tables import Change, Delete, Upsert
 
 R = TypeVar("R")
+_LATEST = attrgetter("applies_at", "sequence")
+"""A key result's current value comes from its check-in latest by this."""
 
 
 def created_row(event: ev.Created, position: int) -> ObjectiveRow:
@@ -94,16 +97,20 @@ class ObjectiveRows:
             # UUIDs compared by their integers: UUID.__eq__ runs in Python.
             kr_int = kr.id.int
             mine = [c for c in self.check_ins.values() if c.key_result_id.int == kr_int]
-            latest = max(mine, key=lambda c: (c.applies_at, c.sequence), default=None)
-            current = latest.value if latest else kr.start
+            if mine:
+                current = max(mine, key=_LATEST).value
+                last_at: datetime | None = max([c.recorded_at for c in mine])
+            else:
+                current, last_at = kr.start, None
             progress = scoring.progress(kr.metric_type, kr.start, kr.target, current)
             self.key_results[kr.id] = copied(
                 kr, current=current, progress=progress, score=scoring.clamp(progress),
-                check_in_count=len(mine),
-                last_check_in_at=max((c.recorded_at for c in mine), default=None))
-        ordered = sorted(self.key_results.values(), key=lambda k: k.sort_index)
-        score = scoring.weighted_mean((k.score, k.weight) for k in ordered)
-        last = max((k.last_check_in_at for k in ordered if k.last_check_in_at), default=None)
+                check_in_count=len(mine), last_check_in_at=last_at)
+        # The mean is exact, so the order of the key results does not change it.
+        key_results = self.key_results.values()
+        score = scoring.weighted_mean([(k.score, k.weight) for k in key_results])
+        last = max([k.last_check_in_at for k in key_results if k.last_check_in_at],
+                   default=None)
         if (score, last) != (self.objective.score, self.objective.last_check_in_at):
             self.edit(score=score, last_check_in_at=last)
 
@@ -122,14 +129,16 @@ class ObjectiveRows:
                     continue
                 if old is not None:
                     row.position = old.position
-                    if row == old:
+                    # Rows of one class: their fields compared as dictionaries (values
+                    # the copy shares with the original compare by identity first).
+                    if row.__dict__ == old.__dict__:
                         continue
                 row.position = position
                 out.append(Upsert(table, row))
         new, objective = self.objective, self._before
         if new is not objective:
             new.position, new.updated_at = objective.position, objective.updated_at
-            if new != objective:
+            if new.__dict__ != objective.__dict__:
                 new.position, new.updated_at = position, at
                 out.append(Upsert(OBJECTIVES, new))
         return out
@@ -162,9 +171,9 @@ def _remove_key_result(rows: ObjectiveRows, e: ev.KeyResultRemoved) -> None:
 
 def _record_check_in(rows: ObjectiveRows, e: ev.CheckInRecorded) -> None:
     o = rows.objective
-    kr_int = e.key_result_id.int
-    previous = max((c.recorded_at for c in rows.check_ins.values()
-                    if c.key_result_id.int == kr_int), default=None)
+    # The key result's latest check-in time so far (``rescore`` keeps it), or None.
+    kr = rows.key_results.get(e.key_result_id)
+    previous = kr.last_check_in_at if kr is not None else None
     rows.check_ins[e.check_in_id] = CheckInRow(
         id=e.check_in_id, key_result_id=e.key_result_id, objective_id=o.id,
         organization_id=o.organization_id, cycle_id=o.cycle_id, value=e.value,

@@ -12,6 +12,7 @@ from collections.abc import Hashable, Sequence
 from typing import Any, Protocol
 
 from projections.projection import Event, Projection, current_topic, topic_of
+from projections.running.remembered import RememberedRows
 from projections.source import EventSource
 from projections.stores.session import StoreSession, Target, Wanted
 from projections.tables import ChangeSet, Table, Tables
@@ -37,16 +38,19 @@ def apply_batch(session: BatchSession, projection: Projection, target: Target,
     ``new`` in one commit; False when the position was not ``expected``."""
     topics = projection.topics
     mine = [(p, e) for p, e in events if topics is None or topic_of(e) in topics]
-    wanted: defaultdict[Table[Any], set[Hashable]] = defaultdict(set)
-    for _, event in mine:
-        for table, owner in projection.wanted(event):
-            wanted[table].add(owner)
-    working = session.load(projection, target, wanted)
+    working = session.working_set() if isinstance(session, RememberedRows) else None
+    if working is None:
+        wanted: defaultdict[Table[Any], set[Hashable]] = defaultdict(set)
+        for _, event in mine:
+            for table, owner in projection.wanted(event):
+                wanted[table].add(owner)
+        working = session.load(projection, target, wanted)
     changes = ChangeSet()
+    apply, put, add = projection.apply, working.apply, changes.add
     for event_position, event in mine:
-        for change in projection.apply(event, event_position, working):
-            working.apply(change)
-            changes.add(change)
+        for change in apply(event, event_position, working):
+            put(change)
+            add(change)
     return session.commit(projection, target, changes, expected, new)
 
 

@@ -76,16 +76,19 @@ class _Shadow:
         else:  # moved by someone else: read where it stands
             self.position = self.session.position(self.projection, Target.SHADOW) or 0
 
-    def flush(self) -> bool:
-        """Write what this shadow's remembered rows hold unwritten; False when the
-        shadow moved under the rebuild (its position is then read again)."""
-        if isinstance(self.store, RememberedRows) and not self.store.flush():
+    def flush(self, *, wait: bool = True) -> bool:
+        """Write what this shadow's remembered rows hold unwritten (unless ``wait``, in
+        the background); False when the shadow moved under the rebuild (its position
+        is then read again)."""
+        if isinstance(self.store, RememberedRows) and not self.store.flush(wait=wait):
             self.position = self.session.position(self.projection, Target.SHADOW) or 0
             return False
         return True
 
     def close(self) -> None:
         try:
+            if isinstance(self.store, RememberedRows):
+                self.store.close()  # its write under way uses the session
             if self.locked:
                 self.session.unlock(self.lock)
         finally:
@@ -144,7 +147,9 @@ def _run(source: EventSource, shadows: list[_Shadow], wanted: frozenset[str] | N
             for shadow in behind:
                 shadow.apply(events, notifications[-1].id)
         else:
-            for shadow in behind:
+            # At the head: every shadow's last write starts at once (each has its own
+            # connection), then each is waited for and swapped in.
+            for shadow in [s for s in behind if s.flush(wait=False)]:
                 if shadow.flush():
                     shadow.done = shadow.session.finish_rebuild(shadow.projection)
         if progress is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -28,13 +28,15 @@ from projections.stores.checkpoint_store import Connection, SqlCheckpointStore
 from projections.stores.dialect import POSTGRES
 from projections.stores.plans import Query, Rows
 from projections.stores.sql_readers import SqlCatalogReader, SqlEventIndexReader
-from projections.stores.sql_tables import SqlSession
+from projections.stores.sql_tables import SqlSession, TableCodec
 from projections.stores.urls import StoreUrl
 
 log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_SECONDS = 5
 COPY_THRESHOLD = 50
+COPY_CHUNK = 1 << 20
+"""Bytes of COPY data sent per message."""
 
 
 def advisory_key(schema: str, name: str) -> int:
@@ -88,20 +90,25 @@ class PgConnection:
         return bool(self.fetchall("SELECT 1 FROM pg_tables WHERE schemaname = %s "
                                   "AND tablename = %s", [self.schema, name]))
 
-    def insert_rows(self, table: str, columns: Sequence[str], rows: list[list[Any]]) -> None:
+    def insert_rows(self, table: str, rows_codec: TableCodec, rows: Collection[Any]) -> None:
+        self._copy(table, rows_codec.names, rows_codec.copy_text(rows))
+
+    def _copy(self, table: str, columns: Sequence[str], data: bytes) -> None:
         with self.raw.cursor() as cur, cur.copy(
                 f"COPY {table} ({', '.join(columns)}) FROM STDIN".encode()) as copy:
-            for row in rows:
-                copy.write_row(row)
+            for start in range(0, len(data), COPY_CHUNK):
+                copy.write(data[start:start + COPY_CHUNK])
 
-    def upsert_rows(self, table: str, columns: Sequence[str], key: str,
-                    rows: list[list[Any]]) -> None:
+    def upsert_rows(self, table: str, rows_codec: TableCodec, key: str,
+                    rows: Collection[Any]) -> None:
+        columns = rows_codec.names
         names = ", ".join(columns)
         updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key)
         upsert = f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
         if len(rows) < COPY_THRESHOLD:
             marks = ", ".join("%s" for _ in columns)
-            self.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks}) {upsert}", rows)
+            self.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks}) {upsert}",
+                             [rows_codec.encode(row) for row in rows])
             return
         # Many rows: COPY into a session-local staging table (emptied at commit), then
         # one INSERT, which saves a round trip per row. The name follows the columns, so
@@ -112,7 +119,7 @@ class PgConnection:
             self.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS "
                          f"AS SELECT {names} FROM {table} WITH NO DATA")
             self._staged.add(stage)
-        self.insert_rows(stage, columns, rows)
+        self._copy(stage, columns, rows_codec.copy_text(rows))
         self.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} {upsert}")
 
     def delete_rows(self, table: str, key: str, keys: list[Any]) -> None:

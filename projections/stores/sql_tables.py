@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterator, Sequence
 from contextlib import AbstractContextManager
+from functools import cached_property
 from operator import attrgetter
 from typing import Any, Protocol, TypeVar
 
 from projections.projection import Projection
+from projections.stores.copy_text import CopyText, copy_text
 from projections.stores.dialect import Dialect, Params
 from projections.stores.session import TRACKING_TABLE, Target, Wanted, table_name, tracking_name
 from projections.tables import ChangeSet, ColumnKind, Table, Tables
@@ -43,11 +45,11 @@ class SqlConnection(Protocol):
 
     def table_exists(self, name: str) -> bool: ...
 
-    def insert_rows(self, table: str, columns: Sequence[str], rows: list[list[Any]]) -> None:
+    def insert_rows(self, table: str, rows_codec: TableCodec, rows: Collection[Any]) -> None:
         """Insert rows known to be new (the fastest way the database offers)."""
 
-    def upsert_rows(self, table: str, columns: Sequence[str], key: str,
-                    rows: list[list[Any]]) -> None:
+    def upsert_rows(self, table: str, rows_codec: TableCodec, key: str,
+                    rows: Collection[Any]) -> None:
         """Insert rows, replacing those with the same key."""
 
     def delete_rows(self, table: str, key: str, keys: list[Any]) -> None: ...
@@ -78,6 +80,7 @@ class TableCodec:
 
     def __init__(self, table: Table[Any], dialect: Dialect) -> None:
         self.table = table
+        self.dialect = dialect
         self.names = [c.name for c in table.columns] + [d.name for d in table.derived]
         self.select_list = ", ".join(c.name for c in table.columns)
         self._get = [attrgetter(c.name) for c in table.columns]
@@ -94,6 +97,11 @@ class TableCodec:
                   for get, enc in zip(self._get, self._enc, strict=True)]
         values.extend(enc(compute(row)) for compute, enc in self._derived)
         return values
+
+    @cached_property
+    def copy_text(self) -> CopyText:
+        """The rows in COPY's text format (``projections.stores.copy_text``)."""
+        return copy_text(self.table, self.dialect.encoder(ColumnKind.POLICY))
 
     def decode(self, values: Sequence[Any]) -> Any:
         return self.table.row_type(*[dec(v) for dec, v in zip(self._dec, values, strict=True)])
@@ -238,11 +246,10 @@ class SqlSession:
         if not rows:
             return
         table_codec = codec(table, self.dialect)
-        values = [table_codec.encode(row) for row in rows.values()]
         if table.append_only:
-            self.conn.insert_rows(name, table_codec.names, values)
+            self.conn.insert_rows(name, table_codec, rows.values())
         else:
-            self.conn.upsert_rows(name, table_codec.names, table.key, values)
+            self.conn.upsert_rows(name, table_codec, table.key, rows.values())
 
     def start_rebuild(self, projection: Projection, *, fresh: bool) -> int:
         with self.conn.transaction():

@@ -10,7 +10,7 @@ import fcntl
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -19,7 +19,7 @@ from projections.stores.checkpoint_store import Connection, SqlCheckpointStore
 from projections.stores.dialect import SQLITE
 from projections.stores.plans import Query, Rows
 from projections.stores.sql_readers import SqlCatalogReader, SqlEventIndexReader
-from projections.stores.sql_tables import SqlSession
+from projections.stores.sql_tables import SqlSession, TableCodec
 from projections.stores.urls import StoreUrl
 
 LOCK_TIMEOUT_SECONDS = 30
@@ -64,18 +64,21 @@ class SqliteConnection:
         return bool(self.fetchall(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name]))
 
-    def insert_rows(self, table: str, columns: Sequence[str], rows: list[list[Any]]) -> None:
+    def insert_rows(self, table: str, rows_codec: TableCodec, rows: Collection[Any]) -> None:
+        columns = rows_codec.names
         marks = ", ".join("?" for _ in columns)
         self.raw.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
-                             rows)
+                             [rows_codec.encode(row) for row in rows])
 
 
-    def upsert_rows(self, table: str, columns: Sequence[str], key: str,
-                    rows: list[list[Any]]) -> None:
+    def upsert_rows(self, table: str, rows_codec: TableCodec, key: str,
+                    rows: Collection[Any]) -> None:
+        columns = rows_codec.names
         marks = ", ".join("?" for _ in columns)
         updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key)
         self.raw.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) "
-                             f"ON CONFLICT ({key}) DO UPDATE SET {updates}", rows)
+                             f"ON CONFLICT ({key}) DO UPDATE SET {updates}",
+                             [rows_codec.encode(row) for row in rows])
 
     def delete_rows(self, table: str, key: str, keys: list[Any]) -> None:
         self.raw.executemany(f"DELETE FROM {table} WHERE {key} = ?", [[k] for k in keys])

@@ -38,6 +38,9 @@ class KeyResult:
     unit: str
     weight: float
     check_ins: list[CheckIn] = field(default_factory=list)
+    _scored: tuple[object, ...] | None = field(default=None, init=False, repr=False,
+                                               compare=False)
+    """(metric, start, target, current, progress, score) of the last scoring."""
 
     @property
     def latest(self) -> CheckIn | None:
@@ -58,8 +61,22 @@ class KeyResult:
 
     @property
     def progress(self) -> Fraction:
-        return scoring.progress(self.metric_type, self.start, self.target, self.current)
+        return self._scoring()[4]  # type: ignore[return-value]
 
     @property
     def score(self) -> Fraction:
-        return scoring.clamp(self.progress)
+        return self._scoring()[5]  # type: ignore[return-value]
+
+    def _scoring(self) -> tuple[object, ...]:
+        # A command scores every key result of its objective (a check-in: before and
+        # after), and most have not changed since: progress is a function of the metric,
+        # start, target and current value alone, all immutable, so a scoring is reused
+        # while each is the same object (a correction or an edit puts in new ones).
+        current = self.current
+        scored = self._scored
+        if (scored is None or scored[3] is not current or scored[1] is not self.start
+                or scored[2] is not self.target or scored[0] is not self.metric_type):
+            progress = scoring.progress(self.metric_type, self.start, self.target, current)
+            scored = self._scored = (self.metric_type, self.start, self.target, current,
+                                     progress, scoring.clamp(progress))
+        return scored

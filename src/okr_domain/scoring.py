@@ -192,22 +192,32 @@ def weighted_mean(scores: Iterable[tuple[Number, Number]]) -> Fraction:
     nothing to weigh. When every weight is 0 the scores count alike (a plain mean): an
     objective whose key results all weigh nothing still scores what they score."""
     # Sums kept as integer numerator / denominator and normalized once at the end: this
-    # runs for every objective of every analysis, and Fraction arithmetic would reduce
-    # every partial sum.
+    # runs for every objective at every check-in and in every analysis, and Fraction
+    # arithmetic would reduce every partial sum. Scores (fractions) and weights (floats)
+    # are taken apart inline, without a call per value.
     total_, total_den = 0, 1
     weights, weights_den = 0, 1
     unweighted: list[Fraction] = []
     for value, weight in scores:
-        weight_ = weight if type(weight) is Fraction else exact(weight)
-        value_ = value if type(value) is Fraction else exact(value)
-        if not weight_.numerator:
+        if type(weight) is float and (ratio := _FLOAT_RATIOS.get(weight)) is not None:
+            w_num, w_den = ratio
+        else:
+            w_num, w_den = _ratio_of(weight)
+        if not w_num:
             if not weights:
-                unweighted.append(value_)
+                unweighted.append(exact(value))
             continue
-        total_, total_den = _plus(total_, total_den, value_.numerator * weight_.numerator,
-                                  value_.denominator * weight_.denominator)
-        weights, weights_den = _plus(weights, weights_den, weight_.numerator,
-                                     weight_.denominator)
+        v_num, v_den = (value.as_integer_ratio() if type(value) is Fraction
+                        else _ratio_of(value))
+        num, den = v_num * w_num, v_den * w_den
+        if den == total_den:
+            total_ += num
+        else:
+            total_, total_den = _plus(total_, total_den, num, den)
+        if w_den == weights_den:
+            weights += w_num
+        else:
+            weights, weights_den = _plus(weights, weights_den, w_num, w_den)
     if weights <= 0:
         if not unweighted:
             return NONE
@@ -216,6 +226,22 @@ def weighted_mean(scores: Iterable[tuple[Number, Number]]) -> Fraction:
         return NONE
     num, den = total_ * weights_den, total_den * weights
     return FULL if num >= den else Fraction(num, den)
+
+
+_FLOAT_RATIOS: dict[float, tuple[int, int]] = {}
+"""Weights seen, as exact integer ratios (a few distinct values in practice)."""
+_FLOAT_RATIOS_MAX = 4096
+
+
+def _ratio_of(value: Number) -> tuple[int, int]:
+    """The exact value's numerator and denominator (floats remembered)."""
+    value_ = exact(value)
+    ratio = value_.numerator, value_.denominator
+    if type(value) is float:
+        if len(_FLOAT_RATIOS) >= _FLOAT_RATIOS_MAX:
+            _FLOAT_RATIOS.clear()
+        _FLOAT_RATIOS[value] = ratio
+    return ratio
 
 
 def _plus(num: int, den: int, other_num: int, other_den: int) -> tuple[int, int]:
