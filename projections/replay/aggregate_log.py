@@ -65,33 +65,15 @@ def _chunks(ids: list[T]) -> Iterator[list[T]]:
 
 def _postgres_at(recorder: PostgresApplicationRecorder, positions: list[int],
                  topics: Sequence[str]) -> list[Notification]:
-    statement = sql.SQL(
-        "SELECT notification_id, originator_id, originator_version, topic, state "
-        "FROM {}.{} WHERE notification_id = ANY(%s) AND topic = ANY(%s)").format(
-        sql.Identifier(recorder.datastore.schema), sql.Identifier(recorder.events_table_name))
-    with recorder.datastore.get_connection() as conn, conn.transaction(), \
-            conn.cursor() as curs:
-        curs.execute("SET LOCAL jit = off")
-        curs.execute(statement, (positions, list(topics)))
-        return [Notification(id=row["notification_id"], originator_id=row["originator_id"],
-                             originator_version=row["originator_version"],
-                             topic=row["topic"], state=bytes(row["state"]))
-                for row in curs.fetchall()]
+    return _postgres_select(recorder, "notification_id = ANY(%s) AND topic = ANY(%s)",
+                            (positions, list(topics)))
 
 
 def _sqlite_at(recorder: SQLiteApplicationRecorder, positions: list[int],
                topics: Sequence[str]) -> list[Notification]:
-    statement = (f"SELECT rowid, originator_id, originator_version, topic, state "
-                 f"FROM {recorder.events_table_name} "
-                 f"WHERE rowid IN ({','.join('?' * len(positions))}) "
-                 f"AND topic IN ({','.join('?' * len(topics))})")
-    with recorder.datastore.transaction(commit=False) as curs:
-        curs.execute(statement, [*positions, *topics])
-        return [Notification(id=row["rowid"],
-                             originator_id=recorder.convert_originator_id(row["originator_id"]),
-                             originator_version=row["originator_version"],
-                             topic=row["topic"], state=row["state"])
-                for row in curs.fetchall()]
+    return _sqlite_select(recorder, f"rowid IN ({','.join('?' * len(positions))}) "
+                                    f"AND topic IN ({','.join('?' * len(topics))})",
+                          [*positions, *topics])
 
 
 def _postgres(recorder: PostgresApplicationRecorder, ids: list[UUID], topics: Sequence[str],
@@ -99,33 +81,46 @@ def _postgres(recorder: PostgresApplicationRecorder, ids: list[UUID], topics: Se
     # "notification_id + 0": the positions filter the rows the primary key finds, never
     # an index scan of their own (given one, the planner may AND the primary key's
     # bitmap with one of the position index's whole range, the log's every row, for a
-    # few thousand events). JIT compilation, which a high row estimate can trigger,
-    # costs more than such a query.
+    # few thousand events).
+    return _postgres_select(recorder, "originator_id = ANY(%s) AND topic = ANY(%s) "
+                                      "AND notification_id + 0 > %s "
+                                      "AND notification_id + 0 <= %s",
+                            (ids, list(topics), *span))
+
+
+def _sqlite(recorder: SQLiteApplicationRecorder, ids: list[UUID], topics: Sequence[str],
+            span: tuple[int, int]) -> list[Notification]:
+    # "+rowid": the positions filter what the originator index finds.
+    return _sqlite_select(recorder, f"originator_id IN ({','.join('?' * len(ids))}) "
+                                    f"AND topic IN ({','.join('?' * len(topics))}) "
+                                    "AND +rowid > ? AND +rowid <= ?",
+                          [*(u.hex for u in ids), *topics, *span])
+
+
+def _postgres_select(recorder: PostgresApplicationRecorder, where: str,
+                     params: tuple[Any, ...]) -> list[Notification]:
     statement = sql.SQL(
         "SELECT notification_id, originator_id, originator_version, topic, state "
-        "FROM {}.{} WHERE originator_id = ANY(%s) AND topic = ANY(%s) "
-        "AND notification_id + 0 > %s AND notification_id + 0 <= %s").format(
+        "FROM {}.{} WHERE " + where).format(
         sql.Identifier(recorder.datastore.schema), sql.Identifier(recorder.events_table_name))
     with recorder.datastore.get_connection() as conn, conn.transaction(), \
             conn.cursor() as curs:
+        # JIT compilation, which a high row estimate can trigger, costs more than such
+        # a query.
         curs.execute("SET LOCAL jit = off")
-        curs.execute(statement, (ids, list(topics), *span))
+        curs.execute(statement, params)
         return [Notification(id=row["notification_id"], originator_id=row["originator_id"],
                              originator_version=row["originator_version"],
                              topic=row["topic"], state=bytes(row["state"]))
                 for row in curs.fetchall()]
 
 
-def _sqlite(recorder: SQLiteApplicationRecorder, ids: list[UUID], topics: Sequence[str],
-            span: tuple[int, int]) -> list[Notification]:
-    # "+rowid": the positions filter what the originator index finds.
+def _sqlite_select(recorder: SQLiteApplicationRecorder, where: str,
+                   params: list[Any]) -> list[Notification]:
     statement = (f"SELECT rowid, originator_id, originator_version, topic, state "
-                 f"FROM {recorder.events_table_name} "
-                 f"WHERE originator_id IN ({','.join('?' * len(ids))}) "
-                 f"AND topic IN ({','.join('?' * len(topics))}) "
-                 f"AND +rowid > ? AND +rowid <= ?")
+                 f"FROM {recorder.events_table_name} WHERE {where}")
     with recorder.datastore.transaction(commit=False) as curs:
-        curs.execute(statement, [*(u.hex for u in ids), *topics, *span])
+        curs.execute(statement, params)
         return [Notification(id=row["rowid"],
                              originator_id=recorder.convert_originator_id(row["originator_id"]),
                              originator_version=row["originator_version"],

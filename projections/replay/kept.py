@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import logging
 import zlib
+from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 from projections.replay.checkpoint_codec import CATALOG_LAYOUT, Buckets, decode, encode
 from projections.replay.checkpoints import Checkpoint, CycleKey
 from projections.stores.checkpoint_store import CheckpointStore, KeptCheckpoint, Wanted
 
 log = logging.getLogger("okr_projections")
+T = TypeVar("T")
 
 
 class KeptCheckpoints:
@@ -26,35 +29,28 @@ class KeptCheckpoints:
         """The kept checkpoint furthest along that a replay of ``key``'s cycle as known
         at ``key``'s moment may resume from to answer about ``moment`` and go on to
         ``reach``; only one applied beyond ``after`` (None: any)."""
+        return self._read(key, moment, reach, after, decode)
+
+    def latest_buckets(self, key: CycleKey, moment: datetime,
+                       reach: datetime) -> Buckets | None:
+        """As ``latest``, to be read one bucket at a time (a replay in parts)."""
+        return self._read(key, moment, reach, None, Buckets)
+
+    def _read(self, key: CycleKey, moment: datetime, reach: datetime,
+              after: datetime | None, read: Callable[[bytes], T]) -> T | None:
         organization_id, cycle_id, known_at = key
         payload = self.store.latest(Wanted(organization_id, cycle_id, self.layout, moment,
                                            reach, known_at, after))
         if payload is None:
             return None
         try:
-            checkpoint = decode(payload)
+            found = read(payload)
         except (ValueError, KeyError, zlib.error):
             # A checkpoint that does not read back only costs the replay it would save.
             log.exception("a kept checkpoint of cycle %s does not read back", cycle_id)
             return None
         self.loaded += 1
-        return checkpoint
-
-    def latest_buckets(self, key: CycleKey, moment: datetime,
-                       reach: datetime) -> Buckets | None:
-        """As ``latest``, to be read one bucket at a time (a replay in parts)."""
-        organization_id, cycle_id, known_at = key
-        payload = self.store.latest(Wanted(organization_id, cycle_id, self.layout, moment,
-                                           reach, known_at))
-        if payload is None:
-            return None
-        try:
-            buckets = Buckets(payload)
-        except (ValueError, KeyError, zlib.error):
-            log.exception("a kept checkpoint of cycle %s does not read back", cycle_id)
-            return None
-        self.loaded += 1
-        return buckets
+        return found
 
     def furthest_read(self, key: CycleKey, moment: datetime, reach: datetime) -> int:
         """The log position read by the checkpoint ``latest`` would give (0: none)."""

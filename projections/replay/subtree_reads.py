@@ -75,14 +75,28 @@ def structure_changed_after(session: StoreSession, organization_id: UUID,
     """The organization's aggregates outside any cycle (people, teams, the organization)
     with an event stamped after ``cutoff``, from the event index (None: this store is
     not asked; replay them all)."""
+    return _structure_changed(session, organization_id, "occurred_at", cutoff,
+                              ColumnKind.TIMESTAMP)
+
+
+def structure_changed_since(session: StoreSession, organization_id: UUID,
+                            position: int) -> set[UUID] | None:
+    """The organization's aggregates outside any cycle with an event after log position
+    ``position``, from the event index (None: this store is not asked; replay them
+    all)."""
+    return _structure_changed(session, organization_id, "position", position,
+                              ColumnKind.INT)
+
+
+def _structure_changed(session: StoreSession, organization_id: UUID, column: str,
+                       after: object, kind: ColumnKind) -> set[UUID] | None:
     if not isinstance(session, SqlSession):
         return None
     p = Params(session.dialect)
     rows = session.conn.fetchall(
         f"SELECT DISTINCT aggregate_id FROM {EVENT_INDEX.name} "
         f"WHERE organization_id = {p(organization_id, ColumnKind.UUID)} "
-        f"AND occurred_at > {p(cutoff, ColumnKind.TIMESTAMP)} AND cycle_id IS NULL",
-        p.values)
+        f"AND {column} > {p(after, kind)} AND cycle_id IS NULL", p.values)
     return {_uuid(row[0]) for row in rows}
 
 
@@ -102,21 +116,6 @@ def cycle_members(session: StoreSession, reader: Any, organization_id: UUID,
             f"AND cycle_id = {p(cycle_id, ColumnKind.UUID)}", p.values)
         found.update(_uuid(row[0]) for row in rows)
     return found
-
-
-def structure_changed_since(session: StoreSession, organization_id: UUID,
-                            position: int) -> set[UUID] | None:
-    """The organization's aggregates outside any cycle with an event after log position
-    ``position``, from the event index (None: this store is not asked; replay them
-    all)."""
-    if not isinstance(session, SqlSession):
-        return None
-    p = Params(session.dialect)
-    rows = session.conn.fetchall(
-        f"SELECT DISTINCT aggregate_id FROM {EVENT_INDEX.name} "
-        f"WHERE organization_id = {p(organization_id, ColumnKind.UUID)} "
-        f"AND cycle_id IS NULL AND position > {p(position, ColumnKind.INT)}", p.values)
-    return {_uuid(row[0]) for row in rows}
 
 
 def cycle_positions(session: StoreSession, organization_id: UUID, cycle_id: UUID,
