@@ -27,9 +27,7 @@ from projections.replay.aggregate_log import notifications_at, notifications_of
 from projections.replay.catalog_session import CATALOG_TOPICS
 from projections.replay.checkpoint_codec import STRUCTURE, Buckets, bucket_of
 from projections.replay.checkpoints import Checkpoint
-from projections.replay.cycle_state import CycleState, RowSets
-from projections.replay.stepping import CycleStepper, Frontier, Progress
-from projections.replay.subtree import (
+from projections.replay.chosen_aggregates import (
     SelectedLog,
     Selection,
     checkpoint_at,
@@ -38,6 +36,8 @@ from projections.replay.subtree import (
     tail,
     with_live_rows,
 )
+from projections.replay.cycle_state import CycleState, RowSets
+from projections.replay.stepping import CycleStepper, Frontier, Progress
 from projections.replay.subtree_reads import cycle_members, cycle_positions
 from projections.source import EventSource
 from projections.stores.database import Database

@@ -19,10 +19,11 @@ from projections.gc_pause import paused_gc
 from projections.replay.asof import AsOfReplayer
 from projections.replay.checkpoint_codec import Buckets
 from projections.replay.checkpoints import CacheStats, Checkpoint
+from projections.replay.chosen_aggregates import with_live_rows
 from projections.replay.cycle_parts import cycle_in_parts, select_cycle, walk_in_parts
 from projections.replay.cycle_state import CycleState
 from projections.replay.stepping import Progress
-from projections.replay.subtree import select, subtree_checkpoint, with_live_rows
+from projections.replay.subtree import select, subtree_checkpoint
 from projections.stores.database import Database
 
 PartialKey = tuple[UUID, UUID, datetime | None, UUID | None, datetime | None]

@@ -20,7 +20,7 @@ from okr_domain.clock import simulated_time
 from okr_domain.values import Level
 from projections import analysis
 from projections.analysis.timeline import Interval, step_moments
-from projections.replay import checkpoint_codec, cycle_parts, subtree
+from projections.replay import checkpoint_codec, chosen_aggregates, cycle_parts
 from projections.replay.asof import AsOfReplayer
 from projections.replay.checkpoint_builder import CheckpointBuilder
 from projections.replay.cycle_state import CycleState
@@ -157,7 +157,7 @@ def test_read_models_far_behind_give_way_to_the_whole_replay(
     q = busy_quarter(app, realign=False, close=False)
     database = open_database(store_url)
     database.setup()
-    monkeypatch.setattr(subtree, "MAX_TAIL", 10)
+    monkeypatch.setattr(chosen_aggregates, "MAX_TAIL", 10)
     replayer = PartialReplayer(AsOfReplayer(EventSource(app)), database)
     assert replayer.cycle_at(q.org, q.cycle, at(8, 20)) is None
 

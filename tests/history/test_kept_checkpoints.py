@@ -17,7 +17,7 @@ from okr_domain.access import Actor
 from okr_domain.application import OkrApplication
 from okr_domain.clock import simulated_time
 from okr_domain.values import Level, MetricType
-from projections.replay import subtree
+from projections.replay import chosen_aggregates
 from projections.replay.asof import AsOfReplayer
 from projections.replay.checkpoint_builder import CheckpointBuilder
 from projections.replay.checkpoint_codec import decode, encode
@@ -184,7 +184,7 @@ async def test_the_api_answers_from_checkpoints_the_worker_kept(
     before = await answers()
     assert history.replayer.kept.loaded == 0  # all in parts
     assert await asyncio.to_thread(keep_checkpoints, fresh_url, every_events=6) > 0
-    monkeypatch.setattr(subtree, "MAX_TAIL", -1)  # no part replays: the whole cycle's
+    monkeypatch.setattr(chosen_aggregates, "MAX_TAIL", -1)  # no part replays: the whole cycle's
     history.cache.clear()
     history.partial = PartialReplayer(history.replayer, history.database)
     history.timeline_steps = StepMemo()

@@ -19,7 +19,7 @@ from okr_domain.clock import simulated_time
 from okr_domain.errors import NotFound
 from projections import analysis
 from projections.registry import PROJECTIONS
-from projections.replay import subtree
+from projections.replay import chosen_aggregates
 from projections.replay.asof import AsOfReplayer
 from projections.replay.cycle_state import CycleState
 from projections.replay.partial import PartialReplayer
@@ -149,7 +149,7 @@ def test_read_models_far_behind_give_way_to_the_whole_replay(
     q = build_quarter(app)
     database = open_database(store_url)
     database.setup()
-    monkeypatch.setattr(subtree, "MAX_TAIL", 10)
+    monkeypatch.setattr(chosen_aggregates, "MAX_TAIL", 10)
     replayer = PartialReplayer(AsOfReplayer(EventSource(app)), database)
     assert replayer.state_at(q.org, q.cycle, q.c1, WEEK_3) is None
 
