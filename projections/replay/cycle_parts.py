@@ -37,7 +37,7 @@ from projections.replay.chosen_aggregates import (
     with_live_rows,
 )
 from projections.replay.cycle_state import CycleState, RowSets
-from projections.replay.stepping import CycleStepper, Frontier, Progress
+from projections.replay.stepping import CycleStepper, Progress
 from projections.replay.subtree_reads import cycle_members, cycle_positions
 from projections.source import EventSource
 from projections.stores.database import Database
@@ -203,17 +203,3 @@ def _resumed(source: EventSource, selection: Selection, aggregates: frozenset[UU
     log = SelectedLog(source, notifications, selection.head)
     return resumed.stepper(CycleStepper(log, resumed.organization_id,  # type: ignore[arg-type]
                                         resumed.cycle_id, known_at=known_at))
-
-
-def cycle_in_parts(source: EventSource, selection: Selection, organization_id: UUID,
-                   cycle_id: UUID, moment: datetime, known_at: datetime | None = None,
-                   progress: Progress | None = None, start: Buckets | None = None,
-                   written: Written | None = None) -> tuple[Checkpoint, CycleState]:
-    """The cycle as of ``moment``, and a checkpoint to tell whether it still holds (it
-    holds no rows)."""
-    [(state, _)] = walk_in_parts(source, selection, organization_id, cycle_id, [moment],
-                                 known_at, progress=progress, start=start, written=written)
-    assert state.valid_until is not None
-    watch = Checkpoint(organization_id, cycle_id, known_at, (), state.position,
-                       Frontier(read_to=selection.head), state.valid_until, selection.head)
-    return watch, state

@@ -20,9 +20,9 @@ from projections.replay.asof import AsOfReplayer
 from projections.replay.checkpoint_codec import Buckets
 from projections.replay.checkpoints import CacheStats, Checkpoint
 from projections.replay.chosen_aggregates import with_live_rows
-from projections.replay.cycle_parts import cycle_in_parts, select_cycle, walk_in_parts
+from projections.replay.cycle_parts import select_cycle, walk_in_parts
 from projections.replay.cycle_state import CycleState
-from projections.replay.stepping import Progress
+from projections.replay.stepping import Frontier, Progress
 from projections.replay.subtree import select, subtree_checkpoint
 from projections.stores.database import Database
 
@@ -97,17 +97,14 @@ class PartialReplayer:
         found = self._remembered(key, moment)
         if found is not None:
             return found
-        start = self._kept(organization_id, cycle_id, known_at, moment, moment)
-        selected = select_cycle(self.replayer.source, self.database, organization_id,
-                                cycle_id, moment, known_at,
-                                None if start is None else start.read_to)
-        if selected is None:
+        walked = self._walk(organization_id, cycle_id, [moment], known_at, progress)
+        if walked is None:
             return None
-        selection, written = selected
-        with paused_gc():
-            watch, state = cycle_in_parts(self.replayer.source, selection, organization_id,
-                                          cycle_id, moment, known_at, progress, start,
-                                          written)
+        head, [(state, _)] = walked
+        assert state.valid_until is not None
+        # It holds no rows: it tells whether the state still holds.
+        watch = Checkpoint(organization_id, cycle_id, known_at, (), state.position,
+                           Frontier(read_to=head), state.valid_until, head)
         return self._remember(key, watch, state, moment)
 
     def walk(self, organization_id: UUID, cycle_id: UUID, moments: Sequence[datetime],
@@ -119,6 +116,13 @@ class PartialReplayer:
         Not remembered: the timeline remembers its steps."""
         if not moments:
             return []
+        walked = self._walk(organization_id, cycle_id, moments, known_at, progress)
+        return None if walked is None else walked[1]
+
+    def _walk(self, organization_id: UUID, cycle_id: UUID, moments: Sequence[datetime],
+              known_at: datetime | None, progress: Progress | None,
+              ) -> tuple[int, list[tuple[CycleState, CheckInCounts]]] | None:
+        """The log position the cycle's aggregates were chosen at, and the walk."""
         start = self._kept(organization_id, cycle_id, known_at, moments[0], moments[-1])
         selected = select_cycle(self.replayer.source, self.database, organization_id,
                                 cycle_id, moments[0], known_at,
@@ -127,9 +131,9 @@ class PartialReplayer:
             return None
         selection, written = selected
         with paused_gc():
-            return walk_in_parts(self.replayer.source, selection, organization_id, cycle_id,
-                                 moments, known_at, progress=progress, start=start,
-                                 written=written)
+            return selection.head, walk_in_parts(
+                self.replayer.source, selection, organization_id, cycle_id, moments,
+                known_at, progress=progress, start=start, written=written)
 
     def _kept(self, organization_id: UUID, cycle_id: UUID, known_at: datetime | None,
               moment: datetime, reach: datetime) -> Buckets | None:
