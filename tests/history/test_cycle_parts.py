@@ -30,7 +30,12 @@ from projections.replay.timeline_walk import cycle_timeline
 from projections.source import EventSource
 from projections.stores.database import open_database
 from tests.history.quarter import WEEK_1, WEEK_3, Quarter, at
-from tests.history.test_subtree_replay import busy_quarter, catch_up, realign_out_of_order
+from tests.history.test_subtree_replay import (
+    busy_quarter,
+    catch_up,
+    caught_up,
+    realign_out_of_order,
+)
 
 
 def answers(state: CycleState, viewer: analysis.Viewer, now: datetime) -> object:
@@ -102,9 +107,7 @@ def test_a_cycle_in_parts_equals_a_replay_of_the_whole_cycle(
     with_proposals(app, q)
     with simulated_time(at(10, 1, 9)):
         app.close_cycle(Actor.system(q.org), q.cycle)
-    database = open_database(store_url)
-    catch_up(app, database)
-    replayer = PartialReplayer(AsOfReplayer(EventSource(app)), database)
+    replayer = caught_up(app, store_url)
     compare(app, q, replayer, [None, at(7, 14), at(7, 27, 20)])
     august = replayer.cycle_at(q.org, q.cycle, at(8, 20))
     assert august is not None
@@ -113,10 +116,7 @@ def test_a_cycle_in_parts_equals_a_replay_of_the_whole_cycle(
 
 def test_a_cycle_in_parts_holds_no_check_ins(app: OkrApplication, store_url: str) -> None:
     q = busy_quarter(app, realign=False, close=False)
-    database = open_database(store_url)
-    catch_up(app, database)
-    state = PartialReplayer(AsOfReplayer(EventSource(app)), database).cycle_at(
-        q.org, q.cycle, at(8, 20))
+    state = caught_up(app, store_url).cycle_at(q.org, q.cycle, at(8, 20))
     assert state is not None
     assert state.check_ins_recorded > 0
     assert state.unordered_check_ins == ()
@@ -127,9 +127,7 @@ def test_a_cycle_in_parts_holds_no_check_ins(app: OkrApplication, store_url: str
 def test_cycle_writes_the_read_models_have_not_reached_are_read_from_the_log(
         app: OkrApplication, store_url: str) -> None:
     q = busy_quarter(app, realign=False, close=False)
-    database = open_database(store_url)
-    catch_up(app, database)
-    replayer = PartialReplayer(AsOfReplayer(EventSource(app)), database)
+    replayer = caught_up(app, store_url)
     before = replayer.cycle_at(q.org, q.cycle, at(8, 20))
     assert before is not None
     assert replayer.cycle_at(q.org, q.cycle, at(8, 20)) is before  # kept
@@ -143,9 +141,7 @@ def test_cycle_writes_the_read_models_have_not_reached_are_read_from_the_log(
 
 def test_only_the_latest_whole_cycles_are_kept(app: OkrApplication, store_url: str) -> None:
     q = busy_quarter(app, realign=False, close=False)
-    database = open_database(store_url)
-    catch_up(app, database)
-    replayer = PartialReplayer(AsOfReplayer(EventSource(app)), database, kept_cycles=2)
+    replayer = caught_up(app, store_url, kept_cycles=2)
     for day in (1, 2, 3):
         assert replayer.cycle_at(q.org, q.cycle, at(8, day)) is not None
     assert replayer.state_at(q.org, q.cycle, q.c1, at(8, 1)) is not None
@@ -168,10 +164,8 @@ def test_a_timeline_walked_in_parts_equals_one_of_the_whole_cycle(
         every: Interval) -> None:
     monkeypatch.setattr(cycle_parts, "PART_AGGREGATES", 2)
     q = busy_quarter(app)
-    database = open_database(store_url)
-    catch_up(app, database)
-    source = EventSource(app)
-    partial = PartialReplayer(AsOfReplayer(source), database)
+    partial = caught_up(app, store_url)
+    source = partial.replayer.source
     member = analysis.Viewer(q.bob)
     moments = step_moments(date(2026, 7, 1), date(2026, 9, 30), every, at(10, 3))
     for known_at in (None, at(7, 14), at(7, 27, 20)):

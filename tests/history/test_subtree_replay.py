@@ -39,6 +39,14 @@ def catch_up(app: OkrApplication, database: Database) -> None:
             session.close()
 
 
+def caught_up(app: OkrApplication, store_url: str, **options: int) -> PartialReplayer:
+    """A replayer of chosen aggregates over read models that have caught up with the
+    log."""
+    database = open_database(store_url)
+    catch_up(app, database)
+    return PartialReplayer(AsOfReplayer(EventSource(app)), database, **options)
+
+
 def tree(state: CycleState, root: UUID, viewer: analysis.Viewer) -> object:
     if not state.exists:
         return "no cycle"
@@ -121,18 +129,14 @@ def compare(app: OkrApplication, q: Quarter, replayer: PartialReplayer,
 def test_subtree_answers_equal_a_replay_of_the_whole_cycle(
         app: OkrApplication, store_url: str) -> None:
     q = busy_quarter(app)
-    database = open_database(store_url)
-    catch_up(app, database)
-    replayer = PartialReplayer(AsOfReplayer(EventSource(app)), database)
+    replayer = caught_up(app, store_url)
     compare(app, q, replayer, [None, at(7, 14), at(7, 27, 20)])
 
 
 def test_writes_the_read_models_have_not_reached_are_read_from_the_log(
         app: OkrApplication, store_url: str) -> None:
     q = busy_quarter(app, realign=False, close=False)
-    database = open_database(store_url)
-    catch_up(app, database)
-    replayer = PartialReplayer(AsOfReplayer(EventSource(app)), database)
+    replayer = caught_up(app, store_url)
     before = replayer.state_at(q.org, q.cycle, q.c1, at(8, 20))
     assert before is not None
     assert replayer.state_at(q.org, q.cycle, q.c1, at(8, 20)) is before  # kept
@@ -157,9 +161,7 @@ def test_read_models_far_behind_give_way_to_the_whole_replay(
 def test_states_something_relevant_was_written_after_are_forgotten(
         app: OkrApplication, store_url: str) -> None:
     q = busy_quarter(app, realign=False, close=False)
-    database = open_database(store_url)
-    catch_up(app, database)
-    replayer = PartialReplayer(AsOfReplayer(EventSource(app)), database)
+    replayer = caught_up(app, store_url)
     assert replayer.state_at(q.org, q.cycle, q.c1, at(8, 20)) is not None
     assert replayer.forget_stale() == 0  # nothing written since: kept
     assert replayer.held == 1
