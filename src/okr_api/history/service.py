@@ -14,11 +14,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import TypeVar, cast
+from typing import cast
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
@@ -43,7 +43,7 @@ from projections.source import EventSource
 from projections.stores.database import Database
 
 log = logging.getLogger("okr_api")
-T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class HistoryOptions:
@@ -111,11 +111,16 @@ class HistoryService:
             return await self.state_at(organization_id, cycle_id, moment, known_at)
         return state
 
-    async def sample(self, organization_id: UUID, cycle_id: UUID,
-                     moments: Sequence[datetime], sample: Callable[[CycleState], T],
-                     known_at: datetime | None = None) -> list[T]:
+    async def cycles_at(self, organization_id: UUID, cycle_id: UUID,
+                        moments: Sequence[datetime],
+                        known_at: datetime | None = None) -> list[CycleState]:
+        """As ``cycle_at`` at each of ``moments`` (in increasing order), in one walk."""
+        walked = await asyncio.to_thread(partial(
+            self.partial.walk, organization_id, cycle_id, moments, known_at))
+        if walked is not None:
+            return [state for state, _ in walked]
         return await asyncio.to_thread(partial(
-            self.replayer.sample, organization_id, cycle_id, moments, sample,
+            self.replayer.sample, organization_id, cycle_id, moments, lambda s: s,
             known_at=known_at))
 
     async def event_index(self) -> AsyncEventIndexReader:

@@ -35,8 +35,7 @@ async def cycle_changes(info: Info, key: str, since: datetime, until: datetime,
     org_id = ctx.principal.organization_id
     cycle_id = ids.cycle_id(org_id, key)
     history = history_of(info)
-    before = await history.cycle_at(org_id, cycle_id, since, known_at)
-    after = await history.cycle_at(org_id, cycle_id, until, known_at)
+    before, after = await history.cycles_at(org_id, cycle_id, [since, until], known_at)
     if not after.exists:
         raise ApiError("NOT_FOUND", f"no cycle {key} as of {until.isoformat()}")
     found = compare(cycle_id, _side(before, after), _side(after, after), after.directory,
