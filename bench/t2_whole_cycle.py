@@ -26,9 +26,8 @@ import time
 from datetime import datetime
 
 
-def measure_parts(url: str, moment: datetime, kept: bool) -> dict[str, float]:
-    """In this process: the last open cycle as of ``moment``, replayed in parts (each
-    resumed from the kept checkpoint furthest along, when ``kept``)."""
+def measure(url: str, moment: datetime, variant: str) -> dict[str, float]:
+    """In this process: the last open cycle as of ``moment``, the ``variant`` way."""
     from projections.replay.asof import AsOfReplayer
     from projections.replay.kept import KeptCheckpoints
     from projections.replay.open_cycles import open_cycles
@@ -42,45 +41,28 @@ def measure_parts(url: str, moment: datetime, kept: bool) -> dict[str, float]:
         source = EventSource(app)
         organization_id, cycle_id = open_cycles(source)[-1]
         database = open_database(url)
-        store = KeptCheckpoints(database.checkpoint_store()) if kept else None
-        replayer = PartialReplayer(AsOfReplayer(source, kept=store), database)
+        store = (KeptCheckpoints(database.checkpoint_store())
+                 if variant in ("parts", "kept") else None)
+        replayer = AsOfReplayer(source, kept=store)
+        in_parts = PartialReplayer(replayer, database)
         started = time.perf_counter()
-        state = replayer.cycle_at(organization_id, cycle_id, moment)
+        state = (in_parts.cycle_at(organization_id, cycle_id, moment)
+                 if variant.startswith("parts")
+                 else replayer.state_at(organization_id, cycle_id, moment))
         seconds = time.perf_counter() - started
     finally:
         app.close()
     if state is None:
         raise SystemExit("the read models are behind the log: run the projections first")
-    return {"seconds": seconds, "objectives": len(state.objectives),
-            "key_results": len(state.key_results), "check_ins_counted": state.check_ins_recorded,
-            "checkpoints_loaded": store.loaded if store else 0,
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
-
-
-def measure(url: str, moment: datetime, kept: bool) -> dict[str, float]:
-    """In this process: the last open cycle's state as of ``moment``."""
-    from projections.replay.asof import AsOfReplayer
-    from projections.replay.kept import KeptCheckpoints
-    from projections.replay.open_cycles import open_cycles
-    from projections.running.service import open_events
-    from projections.source import EventSource
-    from projections.stores.database import open_database
-
-    app = open_events(url)
-    try:
-        source = EventSource(app)
-        organization_id, cycle_id = open_cycles(source)[-1]
-        store = KeptCheckpoints(open_database(url).checkpoint_store()) if kept else None
-        replayer = AsOfReplayer(source, kept=store)
-        started = time.perf_counter()
-        state = replayer.state_at(organization_id, cycle_id, moment)
-        seconds = time.perf_counter() - started
-    finally:
-        app.close()
-    return {"seconds": seconds, "objectives": len(state.objectives),
-            "events_applied": replayer.cache.stats.replayed_events,
-            "checkpoints_loaded": store.loaded if store else 0,
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    figures = {"seconds": seconds, "objectives": len(state.objectives),
+               "checkpoints_loaded": store.loaded if store else 0,
+               "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    if variant.startswith("parts"):
+        figures["key_results"] = len(state.key_results)
+        figures["check_ins_counted"] = state.check_ins_recorded
+    else:
+        figures["events_applied"] = replayer.cache.stats.replayed_events
+    return figures
 
 
 def main() -> None:
@@ -93,11 +75,8 @@ def main() -> None:
                         help="measure one variant in this process (the default runs both, "
                              "each in a process of its own, and prints a line for each)")
     args = parser.parse_args()
-    if args.variant in ("parts", "parts-scratch"):
-        print(json.dumps(measure_parts(args.database_url, args.as_of, args.variant == "parts")))
-        return
     if args.variant:
-        print(json.dumps(measure(args.database_url, args.as_of, args.variant == "kept")))
+        print(json.dumps(measure(args.database_url, args.as_of, args.variant)))
         return
     for variant in ("parts", "parts-scratch", "kept", "scratch"):
         out = subprocess.run(
